@@ -1,0 +1,76 @@
+"""The exception tree of quicketl, in one place.
+
+    QuickETLError                 root; `exit_code` says how the CLI exits
+    ├── ConfigError               bad YAML, unknown keys, unresolved variables (exit 2)
+    │   └── PlanError             a workflow that cannot be planned: cycles, clashes (exit 2)
+    ├── EngineError               a pipeline failed while running (exit 1)
+    │   └── ChecksFailed          error-level quality checks failed (exit 1)
+    ├── StateError                the cache folder is unusable or locked (exit 1)
+    └── ExportError               code generation was asked something impossible (exit 2)
+
+A `ConfigError` carries every `Problem` found, not only the first, so a user fixes a file in
+one pass. Foreign errors (pydantic, YAML, DuckDB) are translated into these at one boundary per
+layer; nothing above that boundary sees them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, located as precisely as we know."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file or ""
+        if self.file and self.line:
+            where = f"{self.file}:{self.line}"
+        prefix = f"{where}: " if where else ""
+        field = f"{self.field}: " if self.field else ""
+        return f"{prefix}{field}{self.message}"
+
+
+class QuickETLError(Exception):
+    """Root of every error quicketl raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigError(QuickETLError):
+    """Invalid input: the user has to change a file or an argument."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem] | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class PlanError(ConfigError):
+    """A workflow whose files are valid one by one but that cannot be planned as a whole."""
+
+
+class EngineError(QuickETLError):
+    """A pipeline failed while it ran."""
+
+
+class ChecksFailed(EngineError):
+    """Error-level quality checks failed, so the sink was not written."""
+
+
+class StateError(QuickETLError):
+    """The cache folder cannot be used: locked by another run, or unreadable."""
+
+
+class ExportError(QuickETLError):
+    """Code generation was asked for something it cannot produce."""
+
+    exit_code = 2

@@ -1,0 +1,83 @@
+"""The immutable `Plan`: the tasks of a workflow, their files and the edges between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from quicketl.errors import Problem
+
+EdgeReason = Literal["depends_on", "order", "lineage"]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One pipeline reference in one stage: the unit that is keyed, run and skipped.
+
+    `inputs` are the file patterns the pipeline reads (relative to the project root where they
+    are inside it, globs unexpanded); `outputs` the paths it writes; `external` names inputs that
+    are not files (``database:<url>``, ``volatile``), which make the task always run unless a
+    `freshness` query is declared (``freshness:<url>``).
+    """
+
+    id: str
+    stage: str
+    name: str
+    pipeline_path: Path
+    config: dict[str, Any]
+    variables: dict[str, str]
+    used_vars: dict[str, str]
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    external: tuple[str, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Edge:
+    """`upstream` must finish before `downstream` starts."""
+
+    upstream: str
+    downstream: str
+    reason: EdgeReason
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    """A stage as declared, with the ids of its tasks in list order."""
+
+    name: str
+    task_ids: tuple[str, ...]
+    depends_on: tuple[str, ...] = ()
+    parallel: bool = False
+    continue_on_failure: bool = False
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A resolved workflow. Tasks are in a topological order; edges are deduplicated."""
+
+    name: str
+    root: Path
+    workflow_path: Path | None
+    tasks: tuple[Task, ...]
+    edges: tuple[Edge, ...]
+    stages: tuple[StageInfo, ...]
+    variables: dict[str, Any] = field(default_factory=dict)
+    fail_fast: bool = True
+    description: str | None = None
+    warnings: tuple[Problem, ...] = ()
+
+    def task(self, task_id: str) -> Task:
+        for task in self.tasks:
+            if task.id == task_id:
+                return task
+        raise KeyError(task_id)
+
+    def upstream_of(self, task_id: str) -> tuple[str, ...]:
+        return tuple(sorted({e.upstream for e in self.edges if e.downstream == task_id}))
+
+    def downstream_of(self, task_id: str) -> tuple[str, ...]:
+        return tuple(sorted({e.downstream for e in self.edges if e.upstream == task_id}))
