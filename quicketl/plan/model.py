@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from quicketl.errors import Problem
+
+if TYPE_CHECKING:
+    from quicketl.config.loader import LoadedPipeline
 
 EdgeReason = Literal["depends_on", "order", "lineage"]
 
@@ -32,6 +35,7 @@ class Task:
     outputs: tuple[str, ...]
     external: tuple[str, ...] = ()
     description: str | None = None
+    pipeline: LoadedPipeline | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,87 @@
+"""Translation of pydantic validation errors into located, readable problems."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from quicketl.config.suggest import did_you_mean, format_loc
+from quicketl.config.yamlfile import Loc, YamlDoc
+from quicketl.errors import Problem
+
+_TAGS = re.compile(r"'([^']+)'")
+
+
+def problems_from_validation(exc: ValidationError, doc: YamlDoc) -> list[Problem]:
+    """One problem per pydantic error, with the YAML path and line it refers to."""
+    seen: set[str] = set()
+    problems = []
+    for error in exc.errors(include_url=False):
+        problem = _problem(error, doc)
+        if str(problem) not in seen:
+            seen.add(str(problem))
+            problems.append(problem)
+    return problems
+
+
+def _problem(error: ErrorDetails, doc: YamlDoc) -> Problem:
+    loc = data_loc(error["loc"], doc.data)
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    kind = error["type"]
+    if kind == "unknown_key":
+        loc = (*loc, ctx["key"])
+    message = _message(kind, error["msg"], ctx)
+    return Problem(message, str(doc.path), doc.line_of(loc), format_loc(loc) or None)
+
+
+def _message(kind: str, msg: str, ctx: dict[str, Any]) -> str:
+    if kind == "union_tag_invalid":
+        tag_field = ctx["discriminator"].strip("'")
+        expected = _TAGS.findall(ctx["expected_tags"])
+        noun = "op" if tag_field == "op" else f"{tag_field}"
+        hint = did_you_mean(str(ctx["tag"]), expected)
+        return f"unknown {noun} '{ctx['tag']}'{hint} (expected one of: {', '.join(expected)})"
+    if kind == "union_tag_not_found":
+        return f"missing '{ctx['discriminator'].strip(chr(39))}'"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected', '')}"
+    return msg.removeprefix("Value error, ")
+
+
+def data_loc(loc: tuple[int | str, ...], data: Any) -> Loc:
+    """Pydantic's loc without its union-member and tag entries, so it matches the YAML."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if _is_member_name(part, node):
+            continue
+        out.append(part)
+        node = _child(node, part)
+    return tuple(out)
+
+
+_TYPE_NAME = re.compile(r"^([a-z]+\[|(str|int|float|bool|none|dict|list)$|[A-Z]|function-)")
+
+
+def _is_member_name(part: int | str, node: Any) -> bool:
+    if not isinstance(part, str):
+        return False
+    if isinstance(node, dict):
+        if part in node:
+            return False
+        if part in (node.get("op"), node.get("type")):
+            return True
+    return bool(_TYPE_NAME.match(part))
+
+
+def _child(node: Any, part: int | str) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None

@@ -1,0 +1,102 @@
+"""Source models: files (csv, parquet, json) and database tables or queries."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from quicketl.config.base import StrictModel
+
+FileFormat = Literal["csv", "parquet", "json"]
+_EXTENSIONS: dict[str, FileFormat] = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".json": "json",
+    ".jsonl": "json",
+    ".ndjson": "json",
+}
+
+
+def format_from_path(path: str) -> FileFormat | None:
+    """The file format an extension implies, ignoring compression suffixes."""
+    name = path.lower().rstrip("/")
+    for suffix in (".gz", ".zst", ".bz2"):
+        name = name.removesuffix(suffix)
+    for ext, fmt in _EXTENSIONS.items():
+        if name.endswith(ext):
+            return fmt
+    return None
+
+
+class FileOptions(StrictModel):
+    """Reader options. The CSV ones apply to CSV files only."""
+
+    delimiter: str | None = None
+    header: bool | None = None
+    skip_rows: int | None = Field(default=None, ge=0)
+    null_values: list[str] | None = None
+    quote: str | None = None
+    columns: dict[str, str] | None = None
+    encoding: str | None = None
+
+    @field_validator("null_values", mode="before")
+    @classmethod
+    def _one_null_value(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class FileSource(StrictModel):
+    """Files on disk; `path` may be a glob."""
+
+    type: Literal["file"] = "file"
+    path: str = Field(min_length=1)
+    format: FileFormat | None = None
+    options: FileOptions = Field(default_factory=FileOptions)
+
+    @model_validator(mode="after")
+    def _known_format(self) -> FileSource:
+        if self.format is None and format_from_path(self.path) is None:
+            raise ValueError(
+                f"cannot infer the format of '{self.path}' from its extension; "
+                "set format: csv, parquet or json"
+            )
+        if self.resolved_format != "csv" and self.options.model_fields_set:
+            names = ", ".join(sorted(self.options.model_fields_set))
+            raise ValueError(f"options {names} apply to csv files only")
+        return self
+
+    @property
+    def resolved_format(self) -> FileFormat:
+        fmt = self.format or format_from_path(self.path)
+        assert fmt is not None
+        return fmt
+
+
+class DatabaseSource(StrictModel):
+    """A table or query read from a database connection URL."""
+
+    type: Literal["database"] = "database"
+    connection: str = Field(min_length=1)
+    query: str | None = None
+    table: str | None = None
+    freshness: str | None = None
+
+    @model_validator(mode="after")
+    def _query_or_table(self) -> DatabaseSource:
+        if (self.query is None) == (self.table is None):
+            raise ValueError("give exactly one of 'query' or 'table'")
+        return self
+
+
+def _default_source_type(data: Any) -> Any:
+    if isinstance(data, dict) and "type" not in data:
+        return {**data, "type": "database" if "connection" in data else "file"}
+    return data
+
+
+Source = Annotated[FileSource | DatabaseSource, Field(discriminator="type")]
+__all__ = ["DatabaseSource", "FileSource", "Source", "_default_source_type"]

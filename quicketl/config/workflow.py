@@ -1,0 +1,54 @@
+"""The workflow file: stages of pipeline references with dependencies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from quicketl.config.base import StrictModel
+from quicketl.config.pipeline import check_engine
+
+Scalar = str | int | float | bool | None
+
+
+class PipelineRef(StrictModel):
+    """One pipeline entry of a stage."""
+
+    path: str = Field(min_length=1)
+    name: str | None = None
+    variables: dict[str, Scalar] = Field(default_factory=dict)
+
+
+class StageConfig(StrictModel):
+    name: str = Field(min_length=1)
+    description: str | None = None
+    depends_on: list[str] = Field(default_factory=list)
+    parallel: bool = False
+    continue_on_failure: bool = False
+    pipelines: list[PipelineRef] = Field(min_length=1)
+
+    @field_validator("depends_on", mode="before")
+    @classmethod
+    def _one_dependency(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("pipelines", mode="before")
+    @classmethod
+    def _bare_paths(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"path": v} if isinstance(v, str) else v for v in value]
+        return value
+
+
+class WorkflowConfig(StrictModel):
+    """A QuickETL workflow file, as validated."""
+
+    name: str = Field(min_length=1)
+    description: str | None = None
+    variables: dict[str, Scalar] = Field(default_factory=dict)
+    fail_fast: bool = True
+    engine: str = "duckdb"
+    stages: list[StageConfig] = Field(min_length=1)
+
+    _engine = field_validator("engine", mode="before")(check_engine)

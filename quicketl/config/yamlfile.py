@@ -1,0 +1,97 @@
+"""YAML loading that remembers the line of every key and list item."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from quicketl.errors import ConfigError, Problem
+
+Loc = tuple[str | int, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans: only true/false, so `on:` stays the key "on"."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """Parsed YAML data plus the 1-based line where each path starts."""
+
+    path: Path
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line_of(self, loc: Loc) -> int | None:
+        """The line of `loc`, or of its nearest located ancestor."""
+        for end in range(len(loc), -1, -1):
+            line = self.lines.get(tuple(loc[:end]))
+            if line is not None:
+                return line
+        return None
+
+
+def load_yaml_text(text: str, path: Path) -> YamlDoc:
+    """Parse `text`; a syntax error becomes a ConfigError with line and column."""
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        raise ConfigError([_syntax_problem(exc, path)]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError([Problem(f"invalid YAML: {exc}", str(path))]) from None
+    lines: dict[Loc, int] = {}
+    if node is not None:
+        _collect_lines(node, (), lines)
+    return YamlDoc(path, data, lines)
+
+
+def load_yaml_file(path: Path) -> YamlDoc:
+    """Read and parse a YAML file, with clear errors for a missing or unreadable file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([Problem("file not found", str(path))]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([Problem(f"cannot read file: {exc}", str(path))]) from None
+    return load_yaml_text(text, path)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, path: Path) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    what = exc.problem or exc.context or "invalid YAML"
+    if mark is None:
+        return Problem(f"YAML syntax error: {what}", str(path))
+    message = f"YAML syntax error at line {mark.line + 1}, column {mark.column + 1}: {what}"
+    return Problem(message, str(path), mark.line + 1)
+
+
+def _collect_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+            _collect_lines(value_node, (*loc, key), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _collect_lines(item, (*loc, index), lines)

@@ -1,0 +1,65 @@
+"""What running one pipeline produced: steps, checks, rows and the error, as plain values."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+StepStatus = Literal["ok", "failed", "skipped"]
+RunStatus = Literal["success", "failed"]
+
+
+@dataclass
+class StepResult:
+    """One step of a run: the source read, a transform, or the sink write."""
+
+    name: str
+    kind: Literal["source", "transform", "sink"]
+    status: StepStatus
+    rows: int | None = None
+    duration_ms: float = 0.0
+    detail: str | None = None
+
+
+@dataclass
+class CheckResult:
+    """One quality check on the final table."""
+
+    name: str
+    type: str
+    severity: Literal["error", "warn"]
+    passed: bool
+    failed_rows: int = 0
+    samples: list[dict[str, Any]] = field(default_factory=list)
+    message: str = ""
+
+
+@dataclass
+class PipelineResult:
+    """The outcome of one pipeline run. Failures are values here, not exceptions."""
+
+    name: str
+    status: RunStatus
+    duration_ms: float = 0.0
+    rows_read: int = 0
+    rows_written: int = 0
+    steps: list[StepResult] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    error: str | None = None
+    outputs: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == "success"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        passed = sum(1 for c in self.checks if c.passed)
+        data["checks"] = {
+            "total": len(self.checks),
+            "passed": passed,
+            "failed": len(self.checks) - passed,
+            "results": data["checks"],
+        }
+        return data
