@@ -1,0 +1,43 @@
+# quicketl: `make demo` runs the bundled example, `make test` runs every check.
+# Both create .venv (and the orchestrator venvs for the export tests) when missing.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck pytest bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+-include mk/export.mk
+
+demo: $(STAMP)
+	cd examples/medallion && ../../$(BIN)/quicketl workflow run workflows/medallion.yml
+	@echo
+	@echo "Running it again: every pipeline is up to date, so nothing runs."
+	@echo
+	cd examples/medallion && ../../$(BIN)/quicketl workflow run workflows/medallion.yml
+
+lint: $(STAMP)
+	$(BIN)/ruff check quicketl tests benchmarks
+	$(BIN)/ruff format --check quicketl tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP) $(EXPORT_VENVS)
+	$(BIN)/python -m pytest
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_workflow.py
+
+clean:
+	rm -rf $(VENV) .venv-airflow .venv-prefect .quicketl-cache .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,177 @@
+"""Content digests (xxh3-128) of bytes, files, folders and globs, with a persistent stat cache."""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import xxhash
+
+from quicketl.errors import StateError
+
+BLOCK_SIZE = 1 << 20
+MISSING = "missing"
+# A file modified less than this long before it was hashed may be modified again within the same
+# mtime tick without its stat changing (git's "racy clean" problem), so such an entry is trusted
+# only inside the process that hashed it and is never persisted.
+RACY_WINDOW_NS = 2_000_000_000
+
+_GLOB_MAGIC = re.compile(r"[*?[]")
+
+FileHasher = Callable[[str], str]
+
+
+def hash_bytes(data: bytes) -> str:
+    """The xxh3-128 hex digest of `data`."""
+    return str(xxhash.xxh3_128_hexdigest(data))
+
+
+def hash_file(path: str | os.PathLike[str]) -> str:
+    """The xxh3-128 hex digest of a file's content, read in 1 MiB blocks."""
+    hasher = xxhash.xxh3_128()
+    buffer = bytearray(BLOCK_SIZE)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as stream:
+        while size := stream.readinto(buffer):
+            hasher.update(view[:size])
+    return str(hasher.hexdigest())
+
+
+def canonical_json(obj: Any) -> str:
+    """JSON with sorted keys and no whitespace: equal data always gives equal text."""
+    return json.dumps(
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
+
+
+def key_of(components: Mapping[str, Any]) -> str:
+    """The task key: the digest of the canonical JSON of its components."""
+    return hash_bytes(canonical_json(components).encode("utf-8", "surrogatepass"))
+
+
+class StatEntry(NamedTuple):
+    """A file's content hash, valid while its (size, mtime_ns, inode) are unchanged."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    inode: int
+    hash: str
+
+    def matches(self, stat: os.stat_result) -> bool:
+        return (self.size, self.mtime_ns, self.inode) == (
+            stat.st_size,
+            stat.st_mtime_ns,
+            stat.st_ino,
+        )
+
+
+class StatCache:
+    """Maps absolute file paths to content hashes so unchanged files are not read again.
+
+    Thread-safe. Load persisted entries with `load`; after a run, `take_dirty` returns the new or
+    changed entries to persist (see `StateStore.save_stat_entries`).
+    """
+
+    def __init__(self, entries: Iterable[StatEntry] = (), hasher: FileHasher = hash_file) -> None:
+        self._entries: dict[str, StatEntry] = {}
+        self._dirty: dict[str, StatEntry] = {}
+        self._hasher = hasher
+        self._lock = threading.Lock()
+        self.load(entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def load(self, entries: Iterable[StatEntry]) -> None:
+        """Add persisted entries in bulk; they are not dirty."""
+        with self._lock:
+            self._entries.update((entry.path, entry) for entry in entries)
+
+    def hash_file(self, path: str | os.PathLike[str]) -> str:
+        """The file's content hash, read from disk only when its stat changed."""
+        key = os.path.abspath(path)
+        stat = os.stat(key)  # before reading: a change during the read then shows as a new stat
+        entry = self._entries.get(key)
+        if entry is not None and entry.matches(stat):
+            return entry.hash
+        digest = self._hasher(key)
+        entry = StatEntry(key, stat.st_size, stat.st_mtime_ns, stat.st_ino, digest)
+        self._remember(entry, persist=_is_settled(stat))
+        return digest
+
+    def take_dirty(self) -> list[StatEntry]:
+        """The entries hashed since the last call that are safe to persist, sorted by path."""
+        with self._lock:
+            dirty, self._dirty = self._dirty, {}
+        return sorted(dirty.values())
+
+    def _remember(self, entry: StatEntry, *, persist: bool) -> None:
+        with self._lock:
+            self._entries[entry.path] = entry
+            if persist:
+                self._dirty[entry.path] = entry
+            else:
+                self._dirty.pop(entry.path, None)
+
+
+def _is_settled(stat: os.stat_result) -> bool:
+    return time.time_ns() - stat.st_mtime_ns >= RACY_WINDOW_NS
+
+
+def tree_files(directory: Path) -> list[tuple[str, Path]]:
+    """Every file under `directory`, recursively, as (posix relative path, path), sorted."""
+    found: list[tuple[str, Path]] = []
+    for folder, _dirs, files in os.walk(directory):
+        for name in files:
+            path = Path(folder, name)
+            found.append((path.relative_to(directory).as_posix(), path))
+    return sorted(found)
+
+
+def hash_dir(directory: Path, cache: StatCache | None = None) -> str:
+    """One digest for a folder: over its files' sorted (relative path, content hash) pairs."""
+    pairs = [[rel, _hash_one_file(path, cache)] for rel, path in tree_files(directory)]
+    return hash_bytes(canonical_json(pairs).encode("utf-8", "surrogatepass"))
+
+
+def hash_path(path: Path, cache: StatCache | None = None) -> str:
+    """The digest of a file or a folder, or `MISSING` when there is nothing at `path`."""
+    try:
+        if path.is_dir():
+            return hash_dir(path, cache)
+        return _hash_one_file(path, cache)
+    except (FileNotFoundError, NotADirectoryError):
+        return MISSING
+    except OSError as error:
+        raise StateError(f"cannot read {path}: {error.strerror or error}") from error
+
+
+def _hash_one_file(path: Path, cache: StatCache | None) -> str:
+    return cache.hash_file(path) if cache is not None else hash_file(path)
+
+
+def expand_pattern(pattern: str, root: Path) -> list[str]:
+    """The paths a pattern names, relative to `root` as given; an unmatched glob names itself."""
+    if not _GLOB_MAGIC.search(pattern):
+        return [pattern]
+    matches = glob.glob(pattern, root_dir=root, recursive=True)
+    return sorted(matches) or [pattern]
+
+
+def hash_paths(
+    patterns: Iterable[str], root: Path, cache: StatCache | None = None
+) -> dict[str, str]:
+    """Digest of every path the patterns name, keyed by path; `MISSING` for absent ones."""
+    hashes: dict[str, str] = {}
+    for pattern in patterns:
+        for name in expand_pattern(pattern, root):
+            hashes[name] = hash_path(root / name, cache)
+    return dict(sorted(hashes.items()))

@@ -1,0 +1,276 @@
+"""The state store: what each task last ran with and wrote, in SQLite (WAL) in the cache folder.
+
+Each finished task is committed in its own transaction, so a run killed with -9 loses only the
+tasks that were in flight, and a task that did not finish is never recorded. One connection is
+shared by the threads of a run behind a lock; other processes wait on SQLite's busy timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from quicketl.errors import StateError
+from quicketl.state.hashing import StatEntry, canonical_json
+from quicketl.state.outputs import OutputRecord, output_record, outputs_changed
+
+__all__ = ["StateStore", "TaskRecord", "output_record", "outputs_changed"]
+
+SCHEMA_VERSION = 1
+DB_NAME = "state.db"
+BUSY_TIMEOUT_S = 60.0
+
+_SCHEMA = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    """CREATE TABLE tasks (
+        scope TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        components TEXT NOT NULL,
+        outputs TEXT NOT NULL,
+        status TEXT NOT NULL,
+        started_at REAL,
+        finished_at REAL,
+        duration_ms REAL,
+        PRIMARY KEY (scope, task_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE stat_cache (
+        path TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        inode INTEGER NOT NULL,
+        hash TEXT NOT NULL
+    ) WITHOUT ROWID""",
+)
+_TABLES = ("meta", "tasks", "stat_cache")
+_TASK_COLUMNS = (
+    "scope, task_id, key, components, outputs, status, started_at, finished_at, duration_ms"
+)
+_UINT64 = 1 << 64
+_INT64_MAX = (1 << 63) - 1
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """What a task last finished with. `components` is parsed only when asked for."""
+
+    scope: str
+    task_id: str
+    key: str
+    components_json: str = field(repr=False)
+    outputs: tuple[OutputRecord, ...]
+    status: str
+    started_at: float | None
+    finished_at: float | None
+    duration_ms: float | None
+
+    @cached_property
+    def components(self) -> dict[str, Any]:
+        parsed: dict[str, Any] = json.loads(self.components_json)
+        return parsed
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> TaskRecord:
+        scope, task_id, key, components, outputs, status, started, finished, duration = row
+        parsed = tuple(json.loads(outputs))
+        return cls(scope, task_id, key, components, parsed, status, started, finished, duration)
+
+
+class StateStore:
+    """`state.db` in `cache_dir`, created with the folder on first use."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.cache_dir = Path(cache_dir)
+        self.path = self.cache_dir / DB_NAME
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> StateStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def get(self, scope: str, task_id: str) -> TaskRecord | None:
+        sql = f"SELECT {_TASK_COLUMNS} FROM tasks WHERE scope = ? AND task_id = ?"
+        with self._connection() as conn:
+            row = conn.execute(sql, (scope, task_id)).fetchone()
+        return TaskRecord.from_row(row) if row else None
+
+    def get_all(self, scope: str) -> dict[str, TaskRecord]:
+        sql = f"SELECT {_TASK_COLUMNS} FROM tasks WHERE scope = ?"
+        with self._connection() as conn:
+            rows = conn.execute(sql, (scope,)).fetchall()
+        return {row[1]: TaskRecord.from_row(row) for row in rows}
+
+    def record_success(
+        self,
+        scope: str,
+        task_id: str,
+        key: str,
+        components: Mapping[str, Any],
+        outputs: Sequence[OutputRecord],
+        *,
+        started_at: float | None = None,
+        finished_at: float | None = None,
+    ) -> None:
+        """Record a finished task, atomically, replacing what it had before."""
+        finished = time.time() if finished_at is None else finished_at
+        started = finished if started_at is None else started_at
+        row = (scope, task_id, key, canonical_json(components), canonical_json(list(outputs)))
+        times = ("success", started, finished, (finished - started) * 1000.0)
+        sql = f"INSERT OR REPLACE INTO tasks ({_TASK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        with self._transaction() as conn:
+            conn.execute(sql, row + times)
+
+    def forget(self, scope: str, task_id: str) -> bool:
+        """Drop a task's record so it runs next time; False if there was none."""
+        sql = "DELETE FROM tasks WHERE scope = ? AND task_id = ?"
+        with self._transaction() as conn:
+            return conn.execute(sql, (scope, task_id)).rowcount > 0
+
+    def scopes(self) -> list[str]:
+        with self._connection() as conn:
+            rows = conn.execute("SELECT DISTINCT scope FROM tasks ORDER BY scope").fetchall()
+        return [scope for (scope,) in rows]
+
+    def stat_entries(self) -> list[StatEntry]:
+        sql = "SELECT path, size, mtime_ns, inode, hash FROM stat_cache"
+        with self._connection() as conn:
+            rows = conn.execute(sql).fetchall()
+        return [_stat_entry(*row) for row in rows]
+
+    def save_stat_entries(self, entries: Iterable[StatEntry]) -> None:
+        rows = [(e.path, e.size, e.mtime_ns, _as_int64(e.inode), e.hash) for e in entries]
+        if not rows:
+            return
+        sql = "INSERT OR REPLACE INTO stat_cache VALUES (?, ?, ?, ?, ?)"
+        with self._transaction() as conn:
+            conn.executemany(sql, rows)
+
+    def prune_stat_entries(self) -> int:
+        """Drop stat-cache entries of files that no longer exist; returns how many."""
+        gone = [(entry.path,) for entry in self.stat_entries() if not os.path.isfile(entry.path)]
+        with self._transaction() as conn:
+            conn.executemany("DELETE FROM stat_cache WHERE path = ?", gone)
+        return len(gone)
+
+    def clear(self, scope: str | None = None) -> None:
+        """Forget every task of `scope`, or, without one, every task and the stat cache."""
+        with self._transaction() as conn:
+            if scope is not None:
+                conn.execute("DELETE FROM tasks WHERE scope = ?", (scope,))
+                return
+            conn.execute("DELETE FROM tasks")
+            conn.execute("DELETE FROM stat_cache")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, self._sqlite_errors():
+            if self._conn is None:
+                self._conn = self._open()
+            yield self._conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._connection() as conn:
+            # IMMEDIATE takes the write lock up front, so a busy database waits here (busy
+            # timeout) instead of failing when a read transaction tries to become a write.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def _sqlite_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise StateError(
+                f"state database {self.path} is unusable: {error}; "
+                "remove the cache folder (quicketl cache clean) to start afresh"
+            ) from error
+        except OSError as error:
+            raise StateError(f"cannot use the cache folder {self.cache_dir}: {error}") from error
+
+    def _open(self) -> sqlite3.Connection:
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            _ensure_schema(conn, self.path)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+
+def _ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
+    version = _schema_version(conn)
+    if version == SCHEMA_VERSION:
+        return
+    if version is not None and version > SCHEMA_VERSION:
+        raise StateError(
+            f"state database {path} was written by a newer quicketl (schema {version}, "
+            f"this one reads {SCHEMA_VERSION}); upgrade quicketl or use another --cache-dir"
+        )
+    _create_schema(conn)
+
+
+def _schema_version(conn: sqlite3.Connection) -> int | None:
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.OperationalError:  # no meta table: a new database
+        return None
+    return int(row[0]) if row else None
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    # An older schema is only a cache: drop it and start afresh. Under the write lock, and
+    # re-checked inside it, so two processes opening a new database do not both create it.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if _schema_version(conn) != SCHEMA_VERSION:
+            _replace_tables(conn)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _replace_tables(conn: sqlite3.Connection) -> None:
+    for table in _TABLES:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    for statement in _SCHEMA:
+        conn.execute(statement)
+    conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+
+def _stat_entry(path: str, size: int, mtime_ns: int, inode: int, digest: str) -> StatEntry:
+    return StatEntry(path, size, mtime_ns, inode % _UINT64, digest)
+
+
+def _as_int64(value: int) -> int:
+    """Inode numbers are unsigned 64-bit; SQLite integers are signed."""
+    return value - _UINT64 if value > _INT64_MAX else value
