@@ -1,0 +1,1 @@
+"""The `quicketl` command line: thin typer commands over `quicketl.api`."""

@@ -45,10 +45,20 @@ def hash_file(path: str | os.PathLike[str]) -> str:
 
 
 def canonical_json(obj: Any) -> str:
-    """JSON with sorted keys and no whitespace: equal data always gives equal text."""
+    """JSON with sorted keys and no whitespace: equal data always gives equal text.
+
+    Values JSON cannot hold become `str(value)`, except sets, which become sorted lists: their
+    iteration order changes from one process to the next, and a key must not.
+    """
     return json.dumps(
-        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
     )
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=canonical_json)
+    return str(value)
 
 
 def key_of(components: Mapping[str, Any]) -> str:

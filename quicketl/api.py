@@ -1,0 +1,107 @@
+"""The public Python API: load, validate and run pipeline files, or pipelines built in code.
+
+Importing this module is cheap: pydantic, DuckDB and the engine load on first use, so the
+command line can import it for every command and pay only for what a command does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from quicketl._builder import Pipeline
+
+if TYPE_CHECKING:
+    from quicketl.config.loader import LoadedPipeline
+    from quicketl.engine.result import PipelineResult
+
+PathLike = str | os.PathLike[str]
+Variables = Mapping[str, object] | None
+
+__all__ = [
+    "Pipeline",
+    "environment_info",
+    "json_schema",
+    "load_pipeline_file",
+    "run_loaded_pipeline",
+    "run_pipeline",
+    "validate_pipeline",
+]
+
+
+def load_pipeline_file(path: PathLike, variables: Variables = None) -> LoadedPipeline:
+    """Read a pipeline file, substitute its variables and validate its fields (no DuckDB).
+
+    The project root is the nearest folder above the file holding `quicketl.yml`; variables
+    resolve from `variables`, then the environment, then the root's `.env`.
+    """
+    from quicketl.config.loader import load_pipeline
+    from quicketl.config.project import find_project_root
+    from quicketl.config.variables import VariableScope
+
+    file = Path(path)
+    root = find_project_root(file)
+    return load_pipeline(file, VariableScope.standard(variables, root=root), root)
+
+
+def validate_pipeline(path: PathLike, variables: Variables = None) -> LoadedPipeline:
+    """Load a pipeline and check every column and expression against its real sources."""
+    from quicketl.engine.runner import validate_pipeline as check_against_sources
+
+    loaded = load_pipeline_file(path, variables)
+    check_against_sources(loaded)
+    return loaded
+
+
+def run_pipeline(
+    path: PathLike,
+    variables: Variables = None,
+    dry_run: bool = False,
+    fail_on_checks: bool = True,
+) -> PipelineResult:
+    """Run a pipeline file. A failed run is a result with status "failed", not an exception;
+    invalid input raises `ConfigError`."""
+    loaded = load_pipeline_file(path, variables)
+    return run_loaded_pipeline(loaded, dry_run=dry_run, fail_on_checks=fail_on_checks)
+
+
+def run_loaded_pipeline(
+    loaded: LoadedPipeline, *, dry_run: bool = False, fail_on_checks: bool = True
+) -> PipelineResult:
+    """Run an already loaded pipeline on DuckDB."""
+    from quicketl.engine.runner import run_pipeline as run_on_duckdb
+
+    return run_on_duckdb(loaded, dry_run=dry_run, fail_on_checks=fail_on_checks)
+
+
+def json_schema(kind: Literal["pipeline", "workflow"] = "pipeline") -> dict[str, Any]:
+    """The JSON Schema of pipeline or workflow files, shaped for YAML editors."""
+    from quicketl._schema import editor_schema
+
+    return editor_schema(kind)
+
+
+def environment_info() -> dict[str, str]:
+    """quicketl's version, Python's, DuckDB's and the platform (without importing DuckDB)."""
+    import platform
+    import sys
+
+    from quicketl import __version__
+
+    return {
+        "quicketl": __version__,
+        "python": f"{platform.python_version()} ({sys.executable})",
+        "duckdb": _installed_version("duckdb"),
+        "platform": platform.platform(),
+    }
+
+
+def _installed_version(distribution: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "not installed"

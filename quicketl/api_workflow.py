@@ -1,0 +1,106 @@
+"""The workflow half of the public API (re-exported by `quicketl.api`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from quicketl.config.project import find_project_root
+from quicketl.errors import EngineError
+from quicketl.execute.events import RunReporter
+from quicketl.execute.result import WorkflowResult
+from quicketl.execute.runner import RunOptions, explain_plan, run_plan
+from quicketl.plan.builder import build_plan
+from quicketl.plan.model import Plan
+from quicketl.state import resolve_cache_dir
+
+
+def plan_workflow(
+    path: str | Path, variables: Mapping[str, object] | None = None, root: str | Path | None = None
+) -> Plan:
+    """Load and check a workflow file into its immutable `Plan` (raises PlanError/ConfigError)."""
+    return build_plan(Path(path), variables, Path(root).resolve() if root else None)
+
+
+def workflow_scope(plan: Plan) -> str:
+    """The state-store scope of a workflow: its file, relative to the project root."""
+    assert plan.workflow_path is not None
+    return _relative(plan.workflow_path, plan.root)
+
+
+def run_options(plan: Plan, cache_dir: str | Path | None = None, **kwargs: Any) -> RunOptions:
+    override = str(cache_dir) if cache_dir is not None else None
+    return RunOptions(
+        cache_dir=resolve_cache_dir(plan.root, override), scope=workflow_scope(plan), **kwargs
+    )
+
+
+def run_workflow(
+    path: str | Path,
+    variables: Mapping[str, object] | None = None,
+    *,
+    workers: int | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    select: Sequence[str] = (),
+    cache_dir: str | Path | None = None,
+    wait: bool = True,
+    reporter: RunReporter | None = None,
+) -> WorkflowResult:
+    """Run a workflow incrementally: up-to-date tasks are skipped, the rest run in parallel."""
+    plan = plan_workflow(path, variables)
+    options = run_options(
+        plan,
+        cache_dir,
+        workers=workers,
+        dry_run=dry_run,
+        force=force,
+        select=tuple(select),
+        wait=wait,
+    )
+    return run_plan(plan, options, reporter)
+
+
+def explain(
+    path: str | Path,
+    variables: Mapping[str, object] | None = None,
+    *,
+    select: Sequence[str] = (),
+    force: bool = False,
+    cache_dir: str | Path | None = None,
+) -> WorkflowResult:
+    """What a run would do now, task by task, with the reasons; runs nothing."""
+    plan = plan_workflow(path, variables)
+    return explain_plan(plan, run_options(plan, cache_dir, select=tuple(select), force=force))
+
+
+def run_task(
+    workflow_path: str,
+    task_id: str,
+    *,
+    project_dir: str | None = None,
+    variables: Mapping[str, object] | None = None,
+    cache_dir: str | None = None,
+) -> dict[str, Any]:
+    """Run exactly one task of a workflow against the cache (as generated DAGs do).
+
+    Skips when the task is up to date; raises EngineError with the pipeline's error when it
+    fails. `workflow_path` is relative to `project_dir` (the project root) unless absolute.
+    """
+    root = Path(project_dir).resolve() if project_dir else None
+    path = (root / workflow_path) if root else Path(workflow_path)
+    plan = plan_workflow(path, variables, root or find_project_root(path))
+    options = run_options(plan, cache_dir, select=(plan.task(task_id).id,), workers=1)
+    result = run_plan(plan, options)
+    outcome = result.tasks[0]
+    if not outcome.ok:
+        raise EngineError(f"{task_id}: {outcome.error or '; '.join(outcome.reasons)}")
+    return {"task_id": task_id, "status": outcome.status, "reason": "; ".join(outcome.reasons)}
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()

@@ -1,0 +1,37 @@
+"""Entry point of the `quicketl` command; `--version` answers before typer is even imported."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import typer
+
+
+def version_line() -> str:
+    """What `quicketl --version` prints."""
+    from quicketl import __version__
+
+    return f"quicketl {__version__}"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line with `argv` (default: the process arguments)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--version"]:
+        print(version_line())
+        return
+    from quicketl.cli.app import app
+
+    app(args=args, prog_name="quicketl")
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # `from quicketl.cli.main import app` builds the typer app only when asked for.
+    if name == "app":
+        from quicketl.cli.app import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

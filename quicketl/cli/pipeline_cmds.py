@@ -1,0 +1,86 @@
+"""`quicketl run` and `quicketl validate`: one pipeline file, loaded and run through the API."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from quicketl.cli.errors import exit_on_error
+from quicketl.cli.options import JsonOption, PipelineArg, VarsOption, VerboseOption
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Read, transform and check, but write nothing.")
+]
+FailOnChecksOption = Annotated[
+    bool,
+    typer.Option(
+        "--fail-on-checks/--no-fail-on-checks",
+        help="Fail (and write nothing) when an error-level quality check fails.",
+    ),
+]
+
+
+def run(
+    pipeline: PipelineArg,
+    var: VarsOption = None,
+    dry_run: DryRunOption = False,
+    fail_on_checks: FailOnChecksOption = True,
+    as_json: JsonOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Run a pipeline: read its sources, transform, check, and write its sink."""
+    with exit_on_error(verbose=verbose, as_json=as_json):
+        from quicketl import api
+        from quicketl.config.variables import parse_var_assignments
+
+        variables = parse_var_assignments(var or [])
+        result = api.run_pipeline(
+            pipeline, variables=variables, dry_run=dry_run, fail_on_checks=fail_on_checks
+        )
+    if as_json:
+        from quicketl.report.json_report import pipeline_document, to_json
+
+        typer.echo(to_json(pipeline_document(result)))
+    else:
+        from quicketl.report.pipeline_report import render_pipeline_result
+
+        render_pipeline_result(stdout_console(), result)
+    raise typer.Exit(0 if result.succeeded else 1)
+
+
+def validate(
+    pipeline: PipelineArg,
+    var: VarsOption = None,
+    as_json: JsonOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Validate a pipeline: the YAML, the fields, and every column against the real sources."""
+    with exit_on_error(verbose=verbose, as_json=as_json):
+        from quicketl import api
+        from quicketl.config.variables import parse_var_assignments
+
+        loaded = api.validate_pipeline(pipeline, variables=parse_var_assignments(var or []))
+    from quicketl.report.validation_report import (
+        describe_pipeline,
+        render_validation,
+        validation_document,
+    )
+
+    facts = describe_pipeline(loaded.config)
+    if as_json:
+        from quicketl.report.json_report import to_json
+
+        typer.echo(to_json(validation_document(loaded.config.name, str(pipeline), facts)))
+    else:
+        render_validation(stdout_console(), loaded.config.name, str(pipeline), facts)
+
+
+def stdout_console() -> Console:
+    """A rich console on the current stdout (looked up late, so test runners can capture it)."""
+    from rich.console import Console
+
+    return Console(highlight=False)

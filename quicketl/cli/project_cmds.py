@@ -1,0 +1,73 @@
+"""`quicketl init`, `schema` and `info`: project scaffolding, editor support, environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from quicketl.cli.errors import exit_on_error
+from quicketl.cli.options import VerboseOption
+
+NameArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="Project folder to create, or with --pipeline the new pipeline's name.",
+        show_default=False,
+    ),
+]
+
+
+def init(
+    name: NameArg = None,
+    pipeline: Annotated[
+        bool, typer.Option("--pipeline", help="Write only pipelines/NAME.yml in this project.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files that exist.")] = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Create a project that runs at once (or, with --pipeline, one new pipeline file)."""
+    from quicketl.cli import scaffold
+
+    with exit_on_error(verbose=verbose):
+        if pipeline:
+            written = scaffold.write_pipeline(Path.cwd(), name, force=force)
+        else:
+            written = scaffold.write_project(Path(name or "."), force=force)
+    for path in written:
+        typer.echo(f"created {path}")
+    typer.echo(scaffold.next_steps(written, pipeline_only=pipeline))
+
+
+def schema(
+    workflow: Annotated[
+        bool, typer.Option("--workflow", help="The workflow file's schema, not the pipeline's.")
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of stdout."),
+    ] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Print the JSON Schema of pipeline (or workflow) files, for editor completion."""
+    with exit_on_error(verbose=verbose):
+        from quicketl import api
+        from quicketl.report.json_report import to_json
+
+        text = to_json(api.json_schema("workflow" if workflow else "pipeline"))
+        if output is None:
+            typer.echo(text)
+            return
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text + "\n", encoding="utf-8")
+    typer.echo(f"wrote {output}", err=True)
+
+
+def info() -> None:
+    """Show quicketl's version and its environment: Python, DuckDB, platform."""
+    from quicketl import api
+    from quicketl.cli.pipeline_cmds import stdout_console
+    from quicketl.report.info_report import render_info
+
+    render_info(stdout_console(), api.environment_info())

@@ -1,0 +1,96 @@
+"""Run or skip: one task's current key against its record, with the reasons why."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from quicketl.plan.keys import always_runs, components, diff_reasons
+from quicketl.plan.model import Task
+from quicketl.state import StatCache, TaskRecord, hash_bytes, hash_paths, key_of, outputs_changed
+
+UP_TO_DATE = "up to date"
+NEVER_RUN = "never run"
+FORCED = "--force"
+
+ExternalValues = Callable[[Task], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether a task must run, why, and the key it runs (or is skipped) under."""
+
+    task_id: str
+    run: bool
+    reasons: tuple[str, ...]
+    key: str
+    components: dict[str, Any]
+
+
+class Decider:
+    """Computes decisions; safe to call from several threads (hashing shares one stat cache)."""
+
+    def __init__(
+        self,
+        root: Path,
+        records: Mapping[str, TaskRecord],
+        stat_cache: StatCache,
+        external_values: ExternalValues,
+        force: bool = False,
+    ) -> None:
+        self.root = root
+        self.records = records
+        self.stat_cache = stat_cache
+        self.external_values = external_values
+        self.force = force
+        self._lock = threading.Lock()
+
+    def current_components(self, task: Task) -> dict[str, Any]:
+        with self._lock:
+            inputs = hash_paths(task.inputs, self.root, self.stat_cache)
+        external = self.external_values(task) if task.external else {}
+        return components(task.config, task.used_vars, inputs, external, hash_bytes)
+
+    def decide(self, task: Task, pending: Callable[[str], bool] | None = None) -> Decision:
+        """The decision now; `pending(path)` marks inputs an upstream is about to rewrite,
+        which a preview must not count as changed (the rewrite may restore them)."""
+        current = self.current_components(task)
+        assumed = _assume_unchanged(current, self._record(task), pending)
+        reasons = self._reasons(task, key_of(assumed), assumed)
+        key = key_of(current)
+        return Decision(task.id, bool(reasons), tuple(reasons) or (UP_TO_DATE,), key, current)
+
+    def _record(self, task: Task) -> TaskRecord | None:
+        return self.records.get(task.id)
+
+    def _reasons(self, task: Task, key: str, current: dict[str, Any]) -> list[str]:
+        if self.force:
+            return [FORCED]
+        record = self._record(task)
+        if record is None:
+            return [NEVER_RUN]
+        reasons = diff_reasons(record.components, current) if record.key != key else []
+        if always_runs(current) and not reasons:
+            reasons = diff_reasons(current, current)
+        with self._lock:
+            changes = outputs_changed(record.outputs, self.root, self.stat_cache)
+        for path, change in changes:
+            verb = "missing" if change == "missing" else "changed outside quicketl"
+            reasons.append(f"output {path} {verb}")
+        return reasons
+
+
+def _assume_unchanged(
+    current: dict[str, Any], record: TaskRecord | None, pending: Callable[[str], bool] | None
+) -> dict[str, Any]:
+    if pending is None or record is None:
+        return current
+    recorded = record.components.get("inputs", {})
+    inputs = {
+        path: recorded.get(path, digest) if pending(path) else digest
+        for path, digest in current["inputs"].items()
+    }
+    return {**current, "inputs": inputs}

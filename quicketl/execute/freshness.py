@@ -1,0 +1,47 @@
+"""Values of `freshness:` queries, which stand in for a database source's content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quicketl.errors import EngineError
+from quicketl.plan.keys import ALWAYS
+from quicketl.plan.model import Task
+
+
+def external_values(task: Task) -> dict[str, str]:
+    """Each non-file input of the task, with its freshness value or "always"."""
+    values: dict[str, str] = {}
+    for name in task.external:
+        if name.startswith("freshness:"):
+            values[name] = _freshness_of(task, name.removeprefix("freshness:"))
+        else:
+            values[name] = ALWAYS
+    return values
+
+
+def _freshness_of(task: Task, connection: str) -> str:
+    for source in _sources(task.config):
+        if source.get("connection") == connection and source.get("freshness"):
+            return _query_value(task, connection, str(source["freshness"]))
+    return ALWAYS
+
+
+def _sources(config: dict[str, Any]) -> list[dict[str, Any]]:
+    if config.get("sources"):
+        return list(config["sources"].values())
+    return [config["source"]] if config.get("source") else []
+
+
+def _query_value(task: Task, connection: str, query: str) -> str:
+    import duckdb
+
+    from quicketl.engine.connections import duckdb_file_path
+
+    path = duckdb_file_path(connection, task.pipeline.root if task.pipeline else None)
+    try:
+        with duckdb.connect(str(path), read_only=True) as conn:
+            row = conn.execute(query).fetchone()
+    except duckdb.Error as exc:
+        raise EngineError(f"{task.id}: freshness query failed: {exc}") from None
+    return repr(row[0] if row and len(row) == 1 else row)

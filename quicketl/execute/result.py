@@ -1,0 +1,135 @@
+"""Outcomes of a workflow run, per task and per stage, as plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from quicketl.engine.result import PipelineResult
+
+TaskStatus = Literal["ran", "up_to_date", "failed", "skipped", "not_run", "would_run", "may_run"]
+OK_STATUSES = ("ran", "up_to_date")
+
+
+@dataclass
+class TaskOutcome:
+    """What happened to one task, and why."""
+
+    task_id: str
+    stage: str
+    name: str
+    status: TaskStatus
+    reasons: list[str] = field(default_factory=list)
+    started_at: float | None = None
+    finished_at: float | None = None
+    error: str | None = None
+    result: PipelineResult | None = None
+
+    @property
+    def duration_ms(self) -> float:
+        if self.started_at is None or self.finished_at is None:
+            return 0.0
+        return (self.finished_at - self.started_at) * 1000.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in OK_STATUSES
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "task_id": self.task_id,
+            "stage": self.stage,
+            "pipeline": self.name,
+            "status": self.status,
+            "reasons": list(self.reasons),
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "duration_ms": round(self.duration_ms, 3),
+            "error": self.error,
+            "result": self.result.to_dict() if self.result is not None else None,
+        }
+
+
+@dataclass
+class StageSummary:
+    name: str
+    status: Literal["OK", "FAILED", "SKIPPED", "PARTIAL", "PENDING"]
+    total: int
+    succeeded: int
+    up_to_date: int
+    duration_ms: float
+
+
+@dataclass
+class WorkflowResult:
+    """The outcome of a workflow run (or, with `dry_run`, of deciding one)."""
+
+    name: str
+    tasks: list[TaskOutcome]
+    stage_order: list[str]
+    duration_ms: float = 0.0
+    dry_run: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def succeeded(self) -> bool:
+        return all(t.status not in ("failed", "skipped", "not_run") for t in self.tasks)
+
+    @property
+    def status(self) -> str:
+        if self.dry_run:
+            return "dry_run"
+        return "success" if self.succeeded else "failed"
+
+    def count(self, *statuses: str) -> int:
+        return sum(1 for t in self.tasks if t.status in statuses)
+
+    def stages(self) -> list[StageSummary]:
+        return [self._stage(name) for name in self.stage_order]
+
+    def _stage(self, name: str) -> StageSummary:
+        tasks = [t for t in self.tasks if t.stage == name]
+        ok = sum(1 for t in tasks if t.ok)
+        starts = [t.started_at for t in tasks if t.started_at is not None]
+        ends = [t.finished_at for t in tasks if t.finished_at is not None]
+        duration = (max(ends) - min(starts)) * 1000.0 if starts and ends else 0.0
+        return StageSummary(
+            name,
+            _stage_status(tasks, ok),
+            len(tasks),
+            ok,
+            sum(1 for t in tasks if t.status == "up_to_date"),
+            duration,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "workflow": self.name,
+            "status": self.status,
+            "duration_ms": round(self.duration_ms, 3),
+            "dry_run": self.dry_run,
+            "summary": {
+                "total": len(self.tasks),
+                "succeeded": self.count(*OK_STATUSES),
+                "up_to_date": self.count("up_to_date"),
+                "ran": self.count("ran"),
+                "failed": self.count("failed"),
+                "skipped": self.count("skipped", "not_run"),
+            },
+            "stages": [vars(s) for s in self.stages()],
+            "tasks": [t.to_dict() for t in self.tasks],
+            "warnings": list(self.warnings),
+        }
+
+
+def _stage_status(
+    tasks: list[TaskOutcome], ok: int
+) -> Literal["OK", "FAILED", "SKIPPED", "PARTIAL", "PENDING"]:
+    if any(t.status in ("would_run", "may_run") for t in tasks):
+        return "PENDING"
+    if ok == len(tasks):
+        return "OK"
+    if any(t.status == "failed" for t in tasks):
+        return "FAILED"
+    return "SKIPPED" if ok == 0 else "PARTIAL"

@@ -1,0 +1,166 @@
+"""Running a plan: lock the cache, decide, skip what is up to date, run the rest."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from quicketl.execute.decide import Decider
+from quicketl.execute.events import NullReporter, RunReporter
+from quicketl.execute.freshness import external_values
+from quicketl.execute.preview import preview
+from quicketl.execute.result import TaskOutcome, WorkflowResult
+from quicketl.execute.select import select_tasks
+from quicketl.execute.session import RunSession
+from quicketl.execute.task_run import TaskRunner
+from quicketl.plan.model import Plan
+from quicketl.state import CacheLock, StatCache, StateStore, cleanup_temps
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    cache_dir: Path
+    scope: str
+    workers: int | None = None
+    force: bool = False
+    dry_run: bool = False
+    select: tuple[str, ...] = ()
+    wait: bool = True
+    fail_on_checks: bool = True
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def explain_plan(plan: Plan, options: RunOptions) -> WorkflowResult:
+    """Every selected task's decision with its reasons; runs nothing and takes no lock."""
+    started = time.perf_counter()
+    task_ids = select_tasks(plan, options.select)
+    with StateStore(options.cache_dir) as store:
+        stat_cache = StatCache(store.stat_entries())
+        decider = Decider(
+            plan.root, store.get_all(options.scope), stat_cache, external_values, options.force
+        )
+        outcomes = preview(plan, task_ids, decider)
+        store.save_stat_entries(stat_cache.take_dirty())
+    return _result(plan, outcomes, started, dry_run=True)
+
+
+def run_plan(
+    plan: Plan, options: RunOptions, reporter: RunReporter | None = None
+) -> WorkflowResult:
+    """Run the selected tasks; the result lists every selected task's outcome."""
+    if options.dry_run:
+        return explain_plan(plan, options)
+    reporter = reporter or NullReporter()
+    started = time.perf_counter()
+    task_ids = select_tasks(plan, options.select)
+    with ExitStack() as stack:
+        stack.enter_context(
+            CacheLock(options.cache_dir, wait=options.wait, on_wait=reporter.waiting_for_lock)
+        )
+        store = stack.enter_context(StateStore(options.cache_dir))
+        stat_cache = StatCache(store.stat_entries())
+        decider = Decider(
+            plan.root, store.get_all(options.scope), stat_cache, external_values, options.force
+        )
+        outcomes = _run(plan, task_ids, options, decider, store, stat_cache, reporter)
+        store.save_stat_entries(stat_cache.take_dirty())
+    return _result(plan, outcomes, started, dry_run=False)
+
+
+def _run(
+    plan: Plan,
+    task_ids: Sequence[str],
+    options: RunOptions,
+    decider: Decider,
+    store: StateStore,
+    stat_cache: StatCache,
+    reporter: RunReporter,
+) -> list[TaskOutcome]:
+    reporter.run_started(plan, list(task_ids))
+    previewed = preview(plan, task_ids, decider)
+    if all(o.status == "up_to_date" for o in previewed):
+        for outcome in previewed:  # the fast path: nothing to run, doit never imported
+            reporter.task_finished(outcome)
+        reporter.run_finished()
+        return previewed
+    session = RunSession(plan, reporter)
+    workers = options.workers or default_workers()
+    runner = TaskRunner(
+        session,
+        store,
+        options.scope,
+        plan.root,
+        stat_cache,
+        _duckdb_threads(workers),
+        options.fail_on_checks,
+    )
+    _clean_stale_temps(plan)
+    _schedule(plan, task_ids, session, decider, runner, workers, options.cache_dir)
+    reporter.run_finished()
+    return [session.outcomes[t] for t in task_ids if t in session.outcomes]
+
+
+def _schedule(
+    plan: Plan,
+    task_ids: Sequence[str],
+    session: RunSession,
+    decider: Decider,
+    runner: TaskRunner,
+    workers: int,
+    state_dir: Path,
+) -> None:
+    from quicketl.execute.doit_driver import run_with_doit
+
+    def is_up_to_date(task_id: str) -> bool:
+        task = plan.task(task_id)
+        if session.blocker(task) is not None:
+            return False  # the action records why it did not start
+        decision = decider.decide(task)
+        session.decisions[task_id] = decision
+        if decision.run:
+            return False
+        session.finish(task, "up_to_date", list(decision.reasons))
+        return True
+
+    def run_task(task_id: str) -> None:
+        task = plan.task(task_id)
+        blocker = session.blocker(task)
+        if blocker is not None:
+            status = "skipped" if blocker.startswith("upstream") else "not_run"
+            session.finish(task, status, [blocker])  # type: ignore[arg-type]
+            return
+        runner.run(task, session.decisions[task_id])
+
+    run_with_doit(plan, task_ids, is_up_to_date, run_task, workers, state_dir)
+
+
+def _duckdb_threads(workers: int) -> int:
+    """DuckDB threads per task, so parallel workers do not oversubscribe the cores."""
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
+def _clean_stale_temps(plan: Plan) -> None:
+    folders = {(plan.root / out).parent for task in plan.tasks for out in task.outputs}
+    for folder in folders:
+        if folder.is_dir():
+            cleanup_temps(folder)
+
+
+def _result(
+    plan: Plan, outcomes: list[TaskOutcome], started: float, dry_run: bool
+) -> WorkflowResult:
+    return WorkflowResult(
+        name=plan.name,
+        tasks=outcomes,
+        stage_order=[s.name for s in plan.stages if any(o.stage == s.name for o in outcomes)],
+        duration_ms=(time.perf_counter() - started) * 1000.0,
+        dry_run=dry_run,
+        warnings=[str(w) for w in plan.warnings],
+    )

@@ -1,0 +1,54 @@
+"""The shared state of one run: decisions, outcomes, failures and the fail-fast stop."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from quicketl.execute.decide import Decision
+from quicketl.execute.events import RunReporter
+from quicketl.execute.result import TaskOutcome, TaskStatus
+from quicketl.plan.graph import ancestors
+from quicketl.plan.model import Plan, Task
+
+
+@dataclass
+class RunSession:
+    """Mutable bookkeeping shared by the scheduler thread and the worker threads."""
+
+    plan: Plan
+    reporter: RunReporter
+    outcomes: dict[str, TaskOutcome] = field(default_factory=dict)
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    stopped_by: str | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _parents: dict[str, set[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for edge in self.plan.edges:
+            self._parents.setdefault(edge.downstream, set()).add(edge.upstream)
+
+    def finish(self, task: Task, status: TaskStatus, reasons: list[str], **extra: object) -> None:
+        outcome = TaskOutcome(task.id, task.stage, task.name, status, reasons, **extra)  # type: ignore[arg-type]
+        if outcome.finished_at is None and outcome.started_at is not None:
+            outcome.finished_at = time.time()
+        with self._lock:
+            self.outcomes[task.id] = outcome
+        self.reporter.task_finished(outcome)
+
+    def blocker(self, task: Task) -> str | None:
+        """Why the task must not start: a failed upstream, or fail-fast after a failure."""
+        with self._lock:
+            for upstream in sorted(ancestors(task.id, self._parents)):
+                outcome = self.outcomes.get(upstream)
+                if outcome is not None and outcome.status == "failed":
+                    return f"upstream {upstream} failed"
+            if self.stopped_by is not None:
+                return f"not started: {self.stopped_by} failed and fail_fast is on"
+        return None
+
+    def record_failure(self, task: Task, stop: bool) -> None:
+        with self._lock:
+            if stop and self.stopped_by is None:
+                self.stopped_by = task.id

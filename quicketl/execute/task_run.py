@@ -1,0 +1,68 @@
+"""Running one task for real: the engine, then its outputs and key into the state store."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from quicketl.engine.result import PipelineResult
+from quicketl.errors import QuickETLError
+from quicketl.execute.decide import Decision
+from quicketl.execute.session import RunSession
+from quicketl.plan.model import Task
+from quicketl.state import StatCache, StateStore, output_record
+
+
+@dataclass(frozen=True)
+class TaskRunner:
+    """Everything a worker thread needs to run a task and record it."""
+
+    session: RunSession
+    store: StateStore
+    scope: str
+    root: Path
+    stat_cache: StatCache
+    duckdb_threads: int
+    fail_on_checks: bool = True
+
+    def run(self, task: Task, decision: Decision) -> None:
+        started = time.time()
+        self.session.reporter.task_started(task.id)
+        result, error = self._execute(task)
+        if error is None and result is not None and result.succeeded:
+            self._record(task, decision, started)
+            self.session.finish(
+                task, "ran", list(decision.reasons), started_at=started, result=result
+            )
+            return
+        message = error or (result.error if result is not None else None) or "failed"
+        stop = self.session.plan.fail_fast and not self._continues(task)
+        self.session.record_failure(task, stop)
+        self.session.finish(
+            task, "failed", list(decision.reasons), started_at=started, error=message, result=result
+        )
+
+    def _execute(self, task: Task) -> tuple[PipelineResult | None, str | None]:
+        from quicketl.engine.runner import run_pipeline
+
+        assert task.pipeline is not None, "a planned task carries its resolved pipeline"
+        try:
+            result = run_pipeline(
+                task.pipeline, fail_on_checks=self.fail_on_checks, threads=self.duckdb_threads
+            )
+        except QuickETLError as exc:
+            return None, str(exc)
+        except Exception as exc:  # a bug must fail this task, not kill the other workers
+            return None, f"internal error: {type(exc).__name__}: {exc}"
+        return result, None
+
+    def _record(self, task: Task, decision: Decision, started: float) -> None:
+        outputs = [output_record(path, self.root, self.stat_cache) for path in task.outputs]
+        self.store.record_success(
+            self.scope, task.id, decision.key, decision.components, outputs, started_at=started
+        )
+
+    def _continues(self, task: Task) -> bool:
+        stage = next(s for s in self.session.plan.stages if s.name == task.stage)
+        return stage.continue_on_failure

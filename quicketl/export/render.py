@@ -1,0 +1,65 @@
+"""Render a `Plan` into the Python source of an Airflow DAG or a Prefect flow."""
+
+from __future__ import annotations
+
+import keyword
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from quicketl.errors import ExportError
+from quicketl.export.names import BUILTIN_NAMES
+from quicketl.export.options import ExportOptions
+from quicketl.export.view import WorkflowView, build_view, python_literal
+from quicketl.plan.model import Plan
+
+if TYPE_CHECKING:
+    import jinja2
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# Module-level and flow-local names of each template, which no generated name may shadow.
+AIRFLOW_NAMES = frozenset(
+    {"annotations", "logging", "os", "datetime", "timedelta", "timezone", "Any", "DAG", "Param"}
+    | {"TaskGroup", "get_current_context", "task", "WORKFLOW_NAME", "WORKFLOW_PATH"}
+    | {"PROJECT_DIR", "VARIABLES", "log", "dag"}
+)
+PREFECT_NAMES = frozenset(
+    {"os", "Any", "flow", "get_run_logger", "task", "NO_CACHE", "PrefectFuture"}
+    | {"ThreadPoolTaskRunner", "WORKFLOW_NAME", "WORKFLOW_PATH", "PROJECT_DIR", "SCHEDULE"}
+    | {"run_quicketl", "variables", "runs", "run", "task_id"}
+)
+
+
+def render_airflow(plan: Plan, options: ExportOptions) -> str:
+    """The source of an Airflow DAG module (Airflow 3, falling back to 2.x imports)."""
+    return _render("airflow.py.j2", build_view(plan, options, BUILTIN_NAMES | AIRFLOW_NAMES))
+
+
+def render_prefect(plan: Plan, options: ExportOptions) -> str:
+    """The source of a Prefect 3 flow module."""
+    return _render("prefect.py.j2", build_view(plan, options, BUILTIN_NAMES | PREFECT_NAMES))
+
+
+def _render(template: str, view: WorkflowView) -> str:
+    return _environment().get_template(template).render(view=view)
+
+
+def _environment() -> jinja2.Environment:
+    import jinja2  # only code generation pays for jinja2's import
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # the output is Python, not HTML: strings go through `pyrepr` instead
+        keep_trailing_newline=True,
+    )
+    env.filters["pyrepr"] = python_literal
+    env.filters["ident"] = checked_identifier
+    return env
+
+
+def checked_identifier(value: Any) -> str:
+    """`value` if it is a safe Python identifier; a bug in naming otherwise, never a user error."""
+    if not (isinstance(value, str) and value.isidentifier() and not keyword.iskeyword(value)):
+        raise ExportError(f"internal error: {value!r} is not a safe identifier")
+    return value

@@ -1,0 +1,245 @@
+"""The templates' view of a `Plan`: sanitised names, stages and tasks in order, typed variables."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from quicketl.errors import ExportError
+from quicketl.export import names
+from quicketl.export.options import ExportOptions, start_datetime
+from quicketl.plan.model import Edge, Plan, StageInfo
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """One pipeline task: its quicketl id and the names it gets in the generated module."""
+
+    id: str
+    var: str
+    name: str
+    group_id: str
+
+    @property
+    def airflow_id(self) -> str:
+        return f"{self.group_id}.{self.name}"
+
+    @property
+    def prefect_name(self) -> str:
+        return names.prefect_name(self.id)
+
+
+@dataclass(frozen=True)
+class StageView:
+    """A stage and its tasks (one Airflow TaskGroup)."""
+
+    name: str
+    group_id: str
+    description: str
+    tasks: tuple[TaskView, ...]
+
+
+@dataclass(frozen=True)
+class EdgeView:
+    upstream: TaskView
+    downstream: TaskView
+    reason: str
+
+
+@dataclass(frozen=True)
+class VariableView:
+    """A declared workflow variable: its name, a Python parameter name and its typed default."""
+
+    name: str
+    param: str
+    default: Any
+    json_type: str | list[str]
+    annotation: str
+    format: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkflowView:
+    """Everything a template needs, already sanitised and ordered."""
+
+    name: str
+    dag_id: str
+    flow_function: str
+    description: str | None
+    workflow_path: str
+    project_dir: str | None
+    schedule: str | None
+    start: datetime
+    options: ExportOptions
+    stages: tuple[StageView, ...]
+    tasks: tuple[TaskView, ...]
+    edges: tuple[EdgeView, ...]
+    variables: tuple[VariableView, ...]
+
+    @property
+    def variable_names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.variables)
+
+    @property
+    def start_args(self) -> str:
+        """The arguments of `datetime(...)` for the start date, as plain integers."""
+        start = self.start
+        fields = [start.year, start.month, start.day]
+        if (start.hour, start.minute, start.second) != (0, 0, 0):
+            fields += [start.hour, start.minute, start.second]
+        return ", ".join(str(int(f)) for f in fields)
+
+    def upstream(self, task: TaskView) -> tuple[TaskView, ...]:
+        return tuple(e.upstream for e in self.edges if e.downstream == task)
+
+
+def build_view(plan: Plan, options: ExportOptions, reserved: Iterable[str]) -> WorkflowView:
+    """Name everything in `plan` so that no name clashes with another or with `reserved`."""
+    namer = names.Namer(reserved)
+    stages = _stage_views(plan, namer)
+    by_id = {t.id: t for s in stages for t in s.tasks}
+    dag_id = options.dag_id or names.dag_id(plan.name)
+    return WorkflowView(
+        name=plan.name,
+        dag_id=dag_id,
+        flow_function=namer.take(dag_id, fallback="workflow"),
+        description=plan.description,
+        workflow_path=relative_workflow_path(plan),
+        project_dir=options.project_dir,
+        schedule=options.schedule,
+        start=_utc(start_datetime(options.start_date)),
+        options=options,
+        stages=stages,
+        tasks=tuple(by_id[task_id] for task_id in topological_task_ids(plan)),
+        edges=tuple(_edge_views(plan.edges, by_id)),
+        variables=tuple(_variable_views(plan.variables, namer)),
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    """`moment` in UTC without tzinfo (a naive moment is taken as UTC already)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def relative_workflow_path(plan: Plan) -> str:
+    """The workflow file relative to the project root, with '/' separators."""
+    if plan.workflow_path is None:
+        raise ExportError(f"workflow {plan.name!r} has no file: only a workflow file can be exported")
+    path = plan.workflow_path
+    if path.is_absolute():
+        path = Path(os.path.relpath(path, plan.root))
+    return PurePosixPath(*path.parts).as_posix()
+
+
+def _stage_views(plan: Plan, namer: names.Namer) -> tuple[StageView, ...]:
+    groups = names.Namer()
+    views = []
+    for stage in ordered_stages(plan):
+        group_id = groups.take(stage.name, fallback="stage")
+        views.append(_stage_view(stage, group_id, plan, namer))
+    return tuple(views)
+
+
+def _stage_view(stage: StageInfo, group_id: str, plan: Plan, namer: names.Namer) -> StageView:
+    in_stage = names.Namer()
+    tasks = []
+    for task_id in stage.task_ids:
+        name = in_stage.take(plan.task(task_id).name, fallback="pipeline")
+        tasks.append(TaskView(task_id, namer.claim(f"{group_id}__{name}"), name, group_id))
+    return StageView(stage.name, group_id, stage.description or "", tuple(tasks))
+
+
+def ordered_stages(plan: Plan) -> list[StageInfo]:
+    """Stages in dependency order (declaration order among independent ones).
+
+    Both `depends_on` and task edges that cross stages count; should they disagree in a cycle
+    (lineage running backwards), the rest keep declaration order rather than failing.
+    """
+    stage_of = {task_id: s.name for s in plan.stages for task_id in s.task_ids}
+    after: dict[str, set[str]] = {s.name: set(s.depends_on) for s in plan.stages}
+    for edge in plan.edges:
+        if stage_of[edge.upstream] != stage_of[edge.downstream]:
+            after[stage_of[edge.downstream]].add(stage_of[edge.upstream])
+    declared = [s.name for s in plan.stages]
+    order = _kahn(declared, after)
+    by_name = {s.name: s for s in plan.stages}
+    return [by_name[name] for name in order + [n for n in declared if n not in order]]
+
+
+def topological_task_ids(plan: Plan) -> list[str]:
+    """Task ids so that every upstream comes before its downstreams; plan order breaks ties."""
+    after: dict[str, set[str]] = {t.id: set() for t in plan.tasks}
+    for edge in plan.edges:
+        after[edge.downstream].add(edge.upstream)
+    order = _kahn([t.id for t in plan.tasks], after)
+    if len(order) < len(plan.tasks):
+        raise ExportError(f"workflow {plan.name!r} has a cycle between its tasks")
+    return order
+
+
+def _kahn(items: Sequence[str], after: Mapping[str, set[str]]) -> list[str]:
+    """Kahn's sort, always taking the earliest ready item; items caught in a cycle are left out."""
+    done: list[str] = []
+    pending = list(items)
+    while ready := next((i for i in pending if not after[i].intersection(pending)), None):
+        done.append(ready)
+        pending.remove(ready)
+    return done
+
+
+def _edge_views(edges: Iterable[Edge], by_id: Mapping[str, TaskView]) -> Iterable[EdgeView]:
+    seen: set[tuple[str, str]] = set()
+    for edge in edges:
+        if (edge.upstream, edge.downstream) not in seen:
+            seen.add((edge.upstream, edge.downstream))
+            yield EdgeView(by_id[edge.upstream], by_id[edge.downstream], edge.reason)
+
+
+def _variable_views(variables: Mapping[str, Any], namer: names.Namer) -> Iterable[VariableView]:
+    for name, default in variables.items():
+        yield _variable_view(name, namer.take(name, fallback="var"), default)
+
+
+def _variable_view(name: str, param: str, default: Any) -> VariableView:
+    if isinstance(default, bool):
+        return VariableView(name, param, default, "boolean", "bool")
+    if isinstance(default, int):
+        return VariableView(name, param, default, "integer", "int")
+    if isinstance(default, float):
+        return VariableView(name, param, default, "number", "float")
+    if isinstance(default, str):
+        return VariableView(name, param, default, "string", "str")
+    if isinstance(default, datetime):
+        return VariableView(name, param, default.isoformat(), "string", "str", "date-time")
+    if isinstance(default, date):
+        return VariableView(name, param, default.isoformat(), "string", "str", "date")
+    if default is None:
+        return VariableView(name, param, None, ["null", "string"], "str | None")
+    raise ExportError(
+        f"variable {name!r}: a default of type {type(default).__name__} cannot be a parameter;"
+        " use a string, number or boolean"
+    )
+
+
+def python_literal(value: Any) -> str:
+    """`value` as Python source that evaluates back to it (the templates' `pyrepr` filter)."""
+    if value is None or isinstance(value, bool | int | str):
+        return repr(value)
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else f"float({str(value)!r})"
+    if isinstance(value, list):
+        return "[" + ", ".join(python_literal(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        items = [python_literal(v) for v in value]
+        return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
+    if isinstance(value, dict):
+        pairs = ", ".join(f"{python_literal(k)}: {python_literal(v)}" for k, v in value.items())
+        return "{" + pairs + "}"
+    raise ExportError(f"cannot write a {type(value).__name__} into generated code: {value!r}")

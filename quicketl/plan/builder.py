@@ -1,0 +1,222 @@
+"""Resolving a workflow file into an immutable `Plan`, reporting every problem at once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quicketl.config.loader import LoadedWorkflow, load_pipeline, load_workflow
+from quicketl.config.project import find_project_root
+from quicketl.config.suggest import did_you_mean
+from quicketl.config.variables import VariableScope, as_text
+from quicketl.config.workflow import PipelineRef, StageConfig
+from quicketl.errors import ConfigError, PlanError, Problem
+from quicketl.plan.edges import declared_edges, lineage_edges, merge_edges, transitive_reduction
+from quicketl.plan.graph import ancestors, find_cycle, topological_order
+from quicketl.plan.io import pipeline_io
+from quicketl.plan.model import Edge, Plan, StageInfo, Task
+
+
+@dataclass
+class _Draft:
+    """What planning has gathered so far; problems accumulate instead of raising."""
+
+    workflow: LoadedWorkflow
+    variables: Mapping[str, object]
+    tasks: list[Task] = field(default_factory=list)
+    ids: dict[str, list[str]] = field(default_factory=dict)
+    locs: dict[str, tuple[str | int, ...]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def problem(self, message: str, *loc: str | int, warning: bool = False) -> None:
+        doc = self.workflow.doc
+        field_path = _field(loc)
+        entry = Problem(message, str(doc.path), doc.line_of(loc), field_path)
+        (self.warnings if warning else self.problems).append(entry)
+
+
+def build_plan(
+    workflow_path: Path, variables: Mapping[str, object] | None = None, root: Path | None = None
+) -> Plan:
+    """Load, check and resolve a workflow; raise PlanError listing every problem found."""
+    root = root or find_project_root(workflow_path)
+    cli_vars = dict(variables or {})
+    workflow = load_workflow(workflow_path, VariableScope.standard(cli_vars, root=root), root)
+    draft = _Draft(workflow, cli_vars)
+    _check_stages(draft)
+    for index, stage in enumerate(workflow.config.stages):
+        _add_stage_tasks(draft, index, stage)
+    edges = _edges(draft)
+    if draft.problems:
+        raise PlanError(draft.problems)
+    return _freeze(draft, edges)
+
+
+def _check_stages(draft: _Draft) -> None:
+    stages = draft.workflow.config.stages
+    names = [stage.name for stage in stages]
+    for index, stage in enumerate(stages):
+        if names.index(stage.name) != index:
+            draft.problem(f"duplicate stage name '{stage.name}'", "stages", index, "name")
+        for dep_index, dependency in enumerate(stage.depends_on):
+            if dependency not in names:
+                hint = did_you_mean(dependency, names)
+                message = f"unknown stage '{dependency}' in depends_on{hint}"
+                draft.problem(message, "stages", index, "depends_on", dep_index)
+    deps = [(d, s.name) for s in stages for d in s.depends_on if d in names]
+    cycle = find_cycle(list(dict.fromkeys(names)), deps)
+    if cycle:
+        draft.problem(f"cycle in stage depends_on: {' -> '.join(cycle)}", "stages")
+
+
+def _add_stage_tasks(draft: _Draft, index: int, stage: StageConfig) -> None:
+    draft.ids.setdefault(stage.name, [])
+    for ref_index, ref in enumerate(stage.pipelines):
+        loc = ("stages", index, "pipelines", ref_index)
+        name = ref.name or Path(ref.path).stem
+        task_id = f"{stage.name}.{name}"
+        if task_id in draft.ids[stage.name]:
+            draft.problem(
+                f"two pipelines named '{name}' in stage '{stage.name}'; give one a "
+                "distinct `name:`",
+                *loc,
+                "path",
+            )
+            continue
+        task = _make_task(draft, stage, ref, task_id, name, loc)
+        if task is not None:
+            draft.tasks.append(task)
+            draft.ids[stage.name].append(task_id)
+            draft.locs[task_id] = (*loc, "path")
+
+
+def _make_task(
+    draft: _Draft,
+    stage: StageConfig,
+    ref: PipelineRef,
+    task_id: str,
+    name: str,
+    loc: tuple[str | int, ...],
+) -> Task | None:
+    path = _resolve_pipeline_path(draft.workflow, ref.path)
+    if path is None:
+        where = f"{draft.workflow.path.parent} or {draft.workflow.root}"
+        draft.problem(f"pipeline file not found: {ref.path} (looked in {where})", *loc, "path")
+        return None
+    config = draft.workflow.config
+    scope = VariableScope.standard(
+        draft.variables, ref.variables, config.variables, root=draft.workflow.root
+    )
+    try:
+        loaded = load_pipeline(path, scope, draft.workflow.root)
+    except ConfigError as exc:
+        draft.problems.extend(exc.problems)
+        return None
+    io = pipeline_io(loaded.config, draft.workflow.root)
+    return Task(
+        id=task_id,
+        stage=stage.name,
+        name=name,
+        pipeline_path=path,
+        config=loaded.config.model_dump(mode="json"),
+        variables={k: as_text(v) for k, v in ref.variables.items()},
+        used_vars=loaded.used_vars,
+        inputs=io.inputs,
+        outputs=io.outputs,
+        external=io.external,
+        description=loaded.config.description,
+        pipeline=loaded,
+    )
+
+
+def _resolve_pipeline_path(workflow: LoadedWorkflow, ref_path: str) -> Path | None:
+    """The workflow file's folder first, then the project root."""
+    raw = Path(ref_path).expanduser()
+    if raw.is_absolute():
+        return raw if raw.is_file() else None
+    for base in (workflow.path.parent, workflow.root):
+        candidate = base / raw
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _edges(draft: _Draft) -> list[Edge]:
+    _check_output_clashes(draft)
+    declared = declared_edges(draft.workflow.config.stages, draft.ids)
+    lineage = lineage_edges(draft.tasks)
+    _warn_undeclared_lineage(draft, lineage)
+    edges = merge_edges([*declared, *(edge for edge, _ in lineage)])
+    ids = [task.id for task in draft.tasks]
+    cycle = find_cycle(ids, [(e.upstream, e.downstream) for e in edges])
+    if cycle:
+        draft.problem(f"cycle between pipelines: {' -> '.join(cycle)}", *draft.locs[cycle[0]])
+        return edges
+    return transitive_reduction(
+        topological_order(ids, [(e.upstream, e.downstream) for e in edges]), edges
+    )
+
+
+def _check_output_clashes(draft: _Draft) -> None:
+    writers: dict[str, str] = {}
+    for task in draft.tasks:
+        for output in task.outputs:
+            if output in writers:
+                message = f"{writers[output]} and {task.id} both write {output}"
+                draft.problem(message, *draft.locs[task.id])
+            writers.setdefault(output, task.id)
+
+
+def _warn_undeclared_lineage(draft: _Draft, lineage: list[tuple[Edge, str]]) -> None:
+    stage_of = {task.id: task.stage for task in draft.tasks}
+    parents = {s.name: set(s.depends_on) for s in draft.workflow.config.stages}
+    for edge, output in lineage:
+        upstream, downstream = stage_of[edge.upstream], stage_of[edge.downstream]
+        if upstream == downstream or upstream in ancestors(downstream, parents):
+            continue
+        message = (
+            f"{edge.downstream} reads {output}, written by {edge.upstream}, but stage "
+            f"'{downstream}' does not depend on '{upstream}'; add depends_on: [{upstream}] "
+            "(quicketl orders them by lineage anyway)"
+        )
+        draft.problem(message, *draft.locs[edge.downstream], warning=True)
+
+
+def _freeze(draft: _Draft, edges: list[Edge]) -> Plan:
+    ids = [task.id for task in draft.tasks]
+    order = topological_order(ids, [(e.upstream, e.downstream) for e in edges])
+    by_id = {task.id: task for task in draft.tasks}
+    config = draft.workflow.config
+    stages = tuple(
+        StageInfo(
+            name=s.name,
+            task_ids=tuple(draft.ids[s.name]),
+            depends_on=tuple(s.depends_on),
+            parallel=s.parallel,
+            continue_on_failure=s.continue_on_failure,
+            description=s.description,
+        )
+        for s in config.stages
+    )
+    return Plan(
+        name=config.name,
+        root=draft.workflow.root,
+        workflow_path=draft.workflow.path,
+        tasks=tuple(by_id[i] for i in order),
+        edges=tuple(
+            sorted(edges, key=lambda e: (order.index(e.upstream), order.index(e.downstream)))
+        ),
+        stages=stages,
+        variables=dict(config.variables),
+        fail_fast=config.fail_fast,
+        description=config.description,
+        warnings=tuple(draft.warnings),
+    )
+
+
+def _field(loc: tuple[str | int, ...]) -> str | None:
+    from quicketl.config.suggest import format_loc
+
+    return format_loc(loc) or None

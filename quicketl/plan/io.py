@@ -1,0 +1,78 @@
+"""The files a pipeline reads and writes, and the non-file inputs it depends on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from quicketl.config.pipeline import PipelineConfig
+from quicketl.config.sinks import DatabaseSink, FileSink
+from quicketl.config.sources import DatabaseSource, FileSource
+
+DUCKDB_PREFIX = "duckdb:///"
+
+
+@dataclass(frozen=True)
+class PipelineIO:
+    """Inputs and outputs as root-relative POSIX strings (absolute when outside the root)."""
+
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    external: tuple[str, ...]
+
+
+def pipeline_io(config: PipelineConfig, root: Path) -> PipelineIO:
+    inputs: list[str] = []
+    external: list[str] = []
+    for source in config.named_sources().values():
+        if isinstance(source, FileSource):
+            inputs.append(normalise(source.path, root))
+        elif isinstance(source, DatabaseSource):
+            external.append(_external_of(source))
+    if config.volatile:
+        external.append("volatile")
+    outputs = [_output_of(config.sink, root)]
+    return PipelineIO(tuple(dict.fromkeys(inputs)), tuple(outputs), tuple(external))
+
+
+def _external_of(source: DatabaseSource) -> str:
+    if source.freshness:
+        return f"freshness:{source.connection}"
+    return f"database:{source.connection}"
+
+
+def _output_of(sink: FileSink | DatabaseSink, root: Path) -> str:
+    if isinstance(sink, FileSink):
+        return normalise(sink.path, root)
+    if sink.connection.startswith(DUCKDB_PREFIX):
+        return normalise(sink.connection.removeprefix(DUCKDB_PREFIX), root)
+    return f"{sink.connection}#{sink.table}"
+
+
+def normalise(path: str, root: Path) -> str:
+    """A path as written, made root-relative and POSIX, without `./` or a trailing slash."""
+    candidate = Path(path).expanduser()
+    if candidate.is_absolute():
+        try:
+            candidate = candidate.relative_to(root)
+        except ValueError:
+            return candidate.as_posix().rstrip("/") or "/"
+    parts: list[str] = []
+    for part in candidate.parts:
+        if part == "..":
+            if parts and parts[-1] != "..":
+                parts.pop()
+                continue
+        elif part == ".":
+            continue
+        parts.append(part)
+    return "/".join(parts) or "."
+
+
+def reads_output(pattern: str, output: str) -> bool:
+    """Whether a read pattern covers an output path (a file, or a folder of partitions)."""
+    if pattern == output or fnmatchcase(output, pattern):
+        return True
+    # a partitioned sink writes a folder; a reader may glob inside it
+    return pattern.startswith(output + "/")

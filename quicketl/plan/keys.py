@@ -1,0 +1,142 @@
+"""Task key components and the human reasons drawn from diffing two sets of them.
+
+Stdlib only: the no-op fast path imports this without pydantic, DuckDB or doit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import metadata
+from typing import Any
+
+from quicketl import __version__
+
+KEY_FORMAT = 1
+_SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE|CREDENTIAL", re.I)
+SECRET_PREFIX = "secret:"
+ALWAYS = "always"
+
+
+@lru_cache(maxsize=1)
+def tool_versions() -> dict[str, str]:
+    """quicketl's and DuckDB's versions, read without importing DuckDB."""
+    try:
+        duckdb_version = metadata.version("duckdb")
+    except metadata.PackageNotFoundError:  # pragma: no cover - duckdb is a core dependency
+        duckdb_version = "unknown"
+    return {"quicketl": __version__, "duckdb": duckdb_version}
+
+
+def is_secret(name: str) -> bool:
+    return bool(_SECRET_NAME.search(name))
+
+
+def masked_vars(used: Mapping[str, str], hasher: Any) -> dict[str, str]:
+    """The used variables, with secret-looking names replaced by a hash of their value."""
+    return {
+        name: f"{SECRET_PREFIX}{hasher(value.encode())}" if is_secret(name) else value
+        for name, value in sorted(used.items())
+    }
+
+
+def components(
+    config: Mapping[str, Any],
+    used_vars: Mapping[str, str],
+    inputs: Mapping[str, str],
+    external: Mapping[str, str],
+    hasher: Any,
+) -> dict[str, Any]:
+    """All six components of a task key (DESIGN.md section 2)."""
+    return {
+        "format": KEY_FORMAT,
+        "tool": tool_versions(),
+        "config": dict(config),
+        "vars": masked_vars(used_vars, hasher),
+        "inputs": dict(inputs),
+        "external": dict(external),
+    }
+
+
+def always_runs(components: Mapping[str, Any]) -> bool:
+    """A non-file input with no freshness check: nothing may be skipped on a guess."""
+    return ALWAYS in components.get("external", {}).values()
+
+
+def diff_reasons(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """Why two component sets differ, in the words a user needs."""
+    reasons: list[str] = []
+    if old.get("format") != new.get("format"):
+        reasons.append("cache format changed")
+    reasons += _tool_reasons(old.get("tool", {}), new.get("tool", {}))
+    reasons += _var_reasons(old.get("vars", {}), new.get("vars", {}))
+    reasons += [f"config changed: {p}" for p in changed_paths(old.get("config"), new.get("config"))]
+    reasons += _input_reasons(old.get("inputs", {}), new.get("inputs", {}))
+    reasons += _external_reasons(old.get("external", {}), new.get("external", {}))
+    return reasons
+
+
+def _tool_reasons(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
+    return [
+        f"{name} {old.get(name)} -> {new.get(name)}"
+        for name in sorted(set(old) | set(new))
+        if old.get(name) != new.get(name)
+    ]
+
+
+def _var_reasons(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
+    reasons = []
+    for name in sorted(set(old) | set(new)):
+        before, after = old.get(name), new.get(name)
+        if before == after:
+            continue
+        if is_secret(name):
+            reasons.append(f"var {name} changed (secret, value not shown)")
+        elif before is None:
+            reasons.append(f"var {name} now used: {after}")
+        elif after is None:
+            reasons.append(f"var {name} no longer used")
+        else:
+            reasons.append(f"var {name}: {before} -> {after}")
+    return reasons
+
+
+def _input_reasons(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
+    reasons = []
+    for path in sorted(set(old) | set(new)):
+        if path not in old:
+            reasons.append(f"input {path} added")
+        elif path not in new:
+            reasons.append(f"input {path} no longer read")
+        elif old[path] != new[path]:
+            reasons.append(f"input {path} changed")
+    return reasons
+
+
+def _external_reasons(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
+    reasons = []
+    for name, value in sorted(new.items()):
+        if value == ALWAYS:
+            reasons.append(f"reads {name.split(':', 1)[1]} (not a file: always runs)")
+        elif old.get(name) != value:
+            reasons.append(f"freshness of {name.split(':', 1)[1]}: {old.get(name)} -> {value}")
+    return reasons
+
+
+def changed_paths(old: Any, new: Any, prefix: str = "") -> list[str]:
+    """The deepest paths (`transforms[0].predicate`) where two JSON values differ."""
+    if old == new:
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        out: list[str] = []
+        for key in sorted(set(old) | set(new), key=str):
+            path = f"{prefix}.{key}" if prefix else str(key)
+            out += changed_paths(old.get(key), new.get(key), path)
+        return out
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        out = []
+        for index, (a, b) in enumerate(zip(old, new, strict=True)):
+            out += changed_paths(a, b, f"{prefix}[{index}]")
+        return out
+    return [prefix or "(whole file)"]

@@ -1,0 +1,46 @@
+"""Results as JSON documents: exactly one per command on stdout, stable keys, no markup."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from quicketl.engine.result import PipelineResult
+from quicketl.errors import ConfigError, QuickETLError
+
+_PIPELINE_KEYS = (
+    "pipeline",
+    "status",
+    "dry_run",
+    "duration_ms",
+    "rows_read",
+    "rows_written",
+    "steps",
+    "checks",
+    "outputs",
+    "error",
+)
+
+
+def to_json(document: dict[str, Any]) -> str:
+    """Indented JSON; dates, decimals and other values from DuckDB become strings."""
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str)
+
+
+def pipeline_document(result: PipelineResult) -> dict[str, Any]:
+    """A pipeline run: name, status, timings, rows, steps, checks (with counts) and error."""
+    data = result.to_dict()
+    data["pipeline"] = data.pop("name")
+    return {key: data[key] for key in _PIPELINE_KEYS}
+
+
+def error_document(exc: BaseException) -> dict[str, Any]:
+    """An error: `invalid` (exit 2) with every problem located, else `failed`."""
+    invalid = isinstance(exc, QuickETLError) and exc.exit_code == 2
+    problems = exc.problems if isinstance(exc, ConfigError) else []
+    return {
+        "status": "invalid" if invalid else "failed",
+        "error": str(exc) if isinstance(exc, QuickETLError) else f"{type(exc).__name__}: {exc}",
+        "problems": [asdict(problem) for problem in problems],
+    }

@@ -1,0 +1,49 @@
+"""A valid pipeline, summarised: what it reads, how many steps and checks, what it writes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from quicketl.config.pipeline import PipelineConfig
+    from quicketl.config.sinks import Sink
+    from quicketl.config.sources import Source
+
+Fact = tuple[str, str]
+
+
+def describe_pipeline(config: PipelineConfig) -> list[Fact]:
+    """(label, description) pairs for each source, the transforms, the checks and the sink."""
+    facts = [(f"source {name}", describe_io(src)) for name, src in config.named_sources().items()]
+    ops = ", ".join(step.op for step in config.transforms) or "none"
+    facts.append(("transforms", f"{len(config.transforms)} ({ops})"))
+    facts.append(("checks", str(len(config.checks))))
+    facts.append(("sink", describe_io(config.sink)))
+    return facts
+
+
+def describe_io(item: Source | Sink) -> str:
+    """`file data/x.csv (csv)` or `database duckdb:///w.duckdb: table sales`."""
+    from quicketl.config.sinks import FileSink
+    from quicketl.config.sources import FileSource
+
+    if isinstance(item, FileSource | FileSink):
+        return f"file {item.path} ({item.resolved_format})"
+    target = f"table {item.table}" if item.table else "query"
+    return f"database {item.connection}: {target}"
+
+
+def render_validation(console: Console, name: str, path: str, facts: list[Fact]) -> None:
+    console.print(Text(f"Pipeline '{name}' is valid ({path})", style="bold green"))
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    for label, text in facts:
+        table.add_row(Text(label, style="dim"), Text(text))
+    console.print(table)
+
+
+def validation_document(name: str, path: str, facts: list[Fact]) -> dict[str, Any]:
+    return {"status": "valid", "pipeline": name, "file": path, "summary": dict(facts)}

@@ -1,0 +1,100 @@
+"""Atomic writes: a sink writes to a temporary path beside its target, then renames it into place.
+
+A temporary path lives in the target's folder (so the rename never crosses filesystems) and is
+named `.{name}.quicketl-tmp-{pid}-{random}`, so a temp left by a killed run can be recognised
+and removed once its pid is gone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from quicketl.errors import StateError
+
+_TEMP_MARK = ".quicketl-tmp-"
+_TEMP_NAME = re.compile(r"^\..+\.quicketl-tmp-(\d+)-[0-9a-f]+$")
+
+
+def temp_path_beside(final: Path) -> Path:
+    """A fresh temporary name in `final`'s folder; creates the folder, not the path."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    return final.parent / f".{final.name}{_TEMP_MARK}{os.getpid()}-{os.urandom(4).hex()}"
+
+
+def commit_path(tmp: Path, final: Path) -> None:
+    """Move the finished `tmp` (a file or a folder) to `final`, replacing what is there.
+
+    A file replaces a file atomically (one rename). A folder cannot replace a folder in one
+    rename, so the old one is renamed aside, the new one renamed in, and the old one removed:
+    between the two renames (microseconds) `final` does not exist. A run killed in that window
+    leaves `final` missing, so the task is re-run; both leftovers are temps for `cleanup_temps`.
+    """
+    tmp, final = Path(tmp), Path(final)
+    try:
+        if _is_real_dir(final) or _is_real_dir(tmp):
+            _swap_in(tmp, final)
+        else:
+            os.replace(tmp, final)
+    except OSError as error:
+        raise StateError(f"cannot move {tmp} into place at {final}: {error}") from error
+
+
+def _is_real_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _swap_in(tmp: Path, final: Path) -> None:
+    if not os.path.lexists(final):
+        os.rename(tmp, final)
+        return
+    aside = temp_path_beside(final)
+    os.rename(final, aside)
+    try:
+        os.rename(tmp, final)
+    except OSError:
+        os.rename(aside, final)
+        raise
+    _remove(aside)
+
+
+def _remove(path: Path) -> None:
+    if _is_real_dir(path):
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def cleanup_temps(directory: Path) -> list[Path]:
+    """Remove the temps in `directory` (not below it) whose writer is dead; returns them."""
+    try:
+        names = os.listdir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    removed = [Path(directory, name) for name in sorted(names) if _is_stale_temp(name)]
+    for path in removed:
+        _remove(path)
+    return removed
+
+
+def is_temp_name(name: str) -> bool:
+    """Whether a file name is one `temp_path_beside` makes (so listings can hide it)."""
+    return _TEMP_NAME.match(name) is not None
+
+
+def _is_stale_temp(name: str) -> bool:
+    match = _TEMP_NAME.match(name)
+    return match is not None and not _pid_alive(int(match.group(1)))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True

@@ -1,0 +1,8 @@
+"""Shared fixtures: make the tests package importable for its helper modules."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))

@@ -1,0 +1,237 @@
+"""Tests for quicketl.state.hashing: digests, the stat cache, globs and canonical JSON."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import xxhash
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quicketl.state.hashing import (
+    BLOCK_SIZE,
+    MISSING,
+    RACY_WINDOW_NS,
+    StatCache,
+    StatEntry,
+    canonical_json,
+    hash_bytes,
+    hash_dir,
+    hash_file,
+    hash_path,
+    hash_paths,
+    key_of,
+)
+
+ONE_HOUR_NS = 3600 * 10**9
+
+
+class CountingHasher:
+    """A file hasher that counts how often it actually reads a file."""
+
+    def __init__(self) -> None:
+        self.reads: list[str] = []
+
+    def __call__(self, path: str) -> str:
+        self.reads.append(path)
+        return hash_file(path)
+
+
+def write(path: Path, content: bytes, *, age_ns: int = 0) -> Path:
+    """Write `content`, then date the file `age_ns` into the past (0: leave it as written)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    if age_ns:
+        set_mtime(path, os.stat(path).st_mtime_ns - age_ns)
+    return path
+
+
+def set_mtime(path: Path, mtime_ns: int) -> None:
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+
+
+def test_hash_bytes_is_xxh3_128_hex() -> None:
+    assert hash_bytes(b"abc") == xxhash.xxh3_128_hexdigest(b"abc")
+    assert len(hash_bytes(b"")) == 32
+
+
+def test_hash_file_streams_blocks_to_the_digest_of_the_whole(tmp_path: Path) -> None:
+    content = random.Random(7).randbytes(2 * BLOCK_SIZE + 12345)
+    path = write(tmp_path / "big.bin", content)
+    assert hash_file(path) == hash_bytes(content)
+
+
+def test_stat_cache_hit_does_not_read_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.csv", b"x,y\n1,2\n")
+    hasher = CountingHasher()
+    cache = StatCache(hasher=hasher)
+    first = cache.hash_file(path)
+    assert cache.hash_file(path) == first
+    assert hasher.reads == [str(path)]
+
+
+def test_stat_cache_returns_stale_hash_when_stat_is_forged(tmp_path: Path) -> None:
+    # Same size, same inode, mtime restored: the cache cannot tell, which proves it was consulted.
+    path = write(tmp_path / "a.csv", b"aaaa")
+    cache = StatCache()
+    original = cache.hash_file(path)
+    mtime_ns = os.stat(path).st_mtime_ns
+    with open(path, "r+b") as stream:
+        stream.write(b"bbbb")
+    set_mtime(path, mtime_ns)
+    assert cache.hash_file(path) == original
+    assert hash_file(path) != original
+
+
+def test_touched_file_is_rehashed_once_to_the_same_digest(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.csv", b"same bytes", age_ns=2 * ONE_HOUR_NS)
+    hasher = CountingHasher()
+    cache = StatCache(hasher=hasher)
+    before = cache.hash_file(path)
+    set_mtime(path, os.stat(path).st_mtime_ns + ONE_HOUR_NS)  # touched, still settled
+    assert cache.hash_file(path) == before
+    assert cache.hash_file(path) == before
+    assert len(hasher.reads) == 2
+
+
+def test_changed_content_with_new_stat_is_rehashed(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.csv", b"one")
+    cache = StatCache()
+    old = cache.hash_file(path)
+    write(path, b"three")
+    assert cache.hash_file(path) == hash_bytes(b"three") != old
+
+
+def test_take_dirty_returns_new_settled_entries_once(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.csv", b"abc", age_ns=ONE_HOUR_NS)
+    cache = StatCache()
+    digest = cache.hash_file(path)
+    stat = os.stat(path)
+    expected = StatEntry(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino, digest)
+    assert cache.take_dirty() == [expected]
+    assert cache.take_dirty() == []
+
+
+def test_recently_modified_file_is_cached_in_memory_but_not_persisted(tmp_path: Path) -> None:
+    # A file written within the racy window could change again without its stat changing.
+    path = write(tmp_path / "fresh.csv", b"abc")
+    hasher = CountingHasher()
+    cache = StatCache(hasher=hasher)
+    cache.hash_file(path)
+    cache.hash_file(path)
+    assert len(hasher.reads) == 1
+    assert cache.take_dirty() == []
+    assert RACY_WINDOW_NS < ONE_HOUR_NS
+
+
+def test_loaded_entries_are_used_and_not_dirty(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.csv", b"abc", age_ns=ONE_HOUR_NS)
+    stat = os.stat(path)
+    entry = StatEntry(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino, "f" * 32)
+    hasher = CountingHasher()
+    cache = StatCache([entry], hasher=hasher)
+    assert cache.hash_file(path) == "f" * 32
+    assert hasher.reads == []
+    assert cache.take_dirty() == []
+
+
+def test_relative_and_absolute_spellings_share_one_entry(tmp_path: Path, monkeypatch: Any) -> None:
+    write(tmp_path / "data" / "a.csv", b"abc")
+    monkeypatch.chdir(tmp_path)
+    hasher = CountingHasher()
+    cache = StatCache(hasher=hasher)
+    cache.hash_file("data/a.csv")
+    cache.hash_file(tmp_path / "data" / "a.csv")
+    assert len(cache) == 1
+    assert len(hasher.reads) == 1
+
+
+def test_hash_path_of_missing_file_is_the_sentinel(tmp_path: Path) -> None:
+    assert hash_path(tmp_path / "nope.csv") == MISSING
+    assert hash_path(tmp_path / "nope" / "deeper.csv", StatCache()) == MISSING
+
+
+def test_hash_dir_depends_on_names_and_contents_not_on_location(tmp_path: Path) -> None:
+    for base in ("a", "b"):
+        write(tmp_path / base / "year=2024" / "part-0.parquet", b"p0")
+        write(tmp_path / base / "year=2025" / "part-0.parquet", b"p1")
+    assert hash_dir(tmp_path / "a") == hash_dir(tmp_path / "b")
+    (tmp_path / "b" / "year=2025" / "part-0.parquet").rename(tmp_path / "b" / "year=2025" / "p")
+    assert hash_dir(tmp_path / "a") != hash_dir(tmp_path / "b")
+
+
+def test_hash_dir_changes_when_a_nested_file_changes(tmp_path: Path) -> None:
+    write(tmp_path / "out" / "year=2024" / "part-0.parquet", b"p0")
+    before = hash_path(tmp_path / "out")
+    write(tmp_path / "out" / "year=2024" / "part-0.parquet", b"p9")
+    assert hash_path(tmp_path / "out") != before
+
+
+def test_hash_paths_expands_globs_sorted_relative_to_root(tmp_path: Path) -> None:
+    write(tmp_path / "data" / "b.csv", b"b")
+    write(tmp_path / "data" / "a.csv", b"a")
+    write(tmp_path / "data" / "notes.txt", b"n")
+    hashes = hash_paths(["data/*.csv"], tmp_path)
+    assert list(hashes) == ["data/a.csv", "data/b.csv"]
+    assert hashes["data/a.csv"] == hash_bytes(b"a")
+
+
+def test_hash_paths_marks_missing_files_and_unmatched_globs(tmp_path: Path) -> None:
+    hashes = hash_paths(["data/raw.csv", "data/*.parquet"], tmp_path)
+    assert hashes == {"data/*.parquet": MISSING, "data/raw.csv": MISSING}
+
+
+def test_hash_paths_hashes_a_directory_output_as_one_digest(tmp_path: Path) -> None:
+    write(tmp_path / "gold" / "summary" / "region=eu" / "data_0.parquet", b"eu")
+    hashes = hash_paths(["gold/summary"], tmp_path)
+    assert hashes == {"gold/summary": hash_dir(tmp_path / "gold" / "summary")}
+
+
+def test_hash_paths_recursive_glob_and_cache(tmp_path: Path) -> None:
+    write(tmp_path / "raw" / "2024" / "01.csv", b"1")
+    write(tmp_path / "raw" / "2024" / "02" / "x.csv", b"2")
+    cache = StatCache()
+    hashes = hash_paths(["raw/**/*.csv"], tmp_path, cache)
+    assert list(hashes) == ["raw/2024/01.csv", "raw/2024/02/x.csv"]
+    assert len(cache) == 2
+
+
+def test_hash_paths_keeps_absolute_paths_as_given(tmp_path: Path) -> None:
+    path = write(tmp_path / "elsewhere.csv", b"e")
+    assert hash_paths([str(path)], tmp_path / "root") == {str(path): hash_bytes(b"e")}
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), json_values, max_size=8), st.randoms())
+def test_canonical_json_ignores_key_order(data: dict[str, Any], rnd: random.Random) -> None:
+    items = list(data.items())
+    rnd.shuffle(items)
+    shuffled = dict(items)
+    assert canonical_json(shuffled) == canonical_json(data)
+    assert key_of(shuffled) == key_of(data)
+
+
+def test_canonical_json_is_compact_sorted_and_unicode() -> None:
+    assert canonical_json({"b": 1, "a": [1, "é"]}) == '{"a":[1,"é"],"b":1}'
+    assert canonical_json({"p": Path("x/y")}) == '{"p":"x/y"}'
+
+
+def test_canonical_json_sorts_sets_so_keys_are_stable_across_processes() -> None:
+    assert canonical_json({"tags": {"b", "a", 3}}) == '{"tags":["a","b",3]}'
+
+
+def test_key_of_changes_with_any_component() -> None:
+    base = {"format": 1, "vars": {"RUN_DATE": "2025-01-14"}}
+    changed = {"format": 1, "vars": {"RUN_DATE": "2025-01-15"}}
+    assert key_of(base) != key_of(changed)
+    assert key_of(base) == hash_bytes(canonical_json(base).encode())

@@ -1,0 +1,183 @@
+"""Tests for quicketl.state.store: task records and the persisted stat cache in SQLite."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from quicketl.errors import StateError
+from quicketl.state.hashing import StatCache, StatEntry, key_of
+from quicketl.state.outputs import OutputRecord
+from quicketl.state.store import SCHEMA_VERSION, StateStore
+
+SCOPE = "workflows/medallion.yml"
+COMPONENTS = {"format": 1, "vars": {"RUN_DATE": "2025-01-15"}, "inputs": {"data/raw.csv": "ab"}}
+OUTPUT: OutputRecord = {"path": "data/out.parquet", "size": 10, "mtime_ns": 5, "hash": "cd"}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[StateStore]:
+    with StateStore(tmp_path / "cache") as opened:
+        yield opened
+
+
+def record(store: StateStore, task_id: str, scope: str = SCOPE) -> None:
+    store.record_success(scope, task_id, key_of(COMPONENTS), COMPONENTS, [OUTPUT])
+
+
+def test_nothing_is_created_until_first_use(tmp_path: Path) -> None:
+    StateStore(tmp_path / "cache").close()
+    assert not (tmp_path / "cache").exists()
+
+
+def test_database_is_created_in_wal_mode(store: StateStore) -> None:
+    assert store.get(SCOPE, "t") is None
+    raw = sqlite3.connect(store.path)
+    try:
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        version = raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        assert version == (str(SCHEMA_VERSION),)
+    finally:
+        raw.close()
+
+
+def test_recorded_success_round_trips(store: StateStore) -> None:
+    store.record_success(
+        SCOPE, "silver.clean", "k1", COMPONENTS, [OUTPUT], started_at=100.0, finished_at=100.5
+    )
+    got = store.get(SCOPE, "silver.clean")
+    assert got is not None
+    assert (got.key, got.status, got.outputs, got.components) == (
+        "k1",
+        "success",
+        (OUTPUT,),
+        COMPONENTS,
+    )
+    assert (got.started_at, got.finished_at, got.duration_ms) == (100.0, 100.5, 500.0)
+
+
+def test_record_survives_reopen(tmp_path: Path) -> None:
+    with StateStore(tmp_path / "cache") as first:
+        record(first, "bronze.ingest")
+    with StateStore(tmp_path / "cache") as second:
+        got = second.get(SCOPE, "bronze.ingest")
+    assert got is not None
+    assert got.key == key_of(COMPONENTS)
+
+
+def test_record_success_replaces_the_previous_record(store: StateStore) -> None:
+    store.record_success(SCOPE, "t", "old", {"v": 1}, [])
+    store.record_success(SCOPE, "t", "new", {"v": 2}, [OUTPUT])
+    got = store.get(SCOPE, "t")
+    assert got is not None
+    assert (got.key, got.components, got.outputs) == ("new", {"v": 2}, (OUTPUT,))
+
+
+def test_get_all_is_per_scope(store: StateStore) -> None:
+    for task_id in ("a", "b", "c"):
+        record(store, task_id)
+    record(store, "a", scope="pipeline:pipelines/one.yml")
+    assert sorted(store.get_all(SCOPE)) == ["a", "b", "c"]
+    assert list(store.get_all("pipeline:pipelines/one.yml")) == ["a"]
+    assert store.get_all("other") == {}
+    assert store.scopes() == sorted([SCOPE, "pipeline:pipelines/one.yml"])
+
+
+def test_forget_and_clear(store: StateStore) -> None:
+    record(store, "a")
+    record(store, "b")
+    record(store, "a", scope="pipeline:p.yml")
+    assert store.forget(SCOPE, "a") is True
+    assert store.forget(SCOPE, "a") is False
+    store.clear(SCOPE)
+    assert store.scopes() == ["pipeline:p.yml"]
+    store.save_stat_entries([StatEntry("/x", 1, 2, 3, "h")])
+    store.clear()
+    assert (store.scopes(), store.stat_entries()) == ([], [])
+
+
+def test_concurrent_records_from_eight_threads_all_land(store: StateStore) -> None:
+    def worker(n: int) -> None:
+        for i in range(25):
+            record(store, f"t{n}.{i}")
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(store.get_all(SCOPE)) == 200
+
+
+def test_two_connections_writing_at_once_wait_instead_of_failing(tmp_path: Path) -> None:
+    # Two stores stand for two processes: each has its own SQLite connection.
+    stores = [StateStore(tmp_path / "cache") for _ in range(2)]
+
+    def writer(n: int) -> None:
+        for i in range(50):
+            record(stores[n], f"{n}.{i}")
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(stores[0].get_all(SCOPE)) == 100
+    for opened in stores:
+        opened.close()
+
+
+def test_stat_entries_persist_and_feed_a_stat_cache(tmp_path: Path) -> None:
+    huge_inode = 2**64 - 5  # inode numbers are unsigned 64-bit; SQLite's integers are signed
+    entries = [StatEntry("/data/a.csv", 3, 1_700_000_000_000_000_000, huge_inode, "aa")]
+    with StateStore(tmp_path / "cache") as first:
+        first.save_stat_entries(entries)
+        first.save_stat_entries([])
+    with StateStore(tmp_path / "cache") as second:
+        loaded = second.stat_entries()
+    assert loaded == entries
+    assert len(StatCache(loaded)) == 1
+
+
+def test_prune_drops_entries_of_deleted_files(store: StateStore, tmp_path: Path) -> None:
+    kept = tmp_path / "kept.csv"
+    kept.write_text("k")
+    store.save_stat_entries([StatEntry(str(kept), 1, 1, 1, "k"), StatEntry("/gone", 1, 1, 1, "g")])
+    assert store.prune_stat_entries() == 1
+    assert [e.path for e in store.stat_entries()] == [str(kept)]
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    with StateStore(tmp_path / "cache") as first:
+        record(first, "a")
+    raw = sqlite3.connect(tmp_path / "cache" / "state.db")
+    with raw:
+        raw.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    raw.close()
+    second = StateStore(tmp_path / "cache")
+    with second, pytest.raises(StateError, match="newer quicketl"):
+        second.get(SCOPE, "a")
+
+
+def test_older_schema_is_dropped_and_rebuilt(tmp_path: Path) -> None:
+    with StateStore(tmp_path / "cache") as first:
+        record(first, "a")
+    raw = sqlite3.connect(tmp_path / "cache" / "state.db")
+    with raw:
+        raw.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    raw.close()
+    with StateStore(tmp_path / "cache") as second:
+        assert second.get(SCOPE, "a") is None
+        record(second, "a")
+        assert second.get(SCOPE, "a") is not None
+
+
+def test_a_file_that_is_not_a_database_is_a_state_error(tmp_path: Path) -> None:
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "state.db").write_bytes(b"this is not sqlite" * 100)
+    with StateStore(tmp_path / "cache") as store, pytest.raises(StateError, match="cache clean"):
+        store.get(SCOPE, "a")
