@@ -69,9 +69,7 @@ class Pipeline:
         cls, config: PipelineConfig, *, root: str | os.PathLike[str] | None = None
     ) -> Pipeline:
         """A builder holding every part of a validated `PipelineConfig`."""
-        top = config.model_dump(
-            exclude_unset=True, include={"description", "engine", "volatile"}
-        )
+        top = config.model_dump(exclude_unset=True, include={"description", "engine", "volatile"})
         pipeline = cls(config.name, root=root, **top)
         for name, source in config.named_sources().items():
             pipeline.source(source, name=name)

@@ -10,7 +10,8 @@ from quicketl.config.project import find_project_root
 from quicketl.errors import EngineError
 from quicketl.execute.events import RunReporter
 from quicketl.execute.result import WorkflowResult
-from quicketl.execute.runner import RunOptions, explain_plan, run_plan
+from quicketl.execute.runner import RunOptions, run_plan
+from quicketl.execute.runner import explain_plan as _explain
 from quicketl.plan.builder import build_plan
 from quicketl.plan.model import Plan
 from quicketl.state import resolve_cache_dir
@@ -34,6 +35,34 @@ def run_options(plan: Plan, cache_dir: str | Path | None = None, **kwargs: Any) 
     return RunOptions(
         cache_dir=resolve_cache_dir(plan.root, override), scope=workflow_scope(plan), **kwargs
     )
+
+
+def execute_plan(
+    plan: Plan,
+    *,
+    workers: int | None = None,
+    force: bool = False,
+    select: Sequence[str] = (),
+    cache_dir: str | Path | None = None,
+    wait: bool = True,
+    reporter: RunReporter | None = None,
+) -> WorkflowResult:
+    """Run an already planned workflow against its cache."""
+    options = run_options(
+        plan, cache_dir, workers=workers, force=force, select=tuple(select), wait=wait
+    )
+    return run_plan(plan, options, reporter)
+
+
+def explain_plan(
+    plan: Plan,
+    *,
+    select: Sequence[str] = (),
+    force: bool = False,
+    cache_dir: str | Path | None = None,
+) -> WorkflowResult:
+    """What running an already planned workflow would do now, with the reasons."""
+    return _explain(plan, run_options(plan, cache_dir, select=tuple(select), force=force))
 
 
 def run_workflow(
@@ -72,7 +101,7 @@ def explain(
 ) -> WorkflowResult:
     """What a run would do now, task by task, with the reasons; runs nothing."""
     plan = plan_workflow(path, variables)
-    return explain_plan(plan, run_options(plan, cache_dir, select=tuple(select), force=force))
+    return explain_plan(plan, select=select, force=force, cache_dir=cache_dir)
 
 
 def run_task(

@@ -32,7 +32,11 @@ def run(
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Run a pipeline: read its sources, transform, check, and write its sink."""
+    """Run a pipeline file.
+
+    Reads its sources, applies the transforms, runs the quality checks and writes the sink.
+    Exit code 0 on success, 1 when the run or an error-level check failed, 2 on invalid input.
+    """
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
         from quicketl.config.variables import parse_var_assignments
@@ -58,7 +62,10 @@ def validate(
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Validate a pipeline: the YAML, the fields, and every column against the real sources."""
+    """Validate a pipeline file without running it.
+
+    Checks the YAML, every field, and every column and expression against the real sources.
+    """
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
         from quicketl.config.variables import parse_var_assignments

@@ -27,7 +27,12 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite files that exist.")] = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Create a project that runs at once (or, with --pipeline, one new pipeline file)."""
+    """Create a new project, or a new pipeline file.
+
+    `quicketl init NAME` creates the folder NAME with quicketl.yml, sample data and a sample
+    pipeline that runs at once. `quicketl init NAME --pipeline` writes pipelines/NAME.yml into
+    the current project.
+    """
     from quicketl.cli import scaffold
 
     with exit_on_error(verbose=verbose):
@@ -50,7 +55,11 @@ def schema(
     ] = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """Print the JSON Schema of pipeline (or workflow) files, for editor completion."""
+    """Print the JSON Schema of pipeline files.
+
+    Editors use it for completion and checking (see docs/cli.md). --workflow prints the schema
+    of workflow files instead.
+    """
     with exit_on_error(verbose=verbose):
         from quicketl import api
         from quicketl.report.json_report import to_json
@@ -65,7 +74,10 @@ def schema(
 
 
 def info() -> None:
-    """Show quicketl's version and its environment: Python, DuckDB, platform."""
+    """Show versions and platform.
+
+    The versions of quicketl, Python and DuckDB, and the platform.
+    """
     from quicketl import api
     from quicketl.cli.pipeline_cmds import stdout_console
     from quicketl.report.info_report import render_info

@@ -1,11 +1,220 @@
-"""`quicketl workflow ...`: commands over workflow files (registered by the workflow layer)."""
+"""`quicketl workflow ...`: run, status, validate, info and graph over workflow files."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from quicketl.cli.errors import exit_on_error
+from quicketl.cli.options import JsonOption, VarsOption, VerboseOption
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="workflow",
     help="Run, validate and inspect workflows: stages of pipelines run as an incremental build.",
     no_args_is_help=True,
 )
+
+WorkflowArg = Annotated[
+    Path, typer.Argument(help="The workflow YAML file.", show_default=False, metavar="WORKFLOW")
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, help="Pipelines run at the same time [default: CPU count]."),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would run and why; run nothing.")
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Run every selected task.")]
+SelectOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--select",
+        metavar="SEL",
+        help="Run only these tasks: NAME alone, +NAME with its upstream, NAME+ with its downstream.",
+        show_default=False,
+    ),
+]
+CacheDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir", help="State folder [default: .quicketl-cache in the project root]."
+    ),
+]
+NoWaitOption = Annotated[
+    bool, typer.Option("--no-wait", help="Fail at once if another run holds the cache lock.")
+]
+
+
+@app.command("run")
+def run(
+    workflow: WorkflowArg,
+    var: VarsOption = None,
+    workers: WorkersOption = None,
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+    select: SelectOption = None,
+    cache_dir: CacheDirOption = None,
+    no_wait: NoWaitOption = False,
+    as_json: JsonOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Run a workflow; up-to-date pipelines are skipped, ready ones run in parallel."""
+    with exit_on_error(verbose=verbose, as_json=as_json):
+        from quicketl import api_workflow as api
+        from quicketl.config.variables import parse_var_assignments
+
+        plan = api.plan_workflow(workflow, parse_var_assignments(var or []))
+        console = _console(as_json)
+        if dry_run:
+            result = api.explain_plan(plan, select=select or (), force=force, cache_dir=cache_dir)
+        else:
+            if not as_json:
+                from quicketl.report.workflow_report import render_header
+
+                render_header(console, plan)
+            result = api.execute_plan(
+                plan,
+                workers=workers,
+                force=force,
+                select=select or (),
+                cache_dir=cache_dir,
+                wait=not no_wait,
+                reporter=_reporter(console, as_json),
+            )
+    _print_result(result, console, as_json)
+    raise typer.Exit(0 if result.succeeded else 1)
+
+
+@app.command("status")
+def status(
+    workflow: WorkflowArg,
+    var: VarsOption = None,
+    select: SelectOption = None,
+    force: ForceOption = False,
+    cache_dir: CacheDirOption = None,
+    as_json: JsonOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Explain, for every pipeline, whether it is up to date or will run, and why."""
+    with exit_on_error(verbose=verbose, as_json=as_json):
+        from quicketl import api_workflow as api
+        from quicketl.config.variables import parse_var_assignments
+
+        plan = api.plan_workflow(workflow, parse_var_assignments(var or []))
+        result = api.explain_plan(plan, select=select or (), force=force, cache_dir=cache_dir)
+    _print_result(result, _console(as_json), as_json)
+
+
+@app.command("validate")
+def validate(
+    workflow: WorkflowArg,
+    var: VarsOption = None,
+    as_json: JsonOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Check a workflow and every pipeline it names, without running anything."""
+    with exit_on_error(verbose=verbose, as_json=as_json):
+        from quicketl import api_workflow as api
+        from quicketl.config.variables import parse_var_assignments
+
+        plan = api.plan_workflow(workflow, parse_var_assignments(var or []))
+    if as_json:
+        from quicketl.report.json_report import to_json
+        from quicketl.report.plan_json import plan_document
+
+        typer.echo(to_json(plan_document(plan)))
+        return
+    from quicketl.report.plan_report import render_structure
+
+    render_structure(_console(False), plan, verbose=verbose)
+
+
+@app.command("info")
+def info(
+    workflow: WorkflowArg,
+    var: VarsOption = None,
+    as_json: JsonOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Show the execution levels, the stages and the variables of a workflow."""
+    with exit_on_error(verbose=verbose, as_json=as_json):
+        from quicketl import api_workflow as api
+        from quicketl.config.variables import parse_var_assignments
+
+        plan = api.plan_workflow(workflow, parse_var_assignments(var or []))
+    if as_json:
+        from quicketl.report.json_report import to_json
+        from quicketl.report.plan_json import plan_document
+
+        typer.echo(to_json(plan_document(plan)))
+        return
+    from quicketl.report.plan_report import render_info
+
+    render_info(_console(False), plan)
+
+
+@app.command("graph")
+def graph(
+    workflow: WorkflowArg,
+    graph_format: Annotated[
+        str, typer.Option("--format", help="mermaid or dot.", case_sensitive=False)
+    ] = "mermaid",
+    with_status: Annotated[
+        bool, typer.Option("--status", help="Label each task with its current decision.")
+    ] = False,
+    var: VarsOption = None,
+    cache_dir: CacheDirOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Print the task graph as Mermaid or Graphviz dot."""
+    with exit_on_error(verbose=verbose):
+        from quicketl import api_workflow as api
+        from quicketl.config.variables import parse_var_assignments
+        from quicketl.errors import ConfigError
+
+        if graph_format.lower() not in ("mermaid", "dot"):
+            raise ConfigError(f"--format must be mermaid or dot, not {graph_format!r}")
+        plan = api.plan_workflow(workflow, parse_var_assignments(var or []))
+        labels = None
+        if with_status:
+            result = api.explain_plan(plan, cache_dir=cache_dir)
+            labels = {t.task_id: t.status.replace("_", " ") for t in result.tasks}
+    from quicketl.report.graph_text import dot, mermaid
+
+    render = dot if graph_format.lower() == "dot" else mermaid
+    typer.echo(render(plan, labels), nl=False)
+
+
+def _console(as_json: bool) -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, stderr=as_json)
+
+
+def _reporter(console: Console, as_json: bool) -> object:
+    from quicketl.report.progress import LiveProgress
+
+    return LiveProgress(console) if not as_json else None
+
+
+def _print_result(result: object, console: Console, as_json: bool) -> None:
+    from quicketl.execute.result import WorkflowResult
+
+    assert isinstance(result, WorkflowResult)
+    if as_json:
+        from quicketl.report.json_report import to_json
+
+        typer.echo(to_json(result.to_dict()))
+    elif result.dry_run:
+        from quicketl.report.workflow_report import render_explain
+
+        render_explain(console, result)
+    else:
+        from quicketl.report.workflow_report import render_workflow_result
+
+        render_workflow_result(console, result)

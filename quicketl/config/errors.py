@@ -28,13 +28,43 @@ def problems_from_validation(exc: ValidationError, doc: YamlDoc) -> list[Problem
 
 
 def _problem(error: ErrorDetails, doc: YamlDoc) -> Problem:
-    loc = data_loc(error["loc"], doc.data)
-    ctx: dict[str, Any] = dict(error.get("ctx") or {})
     kind = error["type"]
+    loc = data_loc(error["loc"], doc.data, names_field=kind == "missing")
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
     if kind == "unknown_key":
         loc = (*loc, ctx["key"])
     message = _message(kind, error["msg"], ctx)
+    if kind in _EXPECTED:
+        message = f"expected {_EXPECTED[kind]}, got {_describe(error.get('input'))}"
     return Problem(message, str(doc.path), doc.line_of(loc), format_loc(loc) or None)
+
+
+# Pydantic's wording for wrong types, said the way a YAML author thinks of them.
+_EXPECTED = {
+    "int_parsing": "an integer",
+    "int_type": "an integer",
+    "int_from_float": "an integer",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "string_type": "a string",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys",
+    "model_type": "a mapping of keys",
+    "model_attributes_type": "a mapping of keys",
+}
+
+
+def _describe(value: Any) -> str:
+    """A parsed YAML value as its author wrote it: `'many'`, `a list`, `a mapping`."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    return repr(value)
 
 
 def _message(kind: str, msg: str, ctx: dict[str, Any]) -> str:
@@ -53,16 +83,28 @@ def _message(kind: str, msg: str, ctx: dict[str, Any]) -> str:
     return msg.removeprefix("Value error, ")
 
 
-def data_loc(loc: tuple[int | str, ...], data: Any) -> Loc:
-    """Pydantic's loc without its union-member and tag entries, so it matches the YAML."""
+def data_loc(loc: tuple[int | str, ...], data: Any, *, names_field: bool = False) -> Loc:
+    """Pydantic's loc without its union-member and tag entries, so it matches the YAML.
+
+    `names_field` says the last entry is a field of the model (a missing one) even though
+    the data lacks it; otherwise an entry the data lacks is a member name, such as the
+    `file` of a source whose `type` was left out.
+    """
     out: list[str | int] = []
     node = data
-    for part in loc:
-        if _is_member_name(part, node):
+    for index, part in enumerate(loc):
+        is_last = index == len(loc) - 1
+        if _is_member_name(part, node) or _is_absent_tag(part, node, is_last, names_field):
             continue
         out.append(part)
         node = _child(node, part)
     return tuple(out)
+
+
+def _is_absent_tag(part: int | str, node: Any, is_last: bool, names_field: bool) -> bool:
+    if not isinstance(part, str) or not isinstance(node, dict) or part in node:
+        return False
+    return not (is_last and names_field)
 
 
 _TYPE_NAME = re.compile(r"^([a-z]+\[|(str|int|float|bool|none|dict|list)$|[A-Z]|function-)")

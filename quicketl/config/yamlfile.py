@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from quicketl.config.suggest import format_loc
 from quicketl.errors import ConfigError, Problem
 
 Loc = tuple[str | int, ...]
@@ -62,6 +64,11 @@ def load_yaml_text(text: str, path: Path) -> YamlDoc:
     lines: dict[Loc, int] = {}
     if node is not None:
         _collect_lines(node, (), lines)
+        duplicates = list(_duplicate_keys(node, ()))
+        if duplicates:
+            raise ConfigError(
+                [Problem(message, str(path), line, field) for line, field, message in duplicates]
+            )
     return YamlDoc(path, data, lines)
 
 
@@ -95,3 +102,19 @@ def _collect_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _collect_lines(item, (*loc, index), lines)
+
+
+def _duplicate_keys(node: yaml.Node, loc: Loc) -> Iterator[tuple[int, str, str]]:
+    """(line, field, message) for each key written twice in a mapping: YAML keeps the last."""
+    if isinstance(node, yaml.MappingNode):
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key, line = str(key_node.value), key_node.start_mark.line + 1
+            if key in first_line:
+                message = f"duplicate key (first written at line {first_line[key]})"
+                yield line, format_loc((*loc, key)), message
+            first_line.setdefault(key, line)
+            yield from _duplicate_keys(value_node, (*loc, key))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _duplicate_keys(item, (*loc, index))

@@ -6,7 +6,7 @@ import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -125,16 +125,19 @@ def _utc(moment: datetime) -> datetime:
     """`moment` in UTC without tzinfo (a naive moment is taken as UTC already)."""
     if moment.tzinfo is None:
         return moment
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def relative_workflow_path(plan: Plan) -> str:
-    """The workflow file relative to the project root, with '/' separators."""
+    """The workflow file relative to the project root, with '/' separators.
+
+    A relative `workflow_path` is taken as the planner gives it: relative to the working folder.
+    """
     if plan.workflow_path is None:
-        raise ExportError(f"workflow {plan.name!r} has no file: only a workflow file can be exported")
-    path = plan.workflow_path
-    if path.is_absolute():
-        path = Path(os.path.relpath(path, plan.root))
+        raise ExportError(
+            f"workflow {plan.name!r} has no file: only a workflow file can be exported"
+        )
+    path = Path(os.path.relpath(plan.workflow_path.resolve(), plan.root.resolve()))
     return PurePosixPath(*path.parts).as_posix()
 
 

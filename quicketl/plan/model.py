@@ -85,3 +85,14 @@ class Plan:
 
     def downstream_of(self, task_id: str) -> tuple[str, ...]:
         return tuple(sorted({e.downstream for e in self.edges if e.upstream == task_id}))
+
+    def levels(self) -> list[list[str]]:
+        """Task ids grouped by their depth: a level may run at once when its upstream is done."""
+        depth: dict[str, int] = {}
+        for task in self.tasks:  # topological order
+            ups = self.upstream_of(task.id)
+            depth[task.id] = 1 + max((depth[u] for u in ups), default=-1)
+        groups: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
+        for task in self.tasks:
+            groups[depth[task.id]].append(task.id)
+        return groups

@@ -10,7 +10,11 @@ from rich.text import Text
 from quicketl.engine.result import CheckResult, PipelineResult, StepResult
 from quicketl.report.formatting import MAX_SAMPLES, duration, rows, sample_row
 
-_STEP_STATUS = {"ok": ("OK", "green"), "failed": ("FAILED", "bold red"), "skipped": ("SKIPPED", "dim")}
+_STEP_STATUS = {
+    "ok": ("OK", "green"),
+    "failed": ("FAILED", "bold red"),
+    "skipped": ("SKIPPED", "dim"),
+}
 
 
 def render_pipeline_result(console: Console, result: PipelineResult) -> None:

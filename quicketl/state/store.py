@@ -217,13 +217,39 @@ class StateStore:
             self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
         )
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(conn, time.monotonic() + BUSY_TIMEOUT_S)
             conn.execute("PRAGMA synchronous=NORMAL")
             _ensure_schema(conn, self.path)
         except BaseException:
             conn.close()
             raise
         return conn
+
+
+def _enable_wal(conn: sqlite3.Connection, deadline: float) -> None:
+    # WAL is a property of the file, so it is set once. SQLite does not run the busy handler
+    # for the switch (it needs exclusive access), so processes opening a new database together
+    # retry here until one of them has switched it.
+    while not _try_wal(conn):
+        if time.monotonic() > deadline:
+            raise sqlite3.OperationalError("cannot switch the journal to WAL mode")
+        time.sleep(0.01)
+
+
+def _try_wal(conn: sqlite3.Connection) -> bool:
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return True
+    try:
+        return bool(conn.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal")
+    except sqlite3.OperationalError as error:
+        if not _is_busy(error):
+            raise
+        return False
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _ensure_schema(conn: sqlite3.Connection, path: Path) -> None:

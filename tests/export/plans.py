@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +86,7 @@ def _edges(stages: Sequence[Stage], lineage: Sequence[tuple[str, str]]) -> list[
                 ]
         if not stage.parallel:
             ids = [f"{stage.name}.{p}" for p in stage.pipelines]
-            edges += [Edge(a, b, "order") for a, b in zip(ids, ids[1:], strict=False)]
+            edges += [Edge(a, b, "order") for a, b in itertools.pairwise(ids)]
     edges += [Edge(up, down, "lineage") for up, down in lineage]
     return edges
 
@@ -134,7 +135,7 @@ AWKWARD_NAMES = [
     "ingest_users",
     "ingest.users",
     "ingest users",
-    "it's \"quoted\"",
+    'it\'s "quoted"',
     "données_clients",
     "数据",
     "class",
@@ -156,12 +157,17 @@ def awkward() -> Plan:
     """Every awkward name in two stages, the same file referenced from both, odd variables."""
     shared = {"ingest-users": "pipelines/shared.yml"}
     return make_plan(
-        "my workflow: \"awkward\" ünïcode/ok",
+        'my workflow: "awkward" ünïcode/ok',
         [
             Stage("bronze-1", AWKWARD_NAMES, files=shared, description='tip "quoted"\n'),
             Stage("bronze 1", ["ingest-users"], depends_on=["bronze-1"], files=shared),
-            Stage("silver.é", ["ingest-users", "ingest_users"], depends_on=["bronze 1"],
-                  parallel=False, files=shared),
+            Stage(
+                "silver.é",
+                ["ingest-users", "ingest_users"],
+                depends_on=["bronze 1"],
+                parallel=False,
+                files=shared,
+            ),
         ],
         lineage=[("bronze-1.données_clients", "silver.é.ingest_users")],
         variables={
@@ -169,7 +175,7 @@ def awkward() -> Plan:
             "limit": 10,
             "ratio": 0.5,
             "dry run": True,
-            "quote'\"": "it's \"x\"\n",
+            "quote'\"": 'it\'s "x"\n',
             "variables": "shadow",
             "nothing": None,
         },

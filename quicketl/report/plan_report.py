@@ -1,0 +1,81 @@
+"""A plan for people: `workflow info` (levels, stages, variables) and `workflow validate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from quicketl.plan.model import Plan
+
+
+def render_info(console: Console, plan: Plan) -> None:
+    console.print(f"Workflow: {plan.name}", highlight=False)
+    if plan.description:
+        console.print(f"  {plan.description}", highlight=False)
+    console.print(f"  Project root: {plan.root}", highlight=False)
+    console.print(f"  fail_fast: {str(plan.fail_fast).lower()}", highlight=False)
+    console.print(stages_table(plan))
+    levels = Table(title="Execution levels")
+    levels.add_column("Level", justify="right")
+    levels.add_column("Pipelines (may run at the same time)")
+    for index, ids in enumerate(plan.levels()):
+        levels.add_row(str(index), ", ".join(ids))
+    console.print(levels)
+    console.print(variables_table(plan))
+
+
+def stages_table(plan: Plan) -> Table:
+    table = Table(title="Stages")
+    table.add_column("Stage")
+    table.add_column("Pipelines")
+    table.add_column("Parallel")
+    table.add_column("Depends on")
+    for stage in plan.stages:
+        names = ", ".join(plan.task(t).name for t in stage.task_ids)
+        table.add_row(
+            stage.name, names, "yes" if stage.parallel else "no", ", ".join(stage.depends_on) or "-"
+        )
+    return table
+
+
+def variables_table(plan: Plan) -> Table:
+    table = Table(title="Variables")
+    table.add_column("Name")
+    table.add_column("Default")
+    for name, value in plan.variables.items():
+        table.add_row(name, repr(value))
+    if not plan.variables:
+        table.add_row("-", "-")
+    return table
+
+
+def render_structure(console: Console, plan: Plan, verbose: bool = False) -> None:
+    """`workflow validate`: the stages and pipelines as a tree, then warnings."""
+    tree = Tree(Text(f"{plan.name}: valid", style="bold green"))
+    for stage in plan.stages:
+        mode = "parallel" if stage.parallel else "in order"
+        after = f", after {', '.join(stage.depends_on)}" if stage.depends_on else ""
+        branch = tree.add(f"{stage.name} ({mode}{after})")
+        for task_id in stage.task_ids:
+            task = plan.task(task_id)
+            label = f"{task.name}  {_relative(plan, task.pipeline_path)}"
+            node = branch.add(label)
+            if verbose:
+                node.add(f"reads: {', '.join(task.inputs) or '-'}")
+                node.add(f"writes: {', '.join(task.outputs)}")
+                ups = plan.upstream_of(task.id)
+                node.add(f"waits for: {', '.join(ups) or '-'}")
+    console.print(tree)
+    for warning in plan.warnings:
+        console.print(Text(f"warning: {warning}", style="yellow"))
+
+
+def _relative(plan: Plan, path: Path) -> str:
+    try:
+        return Path(str(path)).resolve().relative_to(plan.root).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,25 @@
+"""Fixtures for the export tests: orchestrator venvs and a migrated Airflow database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .orchestrators import migrated_airflow_db, venv_python
+
+
+@pytest.fixture(scope="session")
+def airflow_python() -> Path:
+    return venv_python("airflow")
+
+
+@pytest.fixture(scope="session")
+def prefect_python() -> Path:
+    return venv_python("prefect")
+
+
+@pytest.fixture(scope="session")
+def airflow_db(airflow_python: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite metadata database, made once per session and copied per test."""
+    return migrated_airflow_db(airflow_python, tmp_path_factory.mktemp("airflow-template"))
