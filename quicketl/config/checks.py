@@ -21,21 +21,21 @@ class _Check(StrictModel):
 
 
 class NotNull(_Check):
-    type: Literal["not_null"]
+    type: Literal["not_null"] = "not_null"
     columns: list[str] = Field(min_length=1)
 
     _columns = field_validator("columns", mode="before")(_as_list)
 
 
 class Unique(_Check):
-    type: Literal["unique"]
+    type: Literal["unique"] = "unique"
     columns: list[str] = Field(min_length=1)
 
     _columns = field_validator("columns", mode="before")(_as_list)
 
 
 class RowCount(_Check):
-    type: Literal["row_count"]
+    type: Literal["row_count"] = "row_count"
     min: int | None = Field(default=None, ge=0)
     max: int | None = Field(default=None, ge=0)
 
@@ -49,13 +49,13 @@ class RowCount(_Check):
 
 
 class AcceptedValues(_Check):
-    type: Literal["accepted_values"]
+    type: Literal["accepted_values"] = "accepted_values"
     column: str = Field(min_length=1)
     values: list[Any] = Field(min_length=1)
 
 
 class Expression(_Check):
-    type: Literal["expression"]
+    type: Literal["expression"] = "expression"
     expr: str = Field(min_length=1)
 
 

@@ -14,40 +14,40 @@ def _as_list(value: Any) -> Any:
 
 
 class Select(StrictModel):
-    op: Literal["select"]
+    op: Literal["select"] = "select"
     columns: list[str] = Field(min_length=1)
 
 
 class Rename(StrictModel):
-    op: Literal["rename"]
+    op: Literal["rename"] = "rename"
     mapping: dict[str, str] = Field(
         min_length=1, validation_alias=AliasChoices("mapping", "columns")
     )
 
 
 class Filter(StrictModel):
-    op: Literal["filter"]
+    op: Literal["filter"] = "filter"
     predicate: str = Field(min_length=1)
 
 
 class DeriveColumn(StrictModel):
-    op: Literal["derive_column"]
+    op: Literal["derive_column"] = "derive_column"
     name: str = Field(min_length=1)
     expr: str = Field(min_length=1)
 
 
 class Cast(StrictModel):
-    op: Literal["cast"]
+    op: Literal["cast"] = "cast"
     columns: dict[str, str] = Field(min_length=1)
 
 
 class FillNull(StrictModel):
-    op: Literal["fill_null"]
+    op: Literal["fill_null"] = "fill_null"
     columns: dict[str, Any] = Field(min_length=1)
 
 
 class Dedup(StrictModel):
-    op: Literal["dedup"]
+    op: Literal["dedup"] = "dedup"
     columns: list[str] | None = None
 
     _columns = field_validator("columns", mode="before")(_as_list)
@@ -59,7 +59,7 @@ class SortKey(StrictModel):
 
 
 class Sort(StrictModel):
-    op: Literal["sort"]
+    op: Literal["sort"] = "sort"
     by: list[str | SortKey] = Field(min_length=1)
     descending: bool | list[bool] = False
 
@@ -87,12 +87,12 @@ class Sort(StrictModel):
 
 
 class Limit(StrictModel):
-    op: Literal["limit"]
+    op: Literal["limit"] = "limit"
     n: int = Field(ge=0)
 
 
 class Join(StrictModel):
-    op: Literal["join"]
+    op: Literal["join"] = "join"
     right: str = Field(min_length=1)
     on: list[str] | dict[str, str] = Field(min_length=1)
     how: Literal["inner", "left", "right", "outer", "full", "semi", "anti"] = "inner"
@@ -101,7 +101,7 @@ class Join(StrictModel):
 
 
 class Aggregate(StrictModel):
-    op: Literal["aggregate"]
+    op: Literal["aggregate"] = "aggregate"
     group_by: list[str] = Field(default_factory=list)
     aggs: dict[str, str] = Field(
         min_length=1, validation_alias=AliasChoices("aggs", "aggregations")
@@ -111,7 +111,7 @@ class Aggregate(StrictModel):
 
 
 class Union(StrictModel):
-    op: Literal["union"]
+    op: Literal["union"] = "union"
     sources: list[str] = Field(min_length=1)
     distinct: bool = False
 
@@ -131,12 +131,12 @@ class WindowColumn(StrictModel):
 
 
 class Window(StrictModel):
-    op: Literal["window"]
+    op: Literal["window"] = "window"
     columns: list[WindowColumn] = Field(min_length=1)
 
 
 class Pivot(StrictModel):
-    op: Literal["pivot"]
+    op: Literal["pivot"] = "pivot"
     index: list[str] = Field(min_length=1)
     columns: str = Field(min_length=1)
     values: str = Field(min_length=1)
@@ -146,7 +146,7 @@ class Pivot(StrictModel):
 
 
 class Unpivot(StrictModel):
-    op: Literal["unpivot"]
+    op: Literal["unpivot"] = "unpivot"
     id_vars: list[str] = Field(default_factory=list)
     value_vars: list[str] = Field(min_length=1)
     var_name: str = "variable"
@@ -156,7 +156,7 @@ class Unpivot(StrictModel):
 
 
 class HashKey(StrictModel):
-    op: Literal["hash_key"]
+    op: Literal["hash_key"] = "hash_key"
     name: str = Field(min_length=1)
     columns: list[str] = Field(min_length=1)
     algorithm: Literal["md5", "sha256", "sha1"] = "md5"
@@ -166,7 +166,7 @@ class HashKey(StrictModel):
 
 
 class Coalesce(StrictModel):
-    op: Literal["coalesce"]
+    op: Literal["coalesce"] = "coalesce"
     name: str = Field(min_length=1)
     columns: list[str] = Field(min_length=1)
     default: Any = None

@@ -204,12 +204,20 @@ class StateStore:
         try:
             yield
         except sqlite3.Error as error:
-            raise StateError(
-                f"state database {self.path} is unusable: {error}; "
-                "remove the cache folder (quicketl cache clean) to start afresh"
-            ) from error
+            raise StateError(self._describe(error)) from error
         except OSError as error:
             raise StateError(f"cannot use the cache folder {self.cache_dir}: {error}") from error
+
+    def _describe(self, error: sqlite3.Error) -> str:
+        if _is_busy(error):
+            return (
+                f"state database {self.path} stayed locked by another process for "
+                f"{BUSY_TIMEOUT_S:g} s: {error}"
+            )
+        return (
+            f"state database {self.path} is unusable: {error}; "
+            "remove the cache folder (quicketl cache clean) to start afresh"
+        )
 
     def _open(self) -> sqlite3.Connection:
         self.cache_dir.mkdir(parents=True, exist_ok=True)

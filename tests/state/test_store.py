@@ -181,3 +181,20 @@ def test_a_file_that_is_not_a_database_is_a_state_error(tmp_path: Path) -> None:
     (tmp_path / "cache" / "state.db").write_bytes(b"this is not sqlite" * 100)
     with StateStore(tmp_path / "cache") as store, pytest.raises(StateError, match="cache clean"):
         store.get(SCOPE, "a")
+
+
+def test_a_database_locked_too_long_is_a_state_error_saying_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("quicketl.state.store.BUSY_TIMEOUT_S", 0.05)
+    with StateStore(tmp_path / "cache") as store:
+        record(store, "a")
+        raw = sqlite3.connect(store.path, isolation_level=None)
+        raw.execute("BEGIN IMMEDIATE")
+        try:
+            other = StateStore(tmp_path / "cache")
+            with other, pytest.raises(StateError, match="stayed locked by another process"):
+                record(other, "b")
+        finally:
+            raw.execute("ROLLBACK")
+            raw.close()

@@ -1,0 +1,198 @@
+"""`dag.test()` on generated DAGs: the wiring with a recording run_task, then the real thing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quicketl.export import ExportOptions, airflow_task_ids, render_airflow
+from quicketl.plan.model import Plan
+
+from . import e2e, plans
+from .orchestrators import airflow_env, fresh_airflow_home, read_calls, run_driver
+
+pytestmark = pytest.mark.export
+
+
+def run_dags(
+    python: Path,
+    home: Path,
+    dags: dict[str, tuple[Plan, ExportOptions]],
+    jobs: list[dict[str, Any]],
+    stub: Path | None = None,
+    **env: str,
+) -> list[dict[str, Any]]:
+    """Write the DAGs into the dags folder and `dag.test()` each job, in one Airflow process."""
+    for dag_id, (plan, options) in dags.items():
+        (home / "dags" / f"{dag_id}.py").write_text(render_airflow(plan, options), "utf-8")
+    (home / "jobs.json").write_text(json.dumps(jobs), "utf-8")
+    args = ["test", str(home / "out.json"), str(home / "jobs.json")]
+    args += ["--stub", str(stub)] if stub else []
+    result: list[dict[str, Any]] = run_driver(
+        python, "airflow_driver.py", args, airflow_env(home, home / "dags", **env)
+    )
+    return result
+
+
+# --- wiring, with a recording stand-in for quicketl.api.run_task ---------------------------
+
+
+@pytest.fixture(scope="module")
+def stubbed(
+    airflow_python: Path, airflow_db: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    home = fresh_airflow_home(airflow_db, tmp_path_factory.mktemp("stubbed") / "home")
+    calls = home / "calls.jsonl"
+    dags = {
+        "medallion": (plans.medallion(), ExportOptions(dag_id="medallion")),
+        "linear": (
+            plans.linear_three(variables={"n": 3, "ratio": 0.5, "flag": False, "day": "x"}),
+            ExportOptions(dag_id="linear", project_dir="/baked/project"),
+        ),
+        "diamond": (plans.diamond(), ExportOptions(dag_id="diamond", retries=0)),
+    }
+    jobs = [
+        {"dag_id": "medallion"},
+        {"dag_id": "linear", "conf": {"n": 7, "day": "2025-02-01"}},
+        {"dag_id": "diamond"},
+    ]
+    runs = run_dags(
+        airflow_python,
+        home,
+        dags,
+        jobs,
+        stub=calls,
+        QUICKETL_PROJECT_DIR="/from/env",
+        QUICKETL_CACHE_DIR="/shared/cache",
+        QUICKETL_STUB_FAIL="middle.left",
+    )
+    return runs, read_calls(calls)
+
+
+def test_every_task_runs_its_own_quicketl_task_once(stubbed: Any) -> None:
+    runs, calls = stubbed
+    medallion = runs[0]
+    assert medallion["state"] == "success"
+    assert set(medallion["tasks"].values()) == {"success"}
+    called = [c["task_id"] for c in calls if c["workflow_path"] == "workflows/medallion.yml"]
+    assert sorted(called) == sorted(t.id for t in plans.medallion().tasks)
+
+
+def test_tasks_return_the_run_task_summary(stubbed: Any) -> None:
+    medallion = runs_by_dag(stubbed[0])["medallion"]
+    ids = airflow_task_ids(plans.medallion())
+    assert medallion["xcoms"][ids["bronze.ingest_users"]] == {
+        "task_id": "bronze.ingest_users",
+        "status": "ran",
+        "reason": "never run",
+    }
+
+
+def test_project_dir_comes_from_the_environment_unless_baked_in(stubbed: Any) -> None:
+    _, calls = stubbed
+    by_path = {c["workflow_path"]: c for c in calls}
+    assert by_path["workflows/medallion.yml"]["project_dir"] == "/from/env"
+    assert by_path["workflows/wf.yml"]["project_dir"] in {"/baked/project", "/from/env"}
+    linear = [c for c in calls if c["task_id"].startswith("main.")]
+    assert {c["project_dir"] for c in linear} == {"/baked/project"}
+    assert {c["cache_dir"] for c in calls} == {"/shared/cache"}
+
+
+def test_run_params_reach_run_task_as_typed_variables(stubbed: Any) -> None:
+    _, calls = stubbed
+    linear = [c for c in calls if c["task_id"].startswith("main.")]
+    assert [c["task_id"] for c in linear] == ["main.a", "main.b", "main.c"]
+    assert linear[0]["variables"] == {"n": 7, "ratio": 0.5, "flag": False, "day": "2025-02-01"}
+    assert linear[0]["variable_types"] == {
+        "n": "int",
+        "ratio": "float",
+        "flag": "bool",
+        "day": "str",
+    }
+
+
+def test_a_failing_task_fails_the_run_and_only_its_dependents(stubbed: Any) -> None:
+    diamond = runs_by_dag(stubbed[0])["diamond"]
+    assert diamond["state"] == "failed"
+    assert diamond["tasks"] == {
+        "top.source": "success",
+        "middle.left": "failed",
+        "middle.right": "success",
+        "bottom.join": "upstream_failed",
+    }
+    called = {c["task_id"] for c in stubbed[1]}
+    assert "bottom.join" not in called
+
+
+def runs_by_dag(runs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {run["dag_id"]: run for run in runs}
+
+
+# --- the real run_task on a copy of examples/medallion --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def medallion_runs(
+    airflow_python: Path, airflow_db: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    e2e.require_run_task()
+    work = tmp_path_factory.mktemp("medallion-airflow")
+    reference = e2e.copy_medallion(work / "reference")
+    e2e.run_with_cli(reference)
+    project = e2e.copy_medallion(work / "project")
+    broken = e2e.copy_medallion(work / "broken")
+    plan = e2e.plan_of(project)
+    failing, dependents = e2e.break_a_source(e2e.plan_of(broken), broken)
+    home = fresh_airflow_home(airflow_db, work / "home")
+    dags = {
+        "medallion": (plan, ExportOptions(dag_id="medallion")),
+        "broken": (
+            e2e.plan_of(project),
+            ExportOptions(dag_id="broken", retries=0, project_dir=str(broken)),
+        ),
+    }
+    jobs = [{"dag_id": "medallion"}, {"dag_id": "medallion"}, {"dag_id": "broken"}]
+    runs = run_dags(airflow_python, home, dags, jobs, QUICKETL_PROJECT_DIR=str(project))
+    return {
+        "plan": plan,
+        "reference": reference,
+        "project": project,
+        "broken": broken,
+        "failing": failing,
+        "dependents": dependents,
+        "runs": runs,
+    }
+
+
+def test_dag_produces_the_same_outputs_as_workflow_run(medallion_runs: Any) -> None:
+    first = medallion_runs["runs"][0]
+    assert first["state"] == "success", first
+    assert set(first["tasks"].values()) == {"success"}
+    e2e.assert_same_outputs(
+        medallion_runs["plan"], medallion_runs["reference"], medallion_runs["project"]
+    )
+
+
+def test_second_dag_run_skips_every_task_as_up_to_date(medallion_runs: Any) -> None:
+    first, second = medallion_runs["runs"][0], medallion_runs["runs"][1]
+    assert {x["status"] for x in first["xcoms"].values()} == {"ran"}
+    assert second["state"] == "success"
+    assert {x["status"] for x in second["xcoms"].values()} == {"up_to_date"}
+    assert len(second["xcoms"]) == len(medallion_runs["plan"].tasks)
+
+
+def test_failing_pipeline_fails_the_run_and_its_dependents_are_upstream_failed(
+    medallion_runs: Any,
+) -> None:
+    broken = medallion_runs["runs"][2]
+    ids = airflow_task_ids(medallion_runs["plan"])
+    failing, dependents = medallion_runs["failing"], medallion_runs["dependents"]
+    assert broken["state"] == "failed"
+    assert broken["tasks"][ids[failing]] == "failed"
+    for task_id in dependents:
+        assert broken["tasks"][ids[task_id]] == "upstream_failed", task_id
+    independent = set(ids) - dependents - {failing}
+    assert {broken["tasks"][ids[t]] for t in independent} == {"success"}
