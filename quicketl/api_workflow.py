@@ -30,6 +30,16 @@ def workflow_scope(plan: Plan) -> str:
     return _relative(plan.workflow_path, plan.root)
 
 
+def remember_plan(plan: Plan, variables: Mapping[str, object] | None, cache_dir: Path) -> None:
+    """Store the validated plan so an unchanged re-run can skip YAML and pydantic entirely."""
+    from quicketl.plan.snapshot import save_snapshot, snapshot_path
+    from quicketl.state import hash_bytes, hash_path
+
+    assert plan.workflow_path is not None
+    path = snapshot_path(cache_dir, plan.workflow_path, hash_bytes)
+    save_snapshot(plan, dict(variables or {}), path, hash_path)
+
+
 def run_options(plan: Plan, cache_dir: str | Path | None = None, **kwargs: Any) -> RunOptions:
     override = str(cache_dir) if cache_dir is not None else None
     return RunOptions(
@@ -46,12 +56,17 @@ def execute_plan(
     cache_dir: str | Path | None = None,
     wait: bool = True,
     reporter: RunReporter | None = None,
+    variables: Mapping[str, object] | None = None,
 ) -> WorkflowResult:
-    """Run an already planned workflow against its cache."""
+    """Run an already planned workflow against its cache. `variables` are those it was
+    planned with, so the stored plan can be reused while they stay the same."""
     options = run_options(
         plan, cache_dir, workers=workers, force=force, select=tuple(select), wait=wait
     )
-    return run_plan(plan, options, reporter)
+    result = run_plan(plan, options, reporter)
+    if plan.workflow_path is not None:
+        remember_plan(plan, variables, options.cache_dir)
+    return result
 
 
 def explain_plan(
@@ -79,16 +94,18 @@ def run_workflow(
 ) -> WorkflowResult:
     """Run a workflow incrementally: up-to-date tasks are skipped, the rest run in parallel."""
     plan = plan_workflow(path, variables)
-    options = run_options(
+    if dry_run:
+        return explain_plan(plan, select=select, force=force, cache_dir=cache_dir)
+    return execute_plan(
         plan,
-        cache_dir,
         workers=workers,
-        dry_run=dry_run,
         force=force,
-        select=tuple(select),
+        select=select,
+        cache_dir=cache_dir,
         wait=wait,
+        reporter=reporter,
+        variables=variables,
     )
-    return run_plan(plan, options, reporter)
 
 
 def explain(

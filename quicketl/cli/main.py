@@ -23,6 +23,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args == ["--version"]:
         print(version_line())
         return
+    if args[:2] == ["workflow", "run"]:
+        from quicketl.cli.fast import try_fast_workflow_run
+
+        code = try_fast_workflow_run(args[2:])
+        if code is not None:
+            sys.exit(code)
     from quicketl.cli.app import app
 
     app(args=args, prog_name="quicketl")

@@ -68,7 +68,8 @@ def run(
         from quicketl import api_workflow as api
         from quicketl.config.variables import parse_var_assignments
 
-        plan = api.plan_workflow(workflow, parse_var_assignments(var or []))
+        variables = parse_var_assignments(var or [])
+        plan = api.plan_workflow(workflow, variables)
         console = _console(as_json)
         if dry_run:
             result = api.explain_plan(plan, select=select or (), force=force, cache_dir=cache_dir)
@@ -85,6 +86,7 @@ def run(
                 cache_dir=cache_dir,
                 wait=not no_wait,
                 reporter=_reporter(console, as_json),
+                variables=variables,
             )
     _print_result(result, console, as_json)
     raise typer.Exit(0 if result.succeeded else 1)

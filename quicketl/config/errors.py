@@ -17,9 +17,14 @@ _TAGS = re.compile(r"'([^']+)'")
 
 def problems_from_validation(exc: ValidationError, doc: YamlDoc) -> list[Problem]:
     """One problem per pydantic error, with the YAML path and line it refers to."""
+    return problems_from_errors(exc.errors(include_url=False), doc)
+
+
+def problems_from_errors(errors: list[ErrorDetails], doc: YamlDoc) -> list[Problem]:
+    """One problem per distinct error, in pydantic's order."""
     seen: set[str] = set()
     problems = []
-    for error in exc.errors(include_url=False):
+    for error in errors:
         problem = _problem(error, doc)
         if str(problem) not in seen:
             seen.add(str(problem))

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
-from quicketl.config.errors import problems_from_validation
+from quicketl.config.errors import data_loc, problems_from_errors
 from quicketl.config.pipeline import PipelineConfig
 from quicketl.config.suggest import did_you_mean
 from quicketl.config.transforms import Join, Union
 from quicketl.config.variables import VariableScope
 from quicketl.config.workflow import WorkflowConfig
-from quicketl.config.yamlfile import YamlDoc, load_yaml_file, load_yaml_text
+from quicketl.config.yamlfile import Loc, YamlDoc, load_yaml_file, load_yaml_text
 from quicketl.errors import ConfigError, Problem
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -73,10 +75,63 @@ def validate_model(model: type[ModelT], data: Any, doc: YamlDoc) -> ModelT:
     if not isinstance(data, dict):
         found = "an empty file" if data is None else f"a {type(data).__name__}"
         raise ConfigError([Problem(f"expected a mapping of keys, found {found}", str(doc.path))])
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(problems_from_validation(exc, doc)) from None
+    problems: list[Problem] = []
+    stripped: set[Loc] = set()
+    for _ in range(_MAX_ROUNDS):
+        try:
+            config = model.model_validate(data)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+            kept = [e for e in errors if not _caused_by_stripping(e, data, stripped)]
+            problems += problems_from_errors(kept, doc)
+            unknown = unknown_key_paths(errors, data)
+            if unknown:
+                data = _without(data, unknown)
+                stripped |= {path[:-1] for path in unknown}
+                continue
+        else:
+            if not problems:
+                return config
+        break
+    raise ConfigError(_in_file_order(problems))
+
+
+# An unknown key stops validation of the mapping holding it, so the document is validated
+# again without it: every problem is reported in one pass. What the removal itself causes
+# (the field the typo meant is now missing) is not reported.
+_MAX_ROUNDS = 5
+
+
+def unknown_key_paths(errors: list[ErrorDetails], data: Any) -> list[Loc]:
+    """Where in `data` each unknown key reported in `errors` is."""
+    return [
+        (*data_loc(error["loc"], data), (error.get("ctx") or {})["key"])
+        for error in errors
+        if error["type"] == "unknown_key"
+    ]
+
+
+def _caused_by_stripping(error: ErrorDetails, data: Any, stripped: set[Loc]) -> bool:
+    missing = error["type"] == "missing"
+    loc = data_loc(error["loc"], data, names_field=missing)
+    if missing:
+        return loc[:-1] in stripped
+    return error["type"] != "unknown_key" and loc in stripped
+
+
+def _without(data: Any, paths: list[Loc]) -> Any:
+    data = copy.deepcopy(data)
+    for path in paths:
+        node = data
+        for part in path[:-1]:
+            node = node[part]
+        node.pop(path[-1], None)
+    return data
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda problem: problem.line or 0)
 
 
 def reference_problems(config: PipelineConfig, doc: YamlDoc) -> list[Problem]:

@@ -12,11 +12,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quicketl.config.suggest import format_loc
-from quicketl.config.yamlfile import Loc, YamlDoc
 from quicketl.errors import ConfigError, Problem
+
+if TYPE_CHECKING:
+    from quicketl.config.yamlfile import Loc, YamlDoc
 
 _TOKEN = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")

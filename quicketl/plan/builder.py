@@ -213,6 +213,7 @@ def _freeze(draft: _Draft, edges: list[Edge]) -> Plan:
         fail_fast=config.fail_fast,
         description=config.description,
         warnings=tuple(draft.warnings),
+        used_vars=dict(draft.workflow.used_vars),
     )
 
 

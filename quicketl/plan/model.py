@@ -73,6 +73,7 @@ class Plan:
     fail_fast: bool = True
     description: str | None = None
     warnings: tuple[Problem, ...] = ()
+    used_vars: dict[str, str] = field(default_factory=dict)
 
     def task(self, task_id: str) -> Task:
         for task in self.tasks:

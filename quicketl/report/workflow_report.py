@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -10,6 +10,7 @@ from rich.text import Text
 from quicketl.execute.result import TaskOutcome, WorkflowResult
 from quicketl.plan.model import Plan
 from quicketl.report.formatting import duration
+from quicketl.report.workflow_summary import summary_line
 
 _STAGE_STYLE = {"OK": "green", "FAILED": "bold red", "SKIPPED": "yellow", "PARTIAL": "yellow"}
 _TASK_LABEL = {
@@ -81,18 +82,6 @@ def problems_table(tasks: list[TaskOutcome]) -> Table:
 
 def _why(task: TaskOutcome) -> str:
     return task.error or "; ".join(task.reasons)
-
-
-def summary_line(result: WorkflowResult) -> str:
-    """`Pipelines: 5/5 succeeded (3 up to date, 2 ran)`."""
-    total = len(result.tasks)
-    ok = result.count("ran", "up_to_date")
-    parts = [f"{result.count('up_to_date')} up to date", f"{result.count('ran')} ran"]
-    if result.count("failed"):
-        parts.append(f"{result.count('failed')} failed")
-    if result.count("skipped", "not_run"):
-        parts.append(f"{result.count('skipped', 'not_run')} skipped")
-    return f"Pipelines: {ok}/{total} succeeded ({', '.join(parts)})"
 
 
 def render_explain(console: Console, result: WorkflowResult) -> None:

@@ -72,7 +72,7 @@ def fresh_airflow_home(template_db: Path, home: Path) -> Path:
 
 
 def run_driver(python: Path, driver: str, args: list[str], env: dict[str, str]) -> Any:
-    """Run a driver script in an orchestrator venv; it writes its JSON report to args[1]."""
+    """Run a driver script in an orchestrator venv: `driver COMMAND OUT.json ...` -> OUT's JSON."""
     run([str(python), str(DRIVERS / driver), *args], env)
     return json.loads(Path(args[1]).read_text(encoding="utf-8"))
 

@@ -1,0 +1,86 @@
+"""`quicketl workflow run` when nothing needs to run: answered before typer or rich load.
+
+Only the plain form is taken here (a workflow file with --var, --workers, --json,
+--cache-dir, --no-wait, --verbose). Anything else, or anything the no-op path cannot settle,
+returns None and the full command line takes over, so behaviour never differs, only speed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_VALUE_OPTIONS = ("--var", "--workers", "--cache-dir")
+_FLAGS = ("--json", "--no-wait", "--verbose")
+
+
+@dataclass
+class _Args:
+    workflow: Path | None = None
+    variables: dict[str, str] = field(default_factory=dict)
+    cache_dir: str | None = None
+    as_json: bool = False
+
+
+def try_fast_workflow_run(args: Sequence[str]) -> int | None:
+    """The exit code after answering a no-op run, or None to take the full path."""
+    parsed = _parse(args)
+    if parsed is None or parsed.workflow is None or not parsed.workflow.is_file():
+        return None
+    from quicketl.execute.noop import try_noop_run
+
+    answer = try_noop_run(parsed.workflow, parsed.variables, parsed.cache_dir)
+    if answer is None:
+        return None
+    plan, result = answer
+    _print(plan, result, parsed.as_json)
+    return 0
+
+
+def _parse(args: Sequence[str]) -> _Args | None:
+    parsed = _Args()
+    items = list(args)
+    while items:
+        item = items.pop(0)
+        name, eq, inline = item.partition("=")
+        if name in _VALUE_OPTIONS:
+            value = inline if eq else (items.pop(0) if items else None)
+            if value is None or not _take(parsed, name, value):
+                return None
+        elif item in _FLAGS:
+            parsed.as_json = parsed.as_json or item == "--json"
+        elif item.startswith("-") or parsed.workflow is not None:
+            return None
+        else:
+            parsed.workflow = Path(item)
+    return parsed
+
+
+def _take(parsed: _Args, name: str, value: str) -> bool:
+    if name == "--var":
+        key, sep, text = value.partition("=")
+        if not sep or not key.strip():
+            return False
+        parsed.variables[key.strip()] = text
+    elif name == "--cache-dir":
+        parsed.cache_dir = value
+    return name != "--workers" or (value.isdigit() and int(value) >= 1)
+
+
+def _print(plan: object, result: object, as_json: bool) -> None:
+    from quicketl.execute.result import WorkflowResult
+    from quicketl.plan.model import Plan
+
+    assert isinstance(plan, Plan) and isinstance(result, WorkflowResult)
+    if as_json:
+        from quicketl.report.json_report import to_json
+
+        sys.stdout.write(to_json(result.to_dict()) + "\n")
+        return
+    from quicketl.report.plain import console_width, header_lines, result_lines
+
+    color = sys.stdout.isatty()
+    lines = header_lines(plan) + result_lines(result, console_width(), color)
+    sys.stdout.write("\n".join(lines) + "\n")

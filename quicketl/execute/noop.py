@@ -1,0 +1,81 @@
+"""The no-op fast path: prove every task up to date from a stored plan, or give up.
+
+It reads the plan snapshot, the state store and file stats, and imports neither YAML,
+pydantic, DuckDB nor doit. Anything it cannot settle (a changed file, a task to run, a lock
+held by another run, an input that is not a file) sends the caller down the full path.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from quicketl.config.project import find_project_root
+from quicketl.errors import StateError
+from quicketl.execute.decide import Decider
+from quicketl.execute.preview import preview
+from quicketl.execute.result import WorkflowResult
+from quicketl.plan.model import Plan, Task
+from quicketl.plan.snapshot import load_snapshot, snapshot_path
+from quicketl.state import CacheLock, StatCache, StateStore, hash_bytes, hash_path
+from quicketl.state.cachedir import resolve_cache_dir
+
+
+def try_noop_run(
+    workflow_path: Path, cli_vars: Mapping[str, object], cache_dir: str | None = None
+) -> tuple[Plan, WorkflowResult] | None:
+    """The run's result when nothing needs to run, else None (nothing was changed)."""
+    started = time.perf_counter()
+    root = find_project_root(workflow_path)
+    cache = resolve_cache_dir(root, cache_dir)
+    if not (cache / "state.db").is_file():
+        return None
+    try:
+        with CacheLock(cache, wait=False), StateStore(cache) as store:
+            return _decide_all(workflow_path, cli_vars, cache, store, started)
+    except StateError:
+        return None
+
+
+def _decide_all(
+    workflow_path: Path,
+    cli_vars: Mapping[str, object],
+    cache: Path,
+    store: StateStore,
+    started: float,
+) -> tuple[Plan, WorkflowResult] | None:
+    stat_cache = StatCache(store.stat_entries())
+
+    def file_hash(path: Path) -> str:
+        return hash_path(path, stat_cache)
+
+    plan = load_snapshot(snapshot_path(cache, workflow_path, hash_bytes), cli_vars, file_hash)
+    if plan is None or any(task.external for task in plan.tasks):
+        return None
+    scope = _scope(plan)
+    decider = Decider(plan.root, store.get_all(scope), stat_cache, _no_external)
+    outcomes = preview(plan, [t.id for t in plan.tasks], decider)
+    if any(o.status != "up_to_date" for o in outcomes):
+        return None
+    store.save_stat_entries(stat_cache.take_dirty())
+    result = WorkflowResult(
+        name=plan.name,
+        tasks=outcomes,
+        stage_order=[s.name for s in plan.stages],
+        duration_ms=(time.perf_counter() - started) * 1000.0,
+        warnings=[str(w) for w in plan.warnings],
+    )
+    return plan, result
+
+
+def _scope(plan: Plan) -> str:
+    assert plan.workflow_path is not None
+    try:
+        return plan.workflow_path.resolve().relative_to(plan.root).as_posix()
+    except ValueError:
+        return plan.workflow_path.resolve().as_posix()
+
+
+def _no_external(task: Task) -> dict[str, str]:
+    raise AssertionError("tasks with external inputs never take the fast path")
