@@ -13,6 +13,8 @@ from quicketl.cli.options import JsonOption, VarsOption, VerboseOption
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from quicketl.execute.events import RunReporter
+
 app = typer.Typer(
     name="workflow",
     help="Run, validate and inspect workflows: stages of pipelines run as an incremental build.",
@@ -35,7 +37,7 @@ SelectOption = Annotated[
     typer.Option(
         "--select",
         metavar="SEL",
-        help="Run only these tasks: NAME alone, +NAME with its upstream, NAME+ with its downstream.",
+        help="Run only: NAME alone, +NAME with its upstream, NAME+ with its downstream.",
         show_default=False,
     ),
 ]
@@ -198,7 +200,7 @@ def _console(as_json: bool) -> Console:
     return Console(highlight=False, stderr=as_json)
 
 
-def _reporter(console: Console, as_json: bool) -> object:
+def _reporter(console: Console, as_json: bool) -> RunReporter | None:
     from quicketl.report.progress import LiveProgress
 
     return LiveProgress(console) if not as_json else None
