@@ -36,9 +36,13 @@ def _sources(config: dict[str, Any]) -> list[dict[str, Any]]:
 def _query_value(task: Task, connection: str, query: str) -> str:
     import duckdb
 
-    from quicketl.engine.connections import duckdb_file_path
+    from quicketl.engine.dburl import UnsupportedConnection, duckdb_file
 
-    path = duckdb_file_path(connection, task.pipeline.root if task.pipeline else None)
+    assert task.pipeline is not None, "a planned task carries its resolved pipeline"
+    try:
+        path = duckdb_file(connection, task.pipeline.root)
+    except UnsupportedConnection as exc:
+        raise EngineError(f"{task.id}: freshness query failed: {exc}") from None
     try:
         with duckdb.connect(str(path), read_only=True) as conn:
             row = conn.execute(query).fetchone()

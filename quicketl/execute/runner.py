@@ -14,7 +14,7 @@ from quicketl.execute.events import NullReporter, RunReporter
 from quicketl.execute.freshness import external_values
 from quicketl.execute.preview import preview
 from quicketl.execute.result import TaskOutcome, WorkflowResult
-from quicketl.execute.select import select_tasks
+from quicketl.execute.select import require_unselected_outputs, select_tasks
 from quicketl.execute.session import RunSession
 from quicketl.execute.task_run import TaskRunner
 from quicketl.plan.model import Plan
@@ -60,6 +60,7 @@ def run_plan(
     reporter = reporter or NullReporter()
     started = time.perf_counter()
     task_ids = select_tasks(plan, options.select)
+    require_unselected_outputs(plan, task_ids)
     with ExitStack() as stack:
         stack.enter_context(
             CacheLock(options.cache_dir, wait=options.wait, on_wait=reporter.waiting_for_lock)
