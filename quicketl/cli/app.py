@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from quicketl.cli import pipeline_cmds, project_cmds
+from quicketl.cli.cache_cmds import app as cache_app
 from quicketl.cli.workflow_cmds import app as workflow_app
 
 app = typer.Typer(
@@ -46,3 +47,4 @@ app.command("init")(project_cmds.init)
 app.command("schema")(project_cmds.schema)
 app.command("info")(project_cmds.info)
 app.add_typer(workflow_app)
+app.add_typer(cache_app)

@@ -1,0 +1,104 @@
+"""The cache half of the public API: inspect, clean and garbage-collect `.quicketl-cache/`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quicketl.config.project import find_project_root
+from quicketl.state import CacheLock, StateStore, resolve_cache_dir
+
+PIPELINE_SCOPE = "pipeline:"
+
+
+@dataclass
+class CacheReport:
+    """What a cache folder holds, or what a clean-up removed from it."""
+
+    cache_dir: Path
+    exists: bool
+    size_bytes: int = 0
+    tasks: dict[str, int] = field(default_factory=dict)
+    stat_entries: int = 0
+    plans: int = 0
+    removed: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {**self.__dict__, "cache_dir": str(self.cache_dir)}
+
+
+def locate_cache(where: str | Path | None, cache_dir: str | Path | None) -> tuple[Path, Path]:
+    """(project root, cache folder) for a project folder or a file inside it."""
+    start = Path(where) if where else Path.cwd()
+    root = find_project_root(start if start.is_file() else start / "quicketl.yml")
+    override = str(cache_dir) if cache_dir is not None else None
+    return root, resolve_cache_dir(root, override)
+
+
+def cache_status(
+    where: str | Path | None = None, cache_dir: str | Path | None = None
+) -> CacheReport:
+    _, cache = locate_cache(where, cache_dir)
+    if not (cache / "state.db").is_file():
+        return CacheReport(cache, exists=cache.is_dir())
+    with StateStore(cache) as store:
+        tasks = {scope: len(store.get_all(scope)) for scope in store.scopes()}
+        stats = len(store.stat_entries())
+    size = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file())
+    plans = len(list((cache / "plans").glob("*.json")))
+    return CacheReport(cache, True, size, tasks, stats, plans)
+
+
+def cache_clean(
+    where: str | Path | None = None, cache_dir: str | Path | None = None
+) -> CacheReport:
+    """Forget everything: the next run of every workflow runs every task once."""
+    _, cache = locate_cache(where, cache_dir)
+    report = cache_status(where, cache_dir)
+    if not report.exists:
+        return report
+    with CacheLock(cache, wait=False):
+        for entry in cache.iterdir():
+            if entry.name == "lock":
+                continue
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+            report.removed.append(entry.name)
+    return report
+
+
+def cache_gc(where: str | Path | None = None, cache_dir: str | Path | None = None) -> CacheReport:
+    """Drop records of workflows and files that no longer exist; keeps everything still used."""
+    root, cache = locate_cache(where, cache_dir)
+    report = cache_status(where, cache_dir)
+    if not (cache / "state.db").is_file():
+        return report
+    with CacheLock(cache, wait=False), StateStore(cache) as store:
+        for scope in store.scopes():
+            if not _scope_file(scope, root).is_file():
+                store.clear(scope)
+                report.removed.append(f"records of {scope}")
+        pruned = store.prune_stat_entries()
+        if pruned:
+            report.removed.append(f"{pruned} stat-cache entries of deleted files")
+        report.removed += _stale_plans(cache)
+    return report
+
+
+def _scope_file(scope: str, root: Path) -> Path:
+    path = Path(scope.removeprefix(PIPELINE_SCOPE))
+    return path if path.is_absolute() else root / path
+
+
+def _stale_plans(cache: Path) -> list[str]:
+    removed = []
+    for snapshot in (cache / "plans").glob("*.json"):
+        try:
+            workflow = Path(json.loads(snapshot.read_text())["plan"]["workflow_path"])
+        except (OSError, ValueError, KeyError):
+            workflow = Path("/nonexistent")
+        if not workflow.is_file():
+            snapshot.unlink()
+            removed.append(f"stored plan {snapshot.name}")
+    return removed

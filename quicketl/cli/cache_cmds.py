@@ -1,0 +1,92 @@
+"""`quicketl cache ...`: see what the incremental cache holds, and clean it up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from quicketl.cli.errors import exit_on_error
+from quicketl.cli.options import JsonOption, VerboseOption
+
+app = typer.Typer(
+    name="cache", help="Inspect and clean the incremental cache.", no_args_is_help=True
+)
+
+WhereArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="A project folder or a file in it [default: the working directory].",
+        show_default=False,
+    ),
+]
+CacheDirOption = Annotated[
+    Path | None, typer.Option("--cache-dir", help="The cache folder, if not the default.")
+]
+
+
+@app.command("status")
+def status(
+    where: WhereArg = None,
+    cache_dir: CacheDirOption = None,
+    as_json: JsonOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Show where the cache is, its size, and how many tasks each workflow has recorded."""
+    with exit_on_error(verbose=verbose, as_json=as_json):
+        from quicketl import api_cache
+
+        report = api_cache.cache_status(where, cache_dir)
+    _print(report, as_json)
+
+
+@app.command("clean")
+def clean(
+    where: WhereArg = None,
+    cache_dir: CacheDirOption = None,
+    as_json: JsonOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Forget every recorded task: the next runs run everything once."""
+    with exit_on_error(verbose=verbose, as_json=as_json):
+        from quicketl import api_cache
+
+        report = api_cache.cache_clean(where, cache_dir)
+    _print(report, as_json)
+
+
+@app.command("gc")
+def gc(
+    where: WhereArg = None,
+    cache_dir: CacheDirOption = None,
+    as_json: JsonOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Drop records of workflows and files that no longer exist."""
+    with exit_on_error(verbose=verbose, as_json=as_json):
+        from quicketl import api_cache
+
+        report = api_cache.cache_gc(where, cache_dir)
+    _print(report, as_json)
+
+
+def _print(report: object, as_json: bool) -> None:
+    from quicketl.api_cache import CacheReport
+
+    assert isinstance(report, CacheReport)
+    if as_json:
+        from quicketl.report.json_report import to_json
+
+        typer.echo(to_json(report.to_dict()))
+        return
+    typer.echo(f"Cache: {report.cache_dir}" + ("" if report.exists else " (empty)"))
+    if report.exists:
+        typer.echo(
+            f"  size: {report.size_bytes} bytes, stored plans: {report.plans}, "
+            f"stat-cache entries: {report.stat_entries}"
+        )
+        for scope, count in sorted(report.tasks.items()):
+            typer.echo(f"  {scope}: {count} task(s) recorded")
+    for item in report.removed:
+        typer.echo(f"  removed {item}")
