@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quicketl.config.project import find_project_root
 from quicketl.errors import EngineError
@@ -15,6 +15,9 @@ from quicketl.execute.runner import explain_plan as _explain
 from quicketl.plan.builder import build_plan
 from quicketl.plan.model import Plan
 from quicketl.state import resolve_cache_dir
+
+if TYPE_CHECKING:
+    from quicketl.export.options import ExportOptions
 
 
 def plan_workflow(
@@ -150,3 +153,23 @@ def _relative(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:
         return path.resolve().as_posix()
+
+
+def generate(
+    path: str | Path,
+    target: str,
+    options: ExportOptions | None = None,
+    variables: Mapping[str, object] | None = None,
+) -> str:
+    """Airflow DAG or Prefect flow code for a workflow; a workflow that fails validation
+    raises its PlanError and generates nothing."""
+    from quicketl.export.options import ExportOptions as Options
+    from quicketl.export.render import render_airflow, render_prefect
+
+    renderers = {"airflow": render_airflow, "prefect": render_prefect}
+    if target not in renderers:
+        from quicketl.errors import ExportError
+
+        raise ExportError(f"--target must be airflow or prefect, not {target!r}")
+    plan = plan_workflow(path, variables)
+    return renderers[target](plan, options or Options())

@@ -222,3 +222,64 @@ def _print_result(result: object, console: Console, as_json: bool) -> None:
         from quicketl.report.workflow_report import render_workflow_result
 
         render_workflow_result(console, result)
+
+
+@app.command("generate")
+def generate(
+    workflow: WorkflowArg,
+    target: Annotated[str, typer.Option("--target", help="airflow or prefect.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
+    dag_id: Annotated[str | None, typer.Option("--dag-id", help="DAG / flow id.")] = None,
+    schedule: Annotated[str | None, typer.Option("--schedule", help="Cron or preset.")] = None,
+    start_date: Annotated[
+        str, typer.Option("--start-date", help="First logical date (ISO).")
+    ] = "2025-01-01",
+    retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per task.")] = 0,
+    retry_delay: Annotated[
+        int, typer.Option("--retry-delay", min=0, help="Seconds between retries.")
+    ] = 300,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Tasks at once.")] = 4,
+    project_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--project-dir",
+            help="Bake this project folder in (default: read QUICKETL_PROJECT_DIR at run time).",
+        ),
+    ] = None,
+    var: VarsOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Generate an Airflow DAG or a Prefect flow that runs this workflow task by task."""
+    with exit_on_error(verbose=verbose):
+        from quicketl import api_workflow as api
+        from quicketl.config.variables import parse_var_assignments
+        from quicketl.export.options import ExportOptions
+
+        options = ExportOptions(
+            dag_id=dag_id,
+            schedule=schedule,
+            start_date=start_date,
+            retries=retries,
+            retry_delay_seconds=retry_delay,
+            workers=workers,
+            project_dir=project_dir,
+        )
+        code = api.generate(workflow, target.lower(), options, parse_var_assignments(var or []))
+        if output is None:
+            import sys
+
+            sys.stdout.write(code)
+            return
+        _write_atomically(output, code)
+    typer.echo(f"Wrote {output}", err=True)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
