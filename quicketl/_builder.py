@@ -141,9 +141,9 @@ class Pipeline:
 
     def validate(self) -> LoadedPipeline:
         """Validate the fields, then every column and expression against the real sources."""
+        loaded = self.load()
         from quicketl.engine.runner import validate_pipeline as check_against_sources
 
-        loaded = self.load()
         check_against_sources(loaded)
         return loaded
 

@@ -48,9 +48,9 @@ def load_pipeline_file(path: PathLike, variables: Variables = None) -> LoadedPip
 
 def validate_pipeline(path: PathLike, variables: Variables = None) -> LoadedPipeline:
     """Load a pipeline and check every column and expression against its real sources."""
+    loaded = load_pipeline_file(path, variables)
     from quicketl.engine.runner import validate_pipeline as check_against_sources
 
-    loaded = load_pipeline_file(path, variables)
     check_against_sources(loaded)
     return loaded
 
@@ -105,3 +105,26 @@ def _installed_version(distribution: str) -> str:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return "not installed"
+
+
+_LAZY = {
+    "plan_workflow": "quicketl.api_workflow",
+    "run_workflow": "quicketl.api_workflow",
+    "execute_plan": "quicketl.api_workflow",
+    "explain": "quicketl.api_workflow",
+    "explain_plan": "quicketl.api_workflow",
+    "run_task": "quicketl.api_workflow",
+    "generate": "quicketl.api_workflow",
+    "cache_status": "quicketl.api_cache",
+    "cache_clean": "quicketl.api_cache",
+    "cache_gc": "quicketl.api_cache",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # Workflow and cache functions load YAML and pydantic; import them on first use only.
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

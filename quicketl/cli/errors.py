@@ -32,7 +32,7 @@ def exit_on_error(*, verbose: bool, as_json: bool = False) -> Iterator[None]:
 def error_text(exc: BaseException) -> str:
     """The message for people: a config error's problems one per line, else `error: ...`."""
     if isinstance(exc, ConfigError):
-        return "\n".join(str(problem) for problem in exc.problems)
+        return "\n".join(dict.fromkeys(str(problem) for problem in exc.problems))
     if isinstance(exc, QuickETLError):
         return f"error: {exc}"
     return f"error: {type(exc).__name__}: {exc}"

@@ -1,0 +1,38 @@
+"""The engine: runs one resolved pipeline on DuckDB (sources, transforms, checks, a sink).
+
+`pipeline_io` imports no DuckDB, so the workflow planner can use it on its fast path;
+`run_pipeline` and `validate_pipeline` load DuckDB on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from quicketl.engine.lineage import pipeline_io
+from quicketl.engine.result import CheckResult, PipelineResult, StepResult
+
+if TYPE_CHECKING:
+    from quicketl.engine.prepare import validate_pipeline
+    from quicketl.engine.runner import run_pipeline
+
+
+def __getattr__(name: str) -> Any:
+    if name == "run_pipeline":
+        from quicketl.engine.runner import run_pipeline
+
+        return run_pipeline
+    if name == "validate_pipeline":
+        from quicketl.engine.prepare import validate_pipeline
+
+        return validate_pipeline
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "CheckResult",
+    "PipelineResult",
+    "StepResult",
+    "pipeline_io",
+    "run_pipeline",
+    "validate_pipeline",
+]

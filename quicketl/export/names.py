@@ -30,10 +30,10 @@ def identifier(name: str, *, fallback: str = "x") -> str:
     return f"{text}_" if keyword.iskeyword(text) else text
 
 
-def _ascii_pieces(name: str) -> Iterable[str]:
+def _ascii_pieces(name: str, keep: str = "_") -> Iterable[str]:
     for char in unicodedata.normalize("NFKD", name):
         if char.isascii():
-            yield char if char.isalnum() or char == "_" else "_"
+            yield char if char.isalnum() or char in keep else "_"
         elif unicodedata.combining(char):
             continue
         elif char.isalnum():
@@ -64,8 +64,7 @@ class Namer:
 
 def dag_id(name: str) -> str:
     """An Airflow dag_id (and Prefect flow name) for a workflow name: [A-Za-z0-9_.-] only."""
-    pieces = (c if c.isalnum() or c in "_.-" else "_" for c in "".join(_ascii_pieces(name)))
-    text = _RUNS_OF_UNDERSCORES.sub("_", "".join(pieces)).strip("_.-")
+    text = _RUNS_OF_UNDERSCORES.sub("_", "".join(_ascii_pieces(name, keep="_.-"))).strip("_.-")
     return text[:200] or "quicketl_workflow"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 MAX_SAMPLES = 3
@@ -13,16 +12,15 @@ def duration(ms: float) -> str:
     return f"{ms:.1f}ms"
 
 
+def step_duration(ms: float) -> str:
+    """A step's duration, or `-` when it was not timed on its own (it ran in one query)."""
+    return duration(ms) if ms > 0 else "-"
+
+
 def rows(count: int | None) -> str:
     return "-" if count is None else str(count)
 
 
-def sample_row(row: Mapping[str, Any]) -> str:
-    """One failing row, compactly: `id=3, amount=NULL`."""
-    return ", ".join(f"{key}={_value(value)}" for key, value in row.items())
-
-
-def _value(value: Any) -> str:
-    if value is None:
-        return "NULL"
-    return repr(value) if isinstance(value, str) else str(value)
+def cell_text(value: Any) -> str:
+    """A value of a sample row as a table cell: NULL spelt out, everything else as text."""
+    return "NULL" if value is None else str(value)

@@ -1,14 +1,12 @@
-"""`quicketl info`: the versions and platform, as a two-column table."""
+"""`quicketl info`: the versions and platform, one aligned `key  value` line each."""
 
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 
 def render_info(console: Console, info: dict[str, str]) -> None:
-    table = Table(show_header=False, box=None, padding=(0, 2))
+    width = max(len(key) for key in info) + 2
     for key, value in info.items():
-        table.add_row(Text(key, style="bold"), Text(value))
-    console.print(table)
+        console.print(Text.assemble((key.ljust(width), "bold"), value), soft_wrap=True)

@@ -32,13 +32,16 @@ def pipeline_document(result: PipelineResult) -> dict[str, Any]:
     """A pipeline run: name, status, timings, rows, steps, checks (with counts) and error."""
     data = result.to_dict()
     data["pipeline"] = data.pop("name")
+    data["duration_ms"] = round(result.duration_ms, 1)
+    for step in data["steps"]:
+        step["duration_ms"] = round(step["duration_ms"], 1)
     return {key: data[key] for key in _PIPELINE_KEYS}
 
 
 def error_document(exc: BaseException) -> dict[str, Any]:
     """An error: `invalid` (exit 2) with every problem located, else `failed`."""
     invalid = isinstance(exc, QuickETLError) and exc.exit_code == 2
-    problems = exc.problems if isinstance(exc, ConfigError) else []
+    problems = list(dict.fromkeys(exc.problems)) if isinstance(exc, ConfigError) else []
     return {
         "status": "invalid" if invalid else "failed",
         "error": str(exc) if isinstance(exc, QuickETLError) else f"{type(exc).__name__}: {exc}",

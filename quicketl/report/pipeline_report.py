@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from quicketl.engine.result import CheckResult, PipelineResult, StepResult
-from quicketl.report.formatting import MAX_SAMPLES, duration, rows, sample_row
+from quicketl.report.formatting import MAX_SAMPLES, cell_text, duration, rows, step_duration
 
 _STEP_STATUS = {
     "ok": ("OK", "green"),
@@ -24,6 +24,9 @@ def render_pipeline_result(console: Console, result: PipelineResult) -> None:
         console.print(steps_table(result.steps))
     if result.checks:
         console.print(checks_table(result.checks))
+    for check in result.checks:
+        if not check.passed and check.samples:
+            console.print(samples_table(check))
     console.print(rows_line(result))
 
 
@@ -56,7 +59,7 @@ def steps_table(steps: list[StepResult]) -> Table:
             step.kind,
             Text(label, style=style),
             rows(step.rows),
-            duration(step.duration_ms),
+            step_duration(step.duration_ms),
         )
     return table
 
@@ -64,7 +67,7 @@ def steps_table(steps: list[StepResult]) -> Table:
 def _step_label(step: StepResult) -> Text:
     label = Text(step.name)
     if step.detail:
-        label.append(f"\n{step.detail}", style="dim")
+        label.append(f"  {step.detail}", style="dim")
     return label
 
 
@@ -95,14 +98,23 @@ def check_status(check: CheckResult) -> Text:
 
 
 def check_details(check: CheckResult) -> str:
-    """The check's message and, for a failure, a few of the offending rows."""
-    lines = [check.message] if check.message else []
-    if not check.passed:
-        lines += [sample_row(row) for row in check.samples[:MAX_SAMPLES]]
-        hidden = check.failed_rows - min(len(check.samples), MAX_SAMPLES)
-        if check.samples and hidden > 0:
-            lines.append(f"... and {hidden} more")
-    return "\n".join(lines)
+    """What a failed check found; nothing for a check that passed."""
+    return "" if check.passed else check.message
+
+
+def samples_table(check: CheckResult) -> Group:
+    """A few of the rows a check rejected, under their column names."""
+    shown = check.samples[:MAX_SAMPLES]
+    table = Table()
+    for column in shown[0]:
+        table.add_column(column)
+    for row in shown:
+        table.add_row(*(Text(cell_text(value)) for value in row.values()))
+    parts: list[Text | Table] = [Text(f"Failing rows: {check.name}", style="bold"), table]
+    hidden = check.failed_rows - len(shown)
+    if hidden > 0:
+        parts.append(Text(f"... and {hidden} more"))
+    return Group(*parts)
 
 
 def rows_line(result: PipelineResult) -> Text:

@@ -71,9 +71,7 @@ def test_substitution_keeps_the_yaml_type_and_pydantic_coerces(tmp_path: Path) -
 
 
 @pytest.mark.parametrize("value", ["a: b", "x # not a comment", "'quoted'", "{braces}", "- item"])
-def test_yaml_syntax_inside_a_value_does_not_break_the_document(
-    tmp_path: Path, value: str
-) -> None:
+def test_yaml_syntax_inside_a_value_does_not_break_the_document(tmp_path: Path, value: str) -> None:
     text = "name: p\nsource: {path: a.csv}\ntransforms:\n  - op: filter\n"
     text += "    predicate: ${P}\nsink: {path: o.csv}\n"
     step = load_text(text, tmp_path, {"P": value}).config.transforms[0]

@@ -65,7 +65,9 @@ def rows(path: Path) -> list[tuple[object, ...]]:
     if path.suffix == ".json":
         reader = "read_json_auto"
     with duckdb.connect() as con:
-        return sorted(con.sql(f"SELECT * FROM {reader}(?)", params=[str(path)]).fetchall(), key=repr)
+        return sorted(
+            con.sql(f"SELECT * FROM {reader}(?)", params=[str(path)]).fetchall(), key=repr
+        )
 
 
 def assert_same_outputs(plan: Plan, expected_root: Path, actual_root: Path) -> None:

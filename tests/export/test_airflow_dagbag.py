@@ -36,9 +36,9 @@ def bag(airflow_python: Path, airflow_db: Path, tmp_path_factory: pytest.TempPat
         options = ExportOptions(**{**OPTIONS.__dict__, "dag_id": dag_id})
         (home / "dags" / f"{dag_id}.py").write_text(render_airflow(plan, options), "utf-8")
     out = home / "report.json"
-    return run_driver(airflow_python, "airflow_driver.py", ["dagbag", str(out)], airflow_env(
-        home, home / "dags"
-    ))
+    return run_driver(
+        airflow_python, "airflow_driver.py", ["dagbag", str(out)], airflow_env(home, home / "dags")
+    )
 
 
 def test_every_dag_loads_without_import_errors_or_warnings(bag: Any) -> None:
@@ -96,5 +96,5 @@ def test_variables_become_typed_params(bag: Any) -> None:
         "variables": "string",
         "nothing": ["null", "string"],
     }
-    assert params["quote'\""]["value"] == "it's \"x\"\n"
+    assert params["quote'\""]["value"] == 'it\'s "x"\n'
     assert params["limit"]["value"] == 10

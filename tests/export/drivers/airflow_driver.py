@@ -107,9 +107,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     with create_session() as session:
         states = {ti.task_id: str(ti.state) for ti in run.get_task_instances(session=session)}
         query = XComModel.get_many(run_id=run.run_id, dag_ids=dag.dag_id, key="return_value")
-        xcoms = {
-            x.task_id: XComModel.deserialize_value(x) for x in session.scalars(query).all()
-        }
+        xcoms = {x.task_id: XComModel.deserialize_value(x) for x in session.scalars(query).all()}
     return {"dag_id": dag.dag_id, "state": str(run.state), "tasks": states, "xcoms": xcoms}
 
 

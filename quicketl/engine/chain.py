@@ -1,0 +1,140 @@
+"""The chain of relations from the sources through every transform.
+
+Each step is created as a view over the previous one, bound against the sources' empty
+stand-ins: that checks it against the real schema and gives its columns without reading
+data. The query that reads data is the whole chain inlined as CTEs over the real reads, so
+DuckDB plans it as one statement, as fast as the same SQL written by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from quicketl.config.loader import LoadedPipeline
+from quicketl.config.transforms import Transform
+from quicketl.config.yamlfile import Loc
+from quicketl.engine.located import locator, problem_at, yaml_key
+from quicketl.engine.relation import Relation
+from quicketl.engine.session import Session
+from quicketl.engine.sources import SourceTable, register_sources
+from quicketl.engine.sql import ident
+from quicketl.engine.transforms import StepContext, compile_step
+from quicketl.engine.translate import PREPARE_ERRORS, config_errors
+from quicketl.errors import ConfigError, Problem
+
+
+@dataclass(frozen=True)
+class Step:
+    index: int
+    op: str
+    relation: Relation
+    body: str
+
+
+@dataclass
+class Chain:
+    sources: dict[str, SourceTable]
+    primary: str
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def final(self) -> Relation:
+        return self.steps[-1].relation if self.steps else self.sources[self.primary].relation
+
+    def query(self, upto: int | None = None) -> str:
+        """The SELECT that reads data through step `upto` (default: all of them)."""
+        steps = self.steps if upto is None else self.steps[: upto + 1]
+        last = steps[-1].relation if steps else self.sources[self.primary].relation
+        ctes = [(s.relation.name, s.body) for s in self.sources.values() if s.body is not None]
+        ctes += [(step.relation.name, step.body) for step in steps]
+        if not ctes:
+            return f"SELECT * FROM {last.ref}"
+        inlined = ", ".join(f"{ident(name)} AS NOT MATERIALIZED ({body})" for name, body in ctes)
+        return f"WITH {inlined} SELECT * FROM {last.ref}"
+
+
+def build_chain(
+    session: Session, loaded: LoadedPipeline, *, materialise: bool
+) -> tuple[Chain | None, list[Problem]]:
+    """The chain, or as much of it as is valid plus the problems that stopped it."""
+    sources, problems = register_sources(session, loaded, materialise=materialise)
+    if problems:
+        return None, problems
+    chain = Chain(sources, loaded.config.primary_name())
+    for index, step in enumerate(loaded.config.transforms):
+        problems = _add_step(session, loaded, chain, index, step)
+        if problems:
+            return None, problems
+    return chain, []
+
+
+def _add_step(
+    session: Session, loaded: LoadedPipeline, chain: Chain, index: int, step: Transform
+) -> list[Problem]:
+    compiled = compile_step(step, _context(session, loaded, chain, index))
+    here: Loc = ("transforms", index)
+    if compiled.issues:
+        return [problem_at(loaded, (*here, *issue.loc), issue.message) for issue in compiled.issues]
+    columns = chain.final.names
+    problems = _failures(session, loaded, here, compiled.checks, columns, run=True)
+    if problems:
+        return problems
+    name = f"qetl_step_{index}"
+    try:
+        with config_errors(locator(loaded, (*here, *compiled.blame)), columns):
+            session.run_user_sql(f"CREATE TEMP VIEW {ident(name)} AS {compiled.sql}")
+    except ConfigError as exc:
+        return _failures(session, loaded, here, compiled.probes, columns) or exc.problems
+    chain.steps.append(Step(index, step.op, session.describe(name), compiled.sql))
+    return []
+
+
+def _failures(
+    session: Session,
+    loaded: LoadedPipeline,
+    here: Loc,
+    statements: list[tuple[Loc, str]],
+    columns: list[str],
+    *,
+    run: bool = False,
+) -> list[Problem]:
+    """The problems of statements that fail; probes are only bound, checks are run."""
+    problems = []
+    for loc, sql in statements:
+        try:
+            with config_errors(locator(loaded, (*here, *loc)), columns):
+                session.run_user_sql(sql if run else f"SELECT * FROM ({sql}) LIMIT 0")
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
+def _context(session: Session, loaded: LoadedPipeline, chain: Chain, index: int) -> StepContext:
+    def key(*spellings: str) -> str:
+        return yaml_key(loaded, ("transforms", index), *spellings)
+
+    def distinct_values(column: str) -> list[object]:
+        return _distinct_values(session, chain, column)
+
+    def binds(sql: str) -> bool:
+        return _binds(session, sql)
+
+    relations = {name: source.relation for name, source in chain.sources.items()}
+    return StepContext(chain.final, relations, chain.primary, key, distinct_values, binds)
+
+
+def _distinct_values(session: Session, chain: Chain, column: str) -> list[object]:
+    # Pivot's output columns depend on the data, so this reads it (once, at preparation).
+    name = ident(column)
+    sql = f"SELECT DISTINCT {name} FROM ({chain.query()}) WHERE {name} IS NOT NULL ORDER BY 1"
+    rows: list[tuple[Any, ...]] = session.run(sql)
+    return [row[0] for row in rows]
+
+
+def _binds(session: Session, sql: str) -> bool:
+    try:
+        session.run_user_sql(f"SELECT * FROM ({sql}) LIMIT 0")
+    except PREPARE_ERRORS:
+        return False
+    return True

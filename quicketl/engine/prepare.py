@@ -1,0 +1,41 @@
+"""Preparing a pipeline: every source, step, check and sink checked against the real schema.
+
+All problems are collected and raised as one ConfigError. After a step that fails, later
+steps cannot be checked (their input schema is unknown), so checking stops there; the sink's
+own settings are still checked.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from quicketl.config.loader import LoadedPipeline
+from quicketl.engine.chain import Chain, build_chain
+from quicketl.engine.checks import check_problems
+from quicketl.engine.session import Session
+from quicketl.engine.sinkcheck import sink_problems
+from quicketl.errors import ConfigError, EngineError
+
+
+def prepare(session: Session, loaded: LoadedPipeline, *, materialise: bool) -> Chain:
+    """The pipeline's chain, or a ConfigError listing every problem found."""
+    chain, problems = build_chain(session, loaded, materialise=materialise)
+    final = chain.final if chain else None
+    if chain is not None and final is not None:
+        problems += check_problems(session, loaded, final)
+    problems += sink_problems(loaded, final)
+    if problems or chain is None:
+        raise ConfigError(problems)
+    return chain
+
+
+def validate_pipeline(loaded: LoadedPipeline) -> None:
+    """Check every transform and check against the sources' real schema; read no data rows.
+
+    (Only a pivot reads data, to learn its output columns.) Raises ConfigError.
+    """
+    with Session() as session:
+        try:
+            prepare(session, loaded, materialise=False)
+        except duckdb.Error as exc:
+            raise EngineError(f"{loaded.path}: {exc}") from None

@@ -1,0 +1,180 @@
+"""Running one pipeline: prepare, read once, check, write. Runtime failures are returned.
+
+Without checks, the whole chain runs as one `COPY (...) TO` statement, as fast as the same SQL
+written by hand; rows read come from DuckDB's profile of it and per-transform row counts are
+not computed (None). With checks, a database sink or a dry run, the final table is
+materialised once into a temporary table, the checks run on it, and the sink copies from it.
+A dry run also counts every step's rows, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import duckdb
+
+from quicketl.config.loader import LoadedPipeline
+from quicketl.config.sinks import DatabaseSink, FileSink
+from quicketl.engine.chain import Chain
+from quicketl.engine.checks import run_checks
+from quicketl.engine.dbsink import write_table
+from quicketl.engine.dburl import duckdb_file
+from quicketl.engine.filesink import write_file
+from quicketl.engine.locations import relative_to_root, sink_target
+from quicketl.engine.prepare import prepare
+from quicketl.engine.relation import Relation
+from quicketl.engine.result import CheckResult, PipelineResult, StepResult
+from quicketl.engine.rowcount import source_rows
+from quicketl.engine.session import Session
+from quicketl.engine.sql import ident
+from quicketl.engine.written import Written
+from quicketl.errors import EngineError, StateError
+
+FINAL_TABLE = "qetl_final"
+RUNTIME_ERRORS = (duckdb.Error, OSError, EngineError, StateError)
+
+
+def run_pipeline(
+    loaded: LoadedPipeline,
+    *,
+    dry_run: bool = False,
+    fail_on_checks: bool = True,
+    threads: int | None = None,
+) -> PipelineResult:
+    """Run one pipeline. Invalid input raises ConfigError before anything is written;
+    a failure while running is returned as status "failed" with a readable `error`."""
+    started = time.perf_counter()
+    result = PipelineResult(loaded.config.name, "success", dry_run=dry_run)
+    with Session(threads) as session:
+        try:
+            chain = prepare(session, loaded, materialise=True)
+            _execute(session, loaded, chain, result, fail_on_checks)
+        except RUNTIME_ERRORS as exc:
+            _fail(result, runtime_message(exc))
+    result.duration_ms = _since(started)
+    return result
+
+
+def runtime_message(exc: BaseException) -> str:
+    """DuckDB's message without the echo of the generated SQL, on one line."""
+    text = str(exc).split("\n\n", 1)[0].strip()
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or repr(exc)
+
+
+def _execute(
+    session: Session,
+    loaded: LoadedPipeline,
+    chain: Chain,
+    result: PipelineResult,
+    fail_on_checks: bool,
+) -> None:
+    config = loaded.config
+    if result.dry_run or config.checks or isinstance(config.sink, DatabaseSink):
+        _materialised(session, loaded, chain, result, fail_on_checks)
+        return
+    started = time.perf_counter()
+    written = _write_file(session, loaded, chain.query(), profile=True)
+    _record_steps(session, loaded, chain, result, written.profile, None)
+    _record_write(loaded, result, written, started)
+
+
+def _materialised(
+    session: Session,
+    loaded: LoadedPipeline,
+    chain: Chain,
+    result: PipelineResult,
+    fail_on_checks: bool,
+) -> None:
+    query = f"CREATE TEMP TABLE {ident(FINAL_TABLE)} AS {chain.query()}"
+    _, profile = session.profiled(query)
+    final = session.describe(FINAL_TABLE)
+    total = int(session.scalar(f"SELECT count(*) FROM {final.ref}"))
+    counts = _step_counts(session, chain, total, every=result.dry_run)
+    _record_steps(session, loaded, chain, result, profile, counts)
+    result.checks = run_checks(session, final, list(loaded.config.checks), total)
+    blocking = [c for c in result.checks if not c.passed and c.severity == "error"]
+    if blocking and fail_on_checks:
+        _fail(result, _checks_message(blocking), blocked=True)
+    elif result.dry_run:
+        result.steps.append(StepResult("sink", "sink", "skipped", detail="dry run"))
+    else:
+        started = time.perf_counter()
+        _record_write(loaded, result, _write_final(session, loaded, final), started)
+
+
+def _step_counts(session: Session, chain: Chain, total: int, *, every: bool) -> list[int | None]:
+    """Rows after each transform: the last is the final table; others only when asked."""
+    counts: list[int | None] = []
+    for position in range(len(chain.steps)):
+        if position == len(chain.steps) - 1:
+            counts.append(total)
+        elif every:
+            counts.append(int(session.scalar(f"SELECT count(*) FROM ({chain.query(position)})")))
+        else:
+            counts.append(None)
+    return counts
+
+
+def _record_steps(
+    session: Session,
+    loaded: LoadedPipeline,
+    chain: Chain,
+    result: PipelineResult,
+    profile: dict[str, Any] | None,
+    counts: list[int | None] | None,
+) -> None:
+    rows = source_rows(session, chain, loaded.config, profile)
+    result.rows_read = sum(rows.values())
+    for name, source in chain.sources.items():
+        result.steps.append(StepResult(name, "source", "ok", rows[name], detail=source.detail))
+    for position, step in enumerate(chain.steps):
+        count = counts[position] if counts else None
+        detail = f"transforms[{step.index}]"
+        result.steps.append(StepResult(step.op, "transform", "ok", count, detail=detail))
+
+
+def _write_file(session: Session, loaded: LoadedPipeline, query: str, *, profile: bool) -> Written:
+    sink = loaded.config.sink
+    assert isinstance(sink, FileSink)
+    return write_file(session, sink, query, sink_target(sink, loaded.root), profile=profile)
+
+
+def _write_final(session: Session, loaded: LoadedPipeline, final: Relation) -> Written:
+    sink = loaded.config.sink
+    if isinstance(sink, FileSink):
+        return _write_file(session, loaded, f"SELECT * FROM {final.ref}", profile=False)
+    return write_table(session, sink, final, duckdb_file(sink.connection, loaded.root))
+
+
+def _record_write(
+    loaded: LoadedPipeline, result: PipelineResult, written: Written, started: float
+) -> None:
+    outputs = [relative_to_root(path, loaded.root) for path in written.outputs]
+    result.rows_written = written.rows
+    result.outputs = outputs
+    if result.steps and result.steps[-1].kind == "transform":
+        result.steps[-1].rows = written.rows
+    sink = StepResult("sink", "sink", "ok", written.rows, _since(started), ", ".join(outputs))
+    result.steps.append(sink)
+
+
+def _checks_message(failed: list[CheckResult]) -> str:
+    listed = "; ".join(f"{c.name}: {c.message}" for c in failed)
+    noun = "check" if len(failed) == 1 else "checks"
+    return f"{len(failed)} error-level {noun} failed, nothing was written: {listed}"
+
+
+def _fail(result: PipelineResult, error: str, *, blocked: bool = False) -> None:
+    """Record a failure; the sink step is skipped when checks blocked it, else failed."""
+    result.status = "failed"
+    result.error = error
+    if not any(step.kind == "sink" for step in result.steps):
+        step = StepResult("sink", "sink", "skipped", detail="checks failed")
+        if not blocked:
+            step = StepResult("sink", "sink", "failed", detail=error)
+        result.steps.append(step)
+
+
+def _since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000

@@ -1,0 +1,95 @@
+"""One fresh in-memory DuckDB connection per pipeline run, and the few ways we use it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+
+from quicketl.engine.relation import Column, Relation
+from quicketl.engine.sql import ident, string_literal
+
+
+class Session:
+    """A private in-memory database, so concurrent runs in threads never share state."""
+
+    def __init__(self, threads: int | None = None) -> None:
+        self.con = duckdb.connect(":memory:")
+        self.con.execute("SET enable_progress_bar = false")
+        if threads is not None:
+            self.con.execute(f"SET threads = {max(1, int(threads))}")
+        self._attached: dict[Path, str] = {}
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.con.close()
+
+    def run(self, sql: str) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql).fetchall()
+
+    def scalar(self, sql: str) -> Any:
+        row = self.con.execute(sql).fetchone()
+        return row[0] if row else None
+
+    def run_user_sql(self, sql: str) -> list[tuple[Any, ...]]:
+        """Run a statement that embeds user SQL; a `;` smuggling in a second one is refused."""
+        if len(duckdb.extract_statements(sql)) != 1:
+            raise duckdb.ParserException("only one SQL expression is allowed here; remove the ';'")
+        return self.run(sql)
+
+    @contextmanager
+    def using(self, alias: str | None) -> Iterator[None]:
+        """Resolve unqualified table names in an attached database for the block."""
+        if alias is None:
+            yield
+            return
+        self.run(f"USE {ident(alias)}")
+        try:
+            yield
+        finally:
+            self.run("USE memory")
+
+    def describe(self, name: str) -> Relation:
+        rows = self.run(f"DESCRIBE {ident(name)}")
+        return Relation(name, tuple(Column(str(row[0]), str(row[1])) for row in rows))
+
+    def attach(self, path: Path, *, read_only: bool) -> str:
+        """Attach a DuckDB file once per run; returns its catalog alias."""
+        if path in self._attached:
+            return self._attached[path]
+        alias = f"qetl_db_{len(self._attached)}"
+        mode = " (READ_ONLY)" if read_only else ""
+        self.run(f"ATTACH {string_literal(str(path))} AS {ident(alias)}{mode}")
+        self._attached[path] = alias
+        return alias
+
+    def detach_all(self) -> None:
+        for alias in self._attached.values():
+            self.run(f"DETACH {ident(alias)}")
+        self._attached.clear()
+
+    def profiled(self, sql: str) -> tuple[list[tuple[Any, ...]], dict[str, Any] | None]:
+        """Run `sql` with DuckDB's profiler on; the profile is None if it is unavailable."""
+        self.run("PRAGMA enable_profiling = 'no_output'")
+        try:
+            rows = self.run(sql)
+            return rows, _profile(self.con)
+        finally:
+            self.run("PRAGMA disable_profiling")
+
+
+def _profile(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    try:
+        data = json.loads(con.get_profiling_information())
+    except (duckdb.Error, ValueError, AttributeError):
+        return None
+    return data if isinstance(data, dict) else None

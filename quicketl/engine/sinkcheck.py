@@ -1,0 +1,57 @@
+"""Sink problems found before anything runs: where it writes, and the columns it names."""
+
+from __future__ import annotations
+
+from quicketl.config.loader import LoadedPipeline
+from quicketl.config.sinks import DatabaseSink, FileSink
+from quicketl.engine.dburl import UnsupportedConnection, duckdb_file
+from quicketl.engine.filesink import compression_of
+from quicketl.engine.located import problem_at
+from quicketl.engine.locations import REMOTE_SINK, is_remote, sink_target
+from quicketl.engine.relation import Relation
+from quicketl.engine.transforms.context import unknown_column
+from quicketl.errors import Problem
+
+
+def sink_problems(loaded: LoadedPipeline, final: Relation | None) -> list[Problem]:
+    """Problems with the sink; column names are checked only when the final schema is known."""
+    sink = loaded.config.sink
+    problems = _file_problems(loaded, sink) if isinstance(sink, FileSink) else []
+    if isinstance(sink, DatabaseSink):
+        problems += _database_problems(loaded, sink)
+    if final is not None:
+        problems += _column_problems(loaded, final)
+    return problems
+
+
+def _file_problems(loaded: LoadedPipeline, sink: FileSink) -> list[Problem]:
+    if is_remote(sink.path):
+        return [problem_at(loaded, ("sink", "path"), REMOTE_SINK)]
+    problems = []
+    target = sink_target(sink, loaded.root)
+    if not sink.partition_by and target.is_dir():
+        message = f"{target} is a folder; give a file path, or set partition_by to write a folder"
+        problems.append(problem_at(loaded, ("sink", "path"), message))
+    if sink.mode == "append" and compression_of(sink.path) and sink.resolved_format != "parquet":
+        message = "mode append is not supported for compressed csv or json files"
+        problems.append(problem_at(loaded, ("sink", "mode"), message))
+    return problems
+
+
+def _database_problems(loaded: LoadedPipeline, sink: DatabaseSink) -> list[Problem]:
+    try:
+        duckdb_file(sink.connection, loaded.root)
+    except UnsupportedConnection as exc:
+        return [problem_at(loaded, ("sink", "connection"), str(exc))]
+    return []
+
+
+def _column_problems(loaded: LoadedPipeline, final: Relation) -> list[Problem]:
+    sink = loaded.config.sink
+    field = "partition_by" if isinstance(sink, FileSink) else "upsert_keys"
+    names = sink.partition_by if isinstance(sink, FileSink) else sink.upsert_keys
+    return [
+        problem_at(loaded, ("sink", field, index), unknown_column(name, final))
+        for index, name in enumerate(names)
+        if final.find(name) is None
+    ]

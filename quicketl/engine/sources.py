@@ -1,0 +1,194 @@
+"""Sources registered in the session: an empty stand-in to bind against, and the real read.
+
+Every step is bound over stand-in tables that have the sources' exact columns but no rows, so
+checking a pipeline costs one schema detection per source. The real reads are inlined into the
+final query as CTE bodies. A database query source is read once into a temporary table instead,
+because its SQL resolves names inside the attached database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from quicketl.config.loader import LoadedPipeline
+from quicketl.config.sources import DatabaseSource, FileSource
+from quicketl.config.suggest import did_you_mean
+from quicketl.config.yamlfile import Loc
+from quicketl.engine.dburl import UnsupportedConnection, duckdb_file
+from quicketl.engine.located import locator, problem_at, source_loc
+from quicketl.engine.locations import has_glob, is_remote, matching_files, source_pattern
+from quicketl.engine.readers import file_reader
+from quicketl.engine.relation import Relation
+from quicketl.engine.session import Session
+from quicketl.engine.sniff import csv_reader
+from quicketl.engine.sql import ident, table_ref
+from quicketl.engine.translate import config_errors
+from quicketl.errors import ConfigError, Problem
+
+SourceKind = Literal["csv", "parquet", "json", "table", "query"]
+_MISSING_TYPED = re.compile(r"Columns with names: (.+?) do not exist")
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    """One registered source."""
+
+    name: str
+    kind: SourceKind
+    relation: Relation
+    body: str | None
+    rows: int | None = None
+    pattern: str | None = None
+    detail: str = ""
+
+
+def register_sources(
+    session: Session, loaded: LoadedPipeline, *, materialise: bool
+) -> tuple[dict[str, SourceTable], list[Problem]]:
+    """Every source of the pipeline; problems of all of them are collected."""
+    tables: dict[str, SourceTable] = {}
+    problems: list[Problem] = []
+    for index, (name, source) in enumerate(loaded.config.named_sources().items()):
+        try:
+            tables[name] = _register(session, loaded, index, name, source, materialise)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    return tables, problems
+
+
+def _register(
+    session: Session,
+    loaded: LoadedPipeline,
+    index: int,
+    name: str,
+    source: FileSource | DatabaseSource,
+    materialise: bool,
+) -> SourceTable:
+    stand_in = f"qetl_src_{index}"
+    loc = source_loc(loaded, name)
+    if isinstance(source, FileSource):
+        return _file_source(session, loaded, loc, stand_in, name, source)
+    return _database_source(session, loaded, loc, stand_in, name, source, materialise)
+
+
+def _file_source(
+    session: Session,
+    loaded: LoadedPipeline,
+    loc: Loc,
+    stand_in: str,
+    name: str,
+    source: FileSource,
+) -> SourceTable:
+    pattern = source_pattern(source, loaded.root)
+    if not is_remote(pattern) and not matching_files(pattern):
+        what = "no file matches" if has_glob(pattern) else "file not found:"
+        raise ConfigError([problem_at(loaded, (*loc, "path"), f"{what} {pattern}")])
+    reader = file_reader(source, pattern)
+    if source.resolved_format == "csv":
+        reader = csv_reader(session, source, pattern)
+    body = f"SELECT * FROM {reader}"
+    try:
+        _create_stand_in(session, loaded, loc, stand_in, body)
+    except ConfigError as exc:
+        raise _explain_types(session, loaded, loc, source, pattern, exc) from None
+    fmt = source.resolved_format
+    detail = f"{fmt} {source.path}"
+    return SourceTable(name, fmt, session.describe(stand_in), body, None, pattern, detail)
+
+
+def _create_stand_in(
+    session: Session, loaded: LoadedPipeline, loc: Loc, stand_in: str, body: str
+) -> None:
+    def located(message: str) -> Problem:
+        return problem_at(loaded, (*loc, *_field_of(message)), message)
+
+    with config_errors(located):
+        session.run(f"CREATE TEMP TABLE {ident(stand_in)} AS {body} LIMIT 0")
+
+
+def _field_of(message: str) -> Loc:
+    lowered = message.lower()
+    if "encoding" in lowered:
+        return ("options", "encoding")
+    if "column" in lowered and ("types" in lowered or "columns" in lowered):
+        return ("options", "columns")
+    return ("path",)
+
+
+def _explain_types(
+    session: Session,
+    loaded: LoadedPipeline,
+    loc: Loc,
+    source: FileSource,
+    pattern: str,
+    exc: ConfigError,
+) -> ConfigError:
+    """A type override naming a column the file lacks: say which, with a close match."""
+    match = _MISSING_TYPED.search(exc.problems[0].message)
+    if not match:
+        return exc
+    header = session.run(f"DESCRIBE SELECT * FROM {file_reader(source, pattern, with_types=False)}")
+    names = [str(row[0]) for row in header]
+    problems = [
+        problem_at(
+            loaded,
+            (*loc, "options", "columns", missing),
+            f"unknown column '{missing}'{did_you_mean(missing, names)}",
+        )
+        for missing in re.findall(r'"([^"]+)"', match.group(1))
+    ]
+    return ConfigError(problems or exc.problems)
+
+
+def _database_source(
+    session: Session,
+    loaded: LoadedPipeline,
+    loc: Loc,
+    stand_in: str,
+    name: str,
+    source: DatabaseSource,
+    materialise: bool,
+) -> SourceTable:
+    alias = session.attach(_existing_database(loaded, loc, source), read_only=True)
+    if source.table is not None:
+        body = f"SELECT * FROM {ident(alias)}.{table_ref(source.table)}"
+        _bind(
+            session,
+            loaded,
+            (*loc, "table"),
+            f"CREATE TEMP TABLE {ident(stand_in)} AS {body} LIMIT 0",
+        )
+        relation = session.describe(stand_in)
+        return SourceTable(name, "table", relation, body, detail=f"table {source.table}")
+    query = source.query.strip().rstrip(";") if source.query else ""
+    probe = f"CREATE TEMP TABLE {ident(stand_in)} AS SELECT * FROM ({query}) LIMIT 0"
+    _bind(session, loaded, (*loc, "query"), probe, use=alias)
+    rows = _materialise_query(session, stand_in, query, alias) if materialise else None
+    return SourceTable(name, "query", session.describe(stand_in), None, rows, detail="query")
+
+
+def _existing_database(loaded: LoadedPipeline, loc: Loc, source: DatabaseSource) -> Path:
+    try:
+        path = duckdb_file(source.connection, loaded.root)
+    except UnsupportedConnection as exc:
+        raise ConfigError([problem_at(loaded, (*loc, "connection"), str(exc))]) from None
+    if not path.is_file():
+        message = f"DuckDB database not found: {path}"
+        raise ConfigError([problem_at(loaded, (*loc, "connection"), message)])
+    return path
+
+
+def _bind(
+    session: Session, loaded: LoadedPipeline, loc: Loc, sql: str, use: str | None = None
+) -> None:
+    with config_errors(locator(loaded, loc)), session.using(use):
+        session.run_user_sql(sql)
+
+
+def _materialise_query(session: Session, stand_in: str, query: str, alias: str) -> int:
+    with session.using(alias):
+        session.run(f"CREATE OR REPLACE TEMP TABLE {ident(stand_in)} AS {query}")
+    return int(session.scalar(f"SELECT count(*) FROM {ident(stand_in)}"))

@@ -1,0 +1,177 @@
+"""Rendered Airflow and Prefect code: golden files, and safe Python for any names.
+
+Set QUICKETL_UPDATE_GOLDEN=1 to rewrite the golden files after an intended change.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from quicketl.export import ExportOptions, render_airflow, render_prefect
+from quicketl.plan.model import Plan
+
+from . import plans
+
+GOLDEN = Path(__file__).parent / "golden"
+Render = Callable[[Plan, ExportOptions], str]
+TARGETS: dict[str, Render] = {"airflow": render_airflow, "prefect": render_prefect}
+
+PARAMETERS = ExportOptions(
+    dag_id="nightly_linear",
+    schedule="0 3 * * *",
+    start_date="2025-06-01T02:30:00",
+    retries=2,
+    retry_delay_seconds=60,
+    workers=2,
+    project_dir="/srv/quicketl/project",
+)
+GOLDEN_CASES = {
+    "medallion": (plans.medallion, ExportOptions()),
+    "parameters": (
+        lambda: plans.linear_three(
+            variables={"RUN_DATE": "2025-01-15", "LIMIT": 100, "RATIO": 0.25, "FULL": False},
+            description="Three steps, one after another.",
+        ),
+        PARAMETERS,
+    ),
+}
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+@pytest.mark.parametrize("case", list(GOLDEN_CASES))
+def test_output_matches_the_golden_file(case: str, target: str) -> None:
+    make_plan, options = GOLDEN_CASES[case]
+    source = TARGETS[target](make_plan(), options)
+    golden = GOLDEN / f"{case}_{target}.py"
+    if os.environ.get("QUICKETL_UPDATE_GOLDEN"):
+        golden.write_text(source, encoding="utf-8")
+    assert source == golden.read_text(encoding="utf-8")
+
+
+AWKWARD_OPTIONS = [
+    ExportOptions(),
+    ExportOptions(
+        dag_id="a.b-c",
+        schedule="@daily'; import os #",
+        project_dir='C:\\Users\\o\'neil "x"\n/{{ ds }}',
+        retries=5,
+    ),
+]
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+@pytest.mark.parametrize("options", AWKWARD_OPTIONS)
+@pytest.mark.parametrize("make_plan", [plans.awkward, plans.diamond, plans.lineage_only])
+def test_awkward_names_still_give_valid_python(
+    make_plan: Callable[[], Plan], options: ExportOptions, target: str
+) -> None:
+    compile(TARGETS[target](make_plan(), options), f"<{target}>", "exec")
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_every_task_id_survives_as_an_exact_literal(target: str) -> None:
+    plan = plans.awkward()
+    tree = ast.parse(TARGETS[target](plan, ExportOptions()))
+    first_args = [ast.literal_eval(call.args[0]) for call in calls(tree, task_call(target))]
+    assert sorted(first_args) == sorted(t.id for t in plan.tasks)
+
+
+@pytest.mark.parametrize("make_plan", [plans.medallion, plans.diamond, plans.awkward])
+def test_airflow_edges_are_exactly_the_plans_edges(make_plan: Callable[[], Plan]) -> None:
+    plan = make_plan()
+    tree = ast.parse(render_airflow(plan, ExportOptions()))
+    task_of = {
+        node.targets[0].id: ast.literal_eval(node.value.args[0])  # type: ignore[attr-defined]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and is_call(node.value, "_quicketl_task")
+    }
+    shifts = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.RShift)
+    ]
+    edges = {(task_of[s.left.id], task_of[s.right.id]) for s in shifts}  # type: ignore[attr-defined]
+    assert edges == {(e.upstream, e.downstream) for e in plan.edges}
+    assert len(shifts) == len(edges)
+
+
+@pytest.mark.parametrize("make_plan", [plans.medallion, plans.diamond, plans.awkward])
+def test_prefect_waits_for_exactly_the_real_upstream_futures(
+    make_plan: Callable[[], Plan],
+) -> None:
+    plan = make_plan()
+    tree = ast.parse(render_prefect(plan, ExportOptions()))
+    edges = set()
+    submitted: list[str] = []
+    for call in calls(tree, "submit"):
+        task_id = ast.literal_eval(call.args[0])
+        (wait_for,) = [k.value for k in call.keywords if k.arg == "wait_for"]
+        for item in wait_for.elts:  # type: ignore[attr-defined]
+            upstream = ast.literal_eval(item.slice)
+            assert upstream in submitted, "a future is awaited before it is submitted"
+            edges.add((upstream, task_id))
+        submitted.append(task_id)
+    assert edges == {(e.upstream, e.downstream) for e in plan.edges}
+
+
+def test_airflow_task_groups_follow_stage_dependency_order() -> None:
+    tree = ast.parse(render_airflow(plans.diamond(), ExportOptions()))
+    groups = [ast.literal_eval(c.keywords[0].value) for c in calls(tree, "TaskGroup")]
+    assert groups == ["top", "middle", "bottom"]
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_no_environment_value_is_written_into_the_file(
+    target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUICKETL_PROJECT_DIR", "/machine/specific/dir")
+    monkeypatch.setenv("QUICKETL_CACHE_DIR", "/machine/cache")
+    monkeypatch.setenv("LIMIT", "999999")
+    monkeypatch.setenv("DB_PASSWORD", "hunter2-secret")
+    plan = plans.linear_three(variables={"LIMIT": 10, "DB_PASSWORD": "from-yaml-default"})
+    source = TARGETS[target](plan, ExportOptions())
+    for value in ("/machine/specific/dir", "/machine/cache", "999999", "hunter2-secret"):
+        assert value not in source
+    assert str(Path.cwd()) not in source
+    assert "'from-yaml-default'" in source
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_project_dir_is_baked_in_only_when_asked_for(target: str) -> None:
+    render = TARGETS[target]
+    assert "PROJECT_DIR: str | None = None" in render(plans.medallion(), ExportOptions())
+    baked = render(plans.medallion(), ExportOptions(project_dir="/srv/p"))
+    assert "PROJECT_DIR: str | None = '/srv/p'" in baked
+
+
+def test_importing_quicketl_export_imports_no_orchestrator_nor_jinja2() -> None:
+    code = (
+        "import sys, quicketl.export\n"
+        "loaded = {'jinja2', 'airflow', 'prefect'} & set(sys.modules)\n"
+        "assert not loaded, loaded"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def task_call(target: str) -> str:
+    return "_quicketl_task" if target == "airflow" else "submit"
+
+
+def calls(tree: ast.AST, name: str) -> list[ast.Call]:
+    return [node for node in ast.walk(tree) if is_call(node, name)]
+
+
+def is_call(node: ast.AST, name: str) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    return (isinstance(func, ast.Name) and func.id == name) or (
+        isinstance(func, ast.Attribute) and func.attr == name
+    )
