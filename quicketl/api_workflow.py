@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from quicketl.config.project import find_project_root
 from quicketl.errors import EngineError
@@ -17,6 +17,8 @@ from quicketl.plan.model import Plan
 from quicketl.state import resolve_cache_dir
 
 if TYPE_CHECKING:
+    from quicketl.config.loader import LoadedPipeline
+    from quicketl.engine.result import PipelineResult
     from quicketl.export.options import ExportOptions
 
 
@@ -173,3 +175,44 @@ def generate(
         raise ExportError(f"--target must be airflow or prefect, not {target!r}")
     plan = plan_workflow(path, variables)
     return renderers[target](plan, options or Options())
+
+
+def run_pipeline_cached(
+    loaded: LoadedPipeline,
+    *,
+    force: bool = False,
+    fail_on_checks: bool = True,
+    cache_dir: str | Path | None = None,
+) -> PipelineResult:
+    """`quicketl run`: one pipeline as a one-task plan, skipped while its key is unchanged.
+
+    Invalid input found while running (an unknown column, a missing file) is raised as the
+    ConfigError it is, exactly as an uncached run would.
+    """
+    from quicketl.engine.result import PipelineResult
+    from quicketl.errors import ConfigError
+    from quicketl.plan.single import pipeline_scope, single_task_plan
+
+    plan = single_task_plan(loaded)
+    override = str(cache_dir) if cache_dir is not None else None
+    options = RunOptions(
+        cache_dir=resolve_cache_dir(plan.root, override),
+        scope=pipeline_scope(loaded),
+        force=force,
+        fail_on_checks=fail_on_checks,
+        workers=1,
+    )
+    outcome = run_plan(plan, options).tasks[0]
+    if isinstance(outcome.exception, ConfigError):
+        raise outcome.exception
+    if outcome.result is not None:
+        outcome.result.reasons = list(outcome.reasons)
+        return outcome.result
+    status: Literal["success", "failed"] = "success" if outcome.ok else "failed"
+    return PipelineResult(
+        loaded.config.name,
+        status,
+        error=outcome.error,
+        up_to_date=outcome.status == "up_to_date",
+        reasons=list(outcome.reasons),
+    )

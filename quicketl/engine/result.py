@@ -48,6 +48,8 @@ class PipelineResult:
     error: str | None = None
     outputs: list[str] = field(default_factory=list)
     dry_run: bool = False
+    up_to_date: bool = False
+    reasons: list[str] = field(default_factory=list)
 
     @property
     def succeeded(self) -> bool:

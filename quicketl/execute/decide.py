@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from quicketl.plan.io import file_refs
 from quicketl.plan.keys import always_runs, components, diff_reasons
 from quicketl.plan.model import Task
 from quicketl.state import StatCache, TaskRecord, hash_bytes, hash_paths, key_of, outputs_changed
@@ -50,7 +51,7 @@ class Decider:
 
     def current_components(self, task: Task) -> dict[str, Any]:
         with self._lock:
-            inputs = hash_paths(task.inputs, self.root, self.stat_cache)
+            inputs = hash_paths(file_refs(task.inputs), self.root, self.stat_cache)
         external = self.external_values(task) if task.external else {}
         return components(task.config, task.used_vars, inputs, external, hash_bytes)
 

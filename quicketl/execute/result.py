@@ -25,6 +25,7 @@ class TaskOutcome:
     finished_at: float | None = None
     error: str | None = None
     result: PipelineResult | None = None
+    exception: BaseException | None = field(default=None, repr=False, compare=False)
 
     @property
     def duration_ms(self) -> float:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quicketl.engine.result import PipelineResult
-from quicketl.errors import QuickETLError
+from quicketl.errors import EngineError, QuickETLError
 from quicketl.execute.decide import Decision
 from quicketl.execute.session import RunSession
+from quicketl.plan.io import file_refs
 from quicketl.plan.model import Task
 from quicketl.state import StatCache, StateStore, output_record
 
@@ -29,21 +30,26 @@ class TaskRunner:
     def run(self, task: Task, decision: Decision) -> None:
         started = time.time()
         self.session.reporter.task_started(task.id)
-        result, error = self._execute(task)
-        if error is None and result is not None and result.succeeded:
+        result, exception = self._execute(task)
+        reasons = list(decision.reasons)
+        if exception is None and result is not None and result.succeeded:
             self._record(task, decision, started)
-            self.session.finish(
-                task, "ran", list(decision.reasons), started_at=started, result=result
-            )
+            self.session.finish(task, "ran", reasons, started_at=started, result=result)
             return
-        message = error or (result.error if result is not None else None) or "failed"
+        message = str(exception) if exception else (result.error if result else None)
         stop = self.session.plan.fail_fast and not self._continues(task)
         self.session.record_failure(task, stop)
         self.session.finish(
-            task, "failed", list(decision.reasons), started_at=started, error=message, result=result
+            task,
+            "failed",
+            reasons,
+            started_at=started,
+            result=result,
+            error=message or "failed",
+            exception=exception,
         )
 
-    def _execute(self, task: Task) -> tuple[PipelineResult | None, str | None]:
+    def _execute(self, task: Task) -> tuple[PipelineResult | None, QuickETLError | None]:
         from quicketl.engine.runner import run_pipeline
 
         assert task.pipeline is not None, "a planned task carries its resolved pipeline"
@@ -52,13 +58,15 @@ class TaskRunner:
                 task.pipeline, fail_on_checks=self.fail_on_checks, threads=self.duckdb_threads
             )
         except QuickETLError as exc:
-            return None, str(exc)
+            return None, exc
         except Exception as exc:  # a bug must fail this task, not kill the other workers
-            return None, f"internal error: {type(exc).__name__}: {exc}"
+            return None, EngineError(f"internal error: {type(exc).__name__}: {exc}")
         return result, None
 
     def _record(self, task: Task, decision: Decision, started: float) -> None:
-        outputs = [output_record(path, self.root, self.stat_cache) for path in task.outputs]
+        outputs = [
+            output_record(path, self.root, self.stat_cache) for path in file_refs(task.outputs)
+        ]
         self.store.record_success(
             self.scope, task.id, decision.key, decision.components, outputs, started_at=started
         )

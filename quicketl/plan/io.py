@@ -11,6 +11,16 @@ from quicketl.config.sinks import DatabaseSink, FileSink
 from quicketl.config.sources import DatabaseSource, FileSource
 
 DUCKDB_PREFIX = "duckdb:///"
+TABLE_PREFIX = "table:"
+
+
+def is_table(ref: str) -> bool:
+    """A database table reference (`table:<db file>#<table>`), not a file to hash."""
+    return ref.startswith(TABLE_PREFIX)
+
+
+def file_refs(refs: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(ref for ref in refs if not is_table(ref))
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,7 @@ def pipeline_io(config: PipelineConfig, root: Path) -> PipelineIO:
             inputs.append(normalise(source.path, root))
         elif isinstance(source, DatabaseSource):
             external.append(_external_of(source))
+            inputs.append(_table_ref(source.connection, source.table or "*", root))
     if config.volatile:
         external.append("volatile")
     outputs = [_output_of(config.sink, root)]
@@ -45,9 +56,15 @@ def _external_of(source: DatabaseSource) -> str:
 def _output_of(sink: FileSink | DatabaseSink, root: Path) -> str:
     if isinstance(sink, FileSink):
         return normalise(sink.path, root)
-    if sink.connection.startswith(DUCKDB_PREFIX):
-        return normalise(sink.connection.removeprefix(DUCKDB_PREFIX), root)
-    return f"{sink.connection}#{sink.table}"
+    return _table_ref(sink.connection, sink.table, root)
+
+
+def _table_ref(connection: str, table: str, root: Path) -> str:
+    """Tables are named by their database file, so lineage links a writer to its readers."""
+    database = connection
+    if connection.startswith(DUCKDB_PREFIX):
+        database = normalise(connection.removeprefix(DUCKDB_PREFIX).split("?", 1)[0], root)
+    return f"{TABLE_PREFIX}{database}#{table.lower()}"
 
 
 def normalise(path: str, root: Path) -> str:

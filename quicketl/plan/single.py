@@ -1,0 +1,45 @@
+"""A one-task plan for `quicketl run PIPELINE`, so a single pipeline skips unchanged work too."""
+
+from __future__ import annotations
+
+from quicketl.config.loader import LoadedPipeline
+from quicketl.plan.io import pipeline_io
+from quicketl.plan.model import Plan, StageInfo, Task
+
+STAGE = "pipeline"
+
+
+def single_task_plan(loaded: LoadedPipeline) -> Plan:
+    io = pipeline_io(loaded.config, loaded.root)
+    task = Task(
+        id=f"{STAGE}.{loaded.path.stem}",
+        stage=STAGE,
+        name=loaded.path.stem,
+        pipeline_path=loaded.path,
+        config=loaded.config.model_dump(mode="json"),
+        variables={},
+        used_vars=loaded.used_vars,
+        inputs=io.inputs,
+        outputs=io.outputs,
+        external=io.external,
+        description=loaded.config.description,
+        pipeline=loaded,
+    )
+    return Plan(
+        name=loaded.config.name,
+        root=loaded.root,
+        workflow_path=None,
+        tasks=(task,),
+        edges=(),
+        stages=(StageInfo(STAGE, (task.id,)),),
+        description=loaded.config.description,
+    )
+
+
+def pipeline_scope(loaded: LoadedPipeline) -> str:
+    """The state-store scope of a single pipeline run: `pipeline:<file relative to root>`."""
+    path = loaded.path.resolve()
+    try:
+        return "pipeline:" + path.relative_to(loaded.root).as_posix()
+    except ValueError:
+        return "pipeline:" + path.as_posix()
