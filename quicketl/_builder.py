@@ -142,7 +142,7 @@ class Pipeline:
     def validate(self) -> LoadedPipeline:
         """Validate the fields, then every column and expression against the real sources."""
         loaded = self.load()
-        from quicketl.engine.runner import validate_pipeline as check_against_sources
+        from quicketl.engine.prepare import validate_pipeline as check_against_sources
 
         check_against_sources(loaded)
         return loaded

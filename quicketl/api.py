@@ -49,7 +49,7 @@ def load_pipeline_file(path: PathLike, variables: Variables = None) -> LoadedPip
 def validate_pipeline(path: PathLike, variables: Variables = None) -> LoadedPipeline:
     """Load a pipeline and check every column and expression against its real sources."""
     loaded = load_pipeline_file(path, variables)
-    from quicketl.engine.runner import validate_pipeline as check_against_sources
+    from quicketl.engine.prepare import validate_pipeline as check_against_sources
 
     check_against_sources(loaded)
     return loaded

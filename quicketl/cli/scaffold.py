@@ -110,7 +110,15 @@ def write_pipeline(cwd: Path, name: str | None, *, force: bool) -> list[Path]:
         )
     root = find_project_root(cwd, cwd=cwd)
     files = {f"pipelines/{name}.yml": PIPELINE_TEMPLATE.format(name=name)}
-    return _write_all(root, files, force=force)
+    return [shown_path(path, cwd) for path in _write_all(root, files, force=force)]
+
+
+def shown_path(path: Path, cwd: Path) -> Path:
+    """`path` relative to the working directory when it is inside it, else as it is."""
+    try:
+        return path.resolve().relative_to(cwd.resolve())
+    except ValueError:
+        return path
 
 
 def _write_all(folder: Path, files: dict[str, str], *, force: bool) -> list[Path]:

@@ -19,7 +19,7 @@ from quicketl.engine.relation import Relation
 from quicketl.engine.session import Session
 from quicketl.engine.sources import SourceTable, register_sources
 from quicketl.engine.sql import ident
-from quicketl.engine.transforms import StepContext, compile_step
+from quicketl.engine.transforms import CompiledStep, StepContext, compile_step
 from quicketl.engine.translate import PREPARE_ERRORS, config_errors
 from quicketl.errors import ConfigError, Problem
 
@@ -76,16 +76,17 @@ def _add_step(
     here: Loc = ("transforms", index)
     if compiled.issues:
         return [problem_at(loaded, (*here, *issue.loc), issue.message) for issue in compiled.issues]
-    columns = chain.final.names
-    problems = _failures(session, loaded, here, compiled.checks, columns, run=True)
+    problems = _failures(session, loaded, here, compiled, chain.final.names, run=True)
     if problems:
         return problems
     name = f"qetl_step_{index}"
+    blame = (*here, *compiled.blame)
+    text = compiled.texts.get(compiled.blame)
     try:
-        with config_errors(locator(loaded, (*here, *compiled.blame)), columns):
+        with config_errors(locator(loaded, blame), chain.final.names, text):
             session.run_user_sql(f"CREATE TEMP VIEW {ident(name)} AS {compiled.sql}")
     except ConfigError as exc:
-        return _failures(session, loaded, here, compiled.probes, columns) or exc.problems
+        return _failures(session, loaded, here, compiled, chain.final.names) or exc.problems
     chain.steps.append(Step(index, step.op, session.describe(name), compiled.sql))
     return []
 
@@ -94,16 +95,17 @@ def _failures(
     session: Session,
     loaded: LoadedPipeline,
     here: Loc,
-    statements: list[tuple[Loc, str]],
+    compiled: CompiledStep,
     columns: list[str],
     *,
     run: bool = False,
 ) -> list[Problem]:
-    """The problems of statements that fail; probes are only bound, checks are run."""
+    """The problems of the step's checks (run) or, by default, of its probes (only bound)."""
     problems = []
-    for loc, sql in statements:
+    for loc, sql in compiled.checks if run else compiled.probes:
+        text = compiled.texts.get(loc)
         try:
-            with config_errors(locator(loaded, (*here, *loc)), columns):
+            with config_errors(locator(loaded, (*here, *loc)), columns, text):
                 session.run_user_sql(sql if run else f"SELECT * FROM ({sql}) LIMIT 0")
         except ConfigError as exc:
             problems.extend(exc.problems)

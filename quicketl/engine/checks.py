@@ -66,7 +66,7 @@ def check_problems(session: Session, loaded: LoadedPipeline, final: Relation) ->
         if isinstance(check, Expression):
             sql = f"SELECT * FROM {final.ref} WHERE {_failing(check.expr)} LIMIT 0"
             try:
-                with config_errors(locator(loaded, (*here, "expr")), final.names):
+                with config_errors(locator(loaded, (*here, "expr")), final.names, check.expr):
                     session.run_user_sql(sql)
             except ConfigError as exc:
                 problems.extend(exc.problems)

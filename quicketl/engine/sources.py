@@ -165,7 +165,7 @@ def _database_source(
         return SourceTable(name, "table", relation, body, detail=f"table {source.table}")
     query = source.query.strip().rstrip(";") if source.query else ""
     probe = f"CREATE TEMP TABLE {ident(stand_in)} AS SELECT * FROM ({query}) LIMIT 0"
-    _bind(session, loaded, (*loc, "query"), probe, use=alias)
+    _bind(session, loaded, (*loc, "query"), probe, use=alias, text=query)
     rows = _materialise_query(session, stand_in, query, alias) if materialise else None
     return SourceTable(name, "query", session.describe(stand_in), None, rows, detail="query")
 
@@ -182,9 +182,14 @@ def _existing_database(loaded: LoadedPipeline, loc: Loc, source: DatabaseSource)
 
 
 def _bind(
-    session: Session, loaded: LoadedPipeline, loc: Loc, sql: str, use: str | None = None
+    session: Session,
+    loaded: LoadedPipeline,
+    loc: Loc,
+    sql: str,
+    use: str | None = None,
+    text: str | None = None,
 ) -> None:
-    with config_errors(locator(loaded, loc)), session.using(use):
+    with config_errors(locator(loaded, loc), sql=text), session.using(use):
         session.run_user_sql(sql)
 
 

@@ -30,19 +30,48 @@ _MISSING = re.compile(
 _PREFIX = re.compile(r"^[A-Za-z ]*Error:\s*")
 
 
-def message_of(exc: duckdb.Error, columns: Sequence[str] = ()) -> str:
-    """A one-line, user-facing message for a DuckDB error, with a close match when known."""
+def message_of(exc: duckdb.Error, columns: Sequence[str] = (), sql: str | None = None) -> str:
+    """A one-line, user-facing message for a DuckDB error, with a close match when known.
+
+    `sql` is the user's own SQL text the error is about, quoted in syntax errors.
+    """
     text = str(exc)
     if match := _UNKNOWN_COLUMN.search(text):
         name = match.group(1) or match.group(2)
-        return f"unknown column '{name}'{did_you_mean(name, columns)}"
+        return unknown_column(name, list(columns) or _candidates(text))
     if match := _SYNTAX.search(text):
-        return f"SQL syntax error at or near '{match.group(1)}'"
+        return _syntax_message(match.group(1), sql)
     if "syntax error at end of input" in text:
-        return "SQL syntax error: the expression ends too early"
+        return _syntax_message("", sql)
     if match := _MISSING.search(text):
         return _missing_message(match)
     return first_line(text)
+
+
+def unknown_column(name: str, columns: Sequence[str]) -> str:
+    """`unknown column 'x'; did you mean 'y'?`, or the list of columns when nothing is close."""
+    hint = did_you_mean(name, columns)
+    if not hint and 0 < len(columns) <= 30:
+        hint = f" (columns: {', '.join(columns)})"
+    return f"unknown column '{name}'{hint}"
+
+
+def _syntax_message(token: str, sql: str | None) -> str:
+    # The generated SQL around the user's text can be what DuckDB trips on (a closing
+    # parenthesis after `amount >`): then the user's text is incomplete.
+    if sql is None:
+        return f"SQL syntax error at or near '{token}'" if token else "SQL syntax error"
+    if not token or token not in sql:
+        return f"SQL syntax error: `{sql.strip()}` is incomplete"
+    return f"SQL syntax error at or near '{token}' in `{sql.strip()}`"
+
+
+def _candidates(text: str) -> list[str]:
+    """The columns DuckDB lists as candidates, for when the caller does not know them."""
+    listed = (
+        text.split("Candidate bindings:", 1)[1].split("\n\n", 1)[0] if "Candidate" in text else ""
+    )
+    return [name.rsplit(".", 1)[-1] for name in re.findall(r'"([^"]+)"', listed)]
 
 
 def _missing_message(match: re.Match[str]) -> str:
@@ -59,9 +88,11 @@ def first_line(text: str) -> str:
 
 
 @contextmanager
-def config_errors(located: Callable[[str], Problem], columns: Sequence[str] = ()) -> Iterator[None]:
+def config_errors(
+    located: Callable[[str], Problem], columns: Sequence[str] = (), sql: str | None = None
+) -> Iterator[None]:
     """Turn a DuckDB preparation error raised inside the block into a located ConfigError."""
     try:
         yield
     except PREPARE_ERRORS as exc:
-        raise ConfigError([located(message_of(exc, columns))]) from None
+        raise ConfigError([located(message_of(exc, columns, sql))]) from None

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from quicketl.config.loader import LoadedWorkflow, load_pipeline, load_workflow
+from quicketl.config.pipeline import PipelineConfig
 from quicketl.config.project import find_project_root
 from quicketl.config.suggest import did_you_mean
 from quicketl.config.variables import VariableScope, as_text
@@ -120,7 +122,7 @@ def _make_task(
         stage=stage.name,
         name=name,
         pipeline_path=path,
-        config=loaded.config.model_dump(mode="json"),
+        config=_config_component(loaded.config),
         variables={k: as_text(v) for k, v in ref.variables.items()},
         used_vars=loaded.used_vars,
         inputs=io.inputs,
@@ -129,6 +131,15 @@ def _make_task(
         description=loaded.config.description,
         pipeline=loaded,
     )
+
+
+def _config_component(config: PipelineConfig) -> dict[str, Any]:
+    """The pipeline as its key sees it. The key's JSON sorts mapping keys, but the first entry
+    of `sources` is the primary table, so their order is kept as a list as well."""
+    dumped = config.model_dump(mode="json")
+    if config.sources:
+        dumped["source_order"] = list(config.sources)
+    return dumped
 
 
 def _resolve_pipeline_path(workflow: LoadedWorkflow, ref_path: str) -> Path | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
@@ -18,12 +17,17 @@ Fact = tuple[str, str]
 
 def describe_pipeline(config: PipelineConfig) -> list[Fact]:
     """(label, description) pairs for each source, the transforms, the checks and the sink."""
-    facts = [(f"source {name}", describe_io(src)) for name, src in config.named_sources().items()]
+    sources = config.named_sources()
+    facts = [(_source_label(name, config), describe_io(src)) for name, src in sources.items()]
     ops = ", ".join(step.op for step in config.transforms) or "none"
     facts.append(("transforms", f"{len(config.transforms)} ({ops})"))
     facts.append(("checks", str(len(config.checks))))
     facts.append(("sink", describe_io(config.sink)))
     return facts
+
+
+def _source_label(name: str, config: PipelineConfig) -> str:
+    return f"source {name}" if config.sources else "source"
 
 
 def describe_io(item: Source | Sink) -> str:
@@ -39,10 +43,9 @@ def describe_io(item: Source | Sink) -> str:
 
 def render_validation(console: Console, name: str, path: str, facts: list[Fact]) -> None:
     console.print(Text(f"Pipeline '{name}' is valid ({path})", style="bold green"))
-    table = Table(show_header=False, box=None, padding=(0, 2))
+    width = max(len(label) for label, _ in facts) + 2
     for label, text in facts:
-        table.add_row(Text(label, style="dim"), Text(text))
-    console.print(table)
+        console.print(Text.assemble("  ", (label.ljust(width), "dim"), text), soft_wrap=True)
 
 
 def validation_document(name: str, path: str, facts: list[Fact]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import pytest
 
 from quicketl.engine import pipeline_io
 from quicketl.errors import ConfigError
+
 from .helpers import Loader
 
 
@@ -93,6 +94,8 @@ def test_unsupported_schemes_are_config_errors_with_lines(load: Loader) -> None:
 
 
 def test_importing_the_engine_for_lineage_does_not_import_duckdb() -> None:
-    code = "import sys, quicketl.engine; quicketl.engine.pipeline_io; print('duckdb' in sys.modules)"
+    code = (
+        "import sys, quicketl.engine; quicketl.engine.pipeline_io; print('duckdb' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -6,14 +6,17 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 import yaml
 
 from quicketl import api_workflow
+from quicketl.cli.main import main
 from quicketl.execute.result import WorkflowResult
 from quicketl.state import StateStore, TaskRecord
 
@@ -57,6 +60,16 @@ def cli(*args: str | Path, cwd: Path, timeout: float = 120) -> subprocess.Comple
     )
 
 
+def invoke(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    """`main()` exactly as the console script calls it (fast path included), in this process:
+    (exit code, stdout, stderr)."""
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(arg) for arg in args])
+    out, err = capsys.readouterr()
+    code = exit_info.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
+
 def popen(*args: str | Path, cwd: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [str(QUICKETL), *map(str, args)],
@@ -66,6 +79,21 @@ def popen(*args: str | Path, cwd: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def wait_for_lock(cache: Path, process: subprocess.Popen[str], timeout: float = 30) -> bool:
+    """Wait until `process` holds the cache lock (its pid is in the lock file); False if it
+    ended first."""
+    deadline = time.monotonic() + timeout
+    lock = cache / "lock"
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        text = lock.read_text().strip() if lock.exists() else ""
+        if text == str(process.pid):
+            return True
+        time.sleep(0.005)
+    raise AssertionError(f"pid {process.pid} never took the cache lock {lock}")
 
 
 def json_tasks(stdout: str) -> dict[str, dict[str, Any]]:

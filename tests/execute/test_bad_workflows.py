@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 from projects import Project, new_project
 
-from quicketl.cli.main import main
-
-from .support import cli
+from .support import cli, invoke
 
 
 @dataclass(frozen=True)
@@ -174,15 +172,6 @@ def make_project(tmp_path: Path, case: Case) -> Project:
 
 def snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-
-
-def invoke(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """`main()` exactly as the console script calls it (fast path included), in-process."""
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 1), out, err
 
 
 @pytest.fixture(autouse=True)

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import time
 from pathlib import Path
 
+import pytest
 from projects import Project, new_project
 
 from quicketl.state import hash_file
 
-from .support import big_csv, cli, json_tasks, pipeline_doc, popen, records, write_yaml
+from .support import (
+    big_csv,
+    invoke,
+    json_tasks,
+    pipeline_doc,
+    popen,
+    records,
+    wait_for_lock,
+    write_yaml,
+)
 
 ROWS = 300_000
 TASKS = {"first.a": "out/a.parquet", "first.b": "out/b.parquet", "second.c": "out/c.parquet"}
@@ -35,19 +43,6 @@ def three_heavy(project: Project) -> Path:
             {"name": "second", "depends_on": ["first"], "pipelines": ["pipelines/c.yml"]},
         ]
     )
-
-
-def lock_holder(cache: Path, process: subprocess.Popen[str], timeout: float = 30) -> int:
-    """Wait until `process` holds the cache lock (its pid is in the lock file)."""
-    deadline = time.monotonic() + timeout
-    lock = cache / "lock"
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the first run ended before it was seen holding the lock"
-        text = lock.read_text().strip() if lock.exists() else ""
-        if text == str(process.pid):
-            return process.pid
-        time.sleep(0.005)
-    raise AssertionError("the first run never took the lock")
 
 
 def assert_recorded_once_and_intact(root: Path) -> None:
@@ -80,23 +75,26 @@ def test_two_runs_at_once_each_task_runs_once(tmp_path: Path) -> None:
     assert_recorded_once_and_intact(tmp_path)
 
 
-def test_second_run_waits_for_the_lock_and_no_wait_names_the_holder(tmp_path: Path) -> None:
+def test_no_wait_fails_naming_the_holder_and_a_waiting_run_finds_the_work_done(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
     workflow = three_heavy(new_project(tmp_path))
     holder = popen("workflow", "run", workflow, "--workers", "1", "--json", cwd=tmp_path)
-    pid = lock_holder(tmp_path / ".quicketl-cache", holder)
+    assert wait_for_lock(tmp_path / ".quicketl-cache", holder), "the first run ended too soon"
 
-    refused = cli("workflow", "run", workflow, "--no-wait", cwd=tmp_path)
+    code, out, err = invoke(capsys, "workflow", "run", workflow, "--no-wait")
     assert holder.poll() is None, "the holder must still be running for this to prove anything"
-    assert refused.returncode == 1, refused.stdout + refused.stderr
-    assert f"pid {pid}" in refused.stderr
-    assert "Traceback" not in refused.stdout + refused.stderr
+    assert code == 1, out + err
+    assert f"another quicketl run (pid {holder.pid}) holds the cache lock" in err
+    assert "Traceback" not in out + err
+    assert not (tmp_path / "out/c.parquet").exists()
 
-    waiter = cli("workflow", "run", workflow, cwd=tmp_path)
-    holder_out, holder_err = holder.communicate(60)
+    code, out, err = invoke(capsys, "workflow", "run", workflow)
+    holder_out, holder_err = holder.communicate(timeout=60)
     assert holder.returncode == 0, holder_err
-    assert waiter.returncode == 0, waiter.stderr
+    assert code == 0, out + err
+    assert f"waiting for pid {holder.pid} to release the cache lock" in out
+    assert "Pipelines: 3/3 succeeded (3 up to date, 0 ran)" in out
     assert {t["status"] for t in json_tasks(holder_out).values()} == {"ran"}
-    waited = f"waiting for pid {pid} to release the cache lock" in waiter.stdout
-    assert waited or "3 up to date" in waiter.stdout, waiter.stdout
-    assert "Pipelines: 3/3 succeeded (3 up to date, 0 ran)" in waiter.stdout
     assert_recorded_once_and_intact(tmp_path)

@@ -461,3 +461,23 @@ def test_cache_folder_can_be_moved_with_cache_dir(tmp_path: Path) -> None:
     assert not (tmp_path / "p/.quicketl-cache/state.db").exists()
     shutil.rmtree(cache)
     assert ran(run(workflow, cache_dir=cache)) == set(LINEAR)
+
+
+def test_reordering_the_sources_map_changes_the_primary_table_so_it_reruns(
+    tmp_path: Path,
+) -> None:
+    project = new_project(tmp_path)
+    project.csv("data/x.csv", rows=2, salt="x")
+    project.csv("data/y.csv", rows=2, salt="y")
+    path = tmp_path / "pipelines/u.yml"
+    source = "sources:\n  {0}: {{path: data/{0}.csv}}\n  {1}: {{path: data/{1}.csv}}\n"
+    rest = "transforms: [{op: union, sources: [y]}]\nsink: {path: out/u.parquet}\n"
+    project.write("pipelines/u.yml", "name: u\n" + source.format("x", "y") + rest)
+    workflow = project.workflow([{"name": "s", "pipelines": ["pipelines/u.yml"]}])
+    run(workflow)
+    assert rows(tmp_path / "out/u.parquet") == [(0, "x0"), (0, "y0"), (1, "x1"), (1, "y1")]
+    path.write_text("name: u\n" + source.format("y", "x") + rest)  # y is the primary now
+    result = run(workflow)
+    assert statuses(result) == {"s.u": "ran"}
+    assert "config changed: source_order[0]" in reasons(result)["s.u"]
+    assert (0, "x0") not in rows(tmp_path / "out/u.parquet"), "x is no longer read"

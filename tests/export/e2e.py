@@ -37,7 +37,8 @@ def copy_medallion(dest: Path) -> Path:
 def plan_of(project: Path) -> Plan:
     from quicketl.api import plan_workflow
 
-    return plan_workflow(project / WORKFLOW)
+    plan: Plan = plan_workflow(project / WORKFLOW)
+    return plan
 
 
 def run_with_cli(project: Path) -> None:

@@ -16,6 +16,7 @@ from .orchestrators import airflow_env, fresh_airflow_home, run_driver
 pytestmark = pytest.mark.export
 
 OPTIONS = ExportOptions(retries=2, retry_delay_seconds=45, workers=3)
+SCHEDULED = {"schedule": "0 3 * * *", "start_date": "2025-06-01T02:30:00", "project_dir": "/srv/p"}
 
 
 def shapes() -> dict[str, Plan]:
@@ -33,7 +34,8 @@ def shapes() -> dict[str, Plan]:
 def bag(airflow_python: Path, airflow_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
     home = fresh_airflow_home(airflow_db, tmp_path_factory.mktemp("dagbag") / "home")
     for dag_id, plan in shapes().items():
-        options = ExportOptions(**{**OPTIONS.__dict__, "dag_id": dag_id})
+        scheduled = SCHEDULED if dag_id == "linear_three" else {}
+        options = ExportOptions(**{**OPTIONS.__dict__, **scheduled, "dag_id": dag_id})
         (home / "dags" / f"{dag_id}.py").write_text(render_airflow(plan, options), "utf-8")
     out = home / "report.json"
     return run_driver(
@@ -82,6 +84,13 @@ def test_dag_settings_come_from_the_options(bag: Any) -> None:
     assert dag["retry_delay_seconds"] == 45
     assert "quicketl" in dag["tags"]
     assert dag["doc_md"] == "Bronze -> Silver data pipeline"
+    assert dag["schedule"] == "None"
+
+
+def test_schedule_and_start_date_reach_the_dag(bag: Any) -> None:
+    dag = bag["dags"]["linear_three"]
+    assert dag["schedule"] == "0 3 * * *"
+    assert dag["start_date"].startswith("2025-06-01 02:30:00")
 
 
 def test_variables_become_typed_params(bag: Any) -> None:

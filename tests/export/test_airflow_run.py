@@ -54,7 +54,7 @@ def stubbed(
         ),
         "diamond": (plans.diamond(), ExportOptions(dag_id="diamond", retries=0)),
     }
-    jobs = [
+    jobs: list[dict[str, Any]] = [
         {"dag_id": "medallion"},
         {"dag_id": "linear", "conf": {"n": 7, "day": "2025-02-01"}},
         {"dag_id": "diamond"},

@@ -56,7 +56,7 @@ def stubbed(
         ),
         "diamond": (plans.diamond(), ExportOptions()),
     }
-    jobs = [
+    jobs: list[dict[str, Any]] = [
         {"flow": "medallion"},
         {"flow": "linear", "params": {"n": 7, "run_day": "2025-02-01"}},
         {"flow": "diamond"},

@@ -53,7 +53,7 @@ def rename(step: Rename, ctx: StepContext) -> CompiledStep:
 
 
 def derive_column(step: DeriveColumn, ctx: StepContext) -> CompiledStep:
-    out = CompiledStep(blame=("expr",))
+    out = CompiledStep(blame=("expr",), texts={("expr",): step.expr})
     out.sql = with_columns(ctx.prev.ref, ctx.prev, [(step.name, f"({step.expr})")])
     return out
 

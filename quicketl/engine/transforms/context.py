@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from quicketl.config.suggest import did_you_mean
 from quicketl.config.yamlfile import Loc
+from quicketl.engine import translate
 from quicketl.engine.relation import Column, Relation, fresh_name
 from quicketl.engine.sql import ident
 
@@ -27,7 +27,8 @@ class CompiledStep:
 
     `probes` are bound one by one only when `sql` fails, to tell which field is wrong;
     `checks` always run (constant conversions DuckDB would only reject while reading data);
-    `blame` is where a failure no probe explains is reported.
+    `blame` is where a failure no probe explains is reported; `texts` holds the user's SQL of
+    each field that has some, quoted in syntax errors.
     """
 
     sql: str = ""
@@ -35,6 +36,7 @@ class CompiledStep:
     probes: list[tuple[Loc, str]] = field(default_factory=list)
     checks: list[tuple[Loc, str]] = field(default_factory=list)
     blame: Loc = ()
+    texts: dict[Loc, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -62,11 +64,7 @@ class StepContext:
 
 
 def unknown_column(name: str, relation: Relation) -> str:
-    """`unknown column 'x'; did you mean 'y'?`, or the list of columns when nothing is close."""
-    hint = did_you_mean(name, relation.names)
-    if not hint and len(relation.names) <= 30:
-        hint = f" (columns: {', '.join(relation.names)})"
-    return f"unknown column '{name}'{hint}"
+    return translate.unknown_column(name, relation.names)
 
 
 def numbered(ref: str, order_column: str) -> str:

@@ -34,6 +34,7 @@ def aggregate(step: Aggregate, ctx: StepContext) -> CompiledStep:
         # column is rejected here just as it is in the real query.
         probe = f"SELECT count(*), ({expr}) FROM {ctx.prev.ref}{grouping}"
         out.probes.append(((field, name), probe))
+        out.texts[(field, name)] = expr
     order = f" ORDER BY {_ordered(groups)}" if groups else ""
     out.sql = f"SELECT {', '.join(items)} FROM {ctx.prev.ref}{grouping}{order}"
     return out

@@ -9,7 +9,7 @@ from quicketl.engine.transforms.context import CompiledStep, StepContext, number
 
 def filter_rows(step: Filter, ctx: StepContext) -> CompiledStep:
     sql = f"SELECT * FROM {ctx.prev.ref} WHERE ({step.predicate})"
-    return CompiledStep(sql=sql, blame=("predicate",))
+    return CompiledStep(sql=sql, blame=("predicate",), texts={("predicate",): step.predicate})
 
 
 def dedup(step: Dedup, ctx: StepContext) -> CompiledStep:

@@ -26,6 +26,7 @@ _RANKING = {"row_number", "rank", "dense_rank", "percent_rank", "cume_dist"}
 _OFFSET = {"lag", "lead"}
 _WHOLE_PARTITION = {"first_value", "last_value"}
 _INPUT_ORDER_TIES = {"row_number"} | _OFFSET | _WHOLE_PARTITION
+_NEED_COLUMN = _OFFSET | _WHOLE_PARTITION | {"sum", "avg", "min", "max", "median", "stddev"}
 _ALIASES = {"mean": "avg", "first": "first_value", "last": "last_value"}
 _FUNCTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DIRECTION = re.compile(r"^(.*?)\s+(asc|desc)$", re.IGNORECASE)
@@ -51,11 +52,12 @@ def _window_call(
     func = _ALIASES.get(spec.func.lower(), spec.func.lower())
     if not _FUNCTION_NAME.match(func):
         out.issues.append(Issue((*loc, "func"), f"'{spec.func}' is not a function name"))
+    arguments = _arguments(spec, func, loc, ctx, out)
     over = _over(spec, loc, ctx, out, row if func in _INPUT_ORDER_TIES else None)
     frame = ""
     if func in _WHOLE_PARTITION:
         frame = " ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
-    return f"{func}({_arguments(spec, func, loc, ctx, out)}) OVER ({over}{frame})"
+    return f"{func}({arguments}) OVER ({over}{frame})"
 
 
 def _arguments(
@@ -64,10 +66,9 @@ def _arguments(
     if func in _RANKING:
         return ""
     if spec.column is None:
-        if func == "count":
-            return "*"
-        out.issues.append(Issue(loc, f"window function '{func}' needs 'column'"))
-        return ""
+        if func in _NEED_COLUMN:
+            out.issues.append(Issue(loc, f"window function '{func}' needs 'column'"))
+        return "*" if func == "count" else ""
     column = ident(ctx.need(spec.column, (*loc, "column"), out))
     if func not in _OFFSET:
         return column
