@@ -1,6 +1,7 @@
 # quicketl: `make demo` runs the bundled example, `make test` runs every check.
 # Both create .venv (and the orchestrator venvs for the export tests) when missing.
 
+.DEFAULT_GOAL := demo
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -30,7 +31,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) $(EXPORT_VENVS)
+pytest: $(STAMP) export-venvs
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest

@@ -67,7 +67,7 @@ def run(
 ) -> None:
     """Run a workflow; up-to-date pipelines are skipped, ready ones run in parallel."""
     with exit_on_error(verbose=verbose, as_json=as_json):
-        from quicketl import api_workflow as api
+        from quicketl import api
         from quicketl.config.variables import parse_var_assignments
 
         variables = parse_var_assignments(var or [])
@@ -106,7 +106,7 @@ def status(
 ) -> None:
     """Explain, for every pipeline, whether it is up to date or will run, and why."""
     with exit_on_error(verbose=verbose, as_json=as_json):
-        from quicketl import api_workflow as api
+        from quicketl import api
         from quicketl.config.variables import parse_var_assignments
 
         plan = api.plan_workflow(workflow, parse_var_assignments(var or []))
@@ -123,7 +123,7 @@ def validate(
 ) -> None:
     """Check a workflow and every pipeline it names, without running anything."""
     with exit_on_error(verbose=verbose, as_json=as_json):
-        from quicketl import api_workflow as api
+        from quicketl import api
         from quicketl.config.variables import parse_var_assignments
 
         plan = api.plan_workflow(workflow, parse_var_assignments(var or []))
@@ -147,7 +147,7 @@ def info(
 ) -> None:
     """Show the execution levels, the stages and the variables of a workflow."""
     with exit_on_error(verbose=verbose, as_json=as_json):
-        from quicketl import api_workflow as api
+        from quicketl import api
         from quicketl.config.variables import parse_var_assignments
 
         plan = api.plan_workflow(workflow, parse_var_assignments(var or []))
@@ -177,7 +177,7 @@ def graph(
 ) -> None:
     """Print the task graph as Mermaid or Graphviz dot."""
     with exit_on_error(verbose=verbose):
-        from quicketl import api_workflow as api
+        from quicketl import api
         from quicketl.config.variables import parse_var_assignments
         from quicketl.errors import ConfigError
 
@@ -253,7 +253,7 @@ def generate(
 ) -> None:
     """Generate an Airflow DAG or a Prefect flow that runs this workflow task by task."""
     with exit_on_error(verbose=verbose):
-        from quicketl import api_workflow as api
+        from quicketl import api
         from quicketl.config.variables import parse_var_assignments
         from quicketl.export.options import ExportOptions
 
@@ -264,7 +264,7 @@ def generate(
             retries=retries,
             retry_delay_seconds=retry_delay,
             workers=workers,
-            project_dir=project_dir,
+            project_dir=str(Path(project_dir).resolve()) if project_dir else None,
         )
         code = api.generate(workflow, target.lower(), options, parse_var_assignments(var or []))
         if output is None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import duckdb
 
 from quicketl.config.loader import LoadedPipeline
+from quicketl.config.transforms import Pivot
 from quicketl.engine.chain import Chain, build_chain
 from quicketl.engine.checks import check_problems
 from quicketl.engine.session import Session
 from quicketl.engine.sinkcheck import sink_problems
+from quicketl.engine.translate import runtime_message
 from quicketl.errors import ConfigError, EngineError
 
 
@@ -21,7 +23,7 @@ def prepare(session: Session, loaded: LoadedPipeline, *, materialise: bool) -> C
     """The pipeline's chain, or a ConfigError listing every problem found."""
     chain, problems = build_chain(session, loaded, materialise=materialise)
     final = chain.final if chain else None
-    if chain is not None and final is not None:
+    if final is not None:
         problems += check_problems(session, loaded, final)
     problems += sink_problems(loaded, final)
     if problems or chain is None:
@@ -34,8 +36,10 @@ def validate_pipeline(loaded: LoadedPipeline) -> None:
 
     (Only a pivot reads data, to learn its output columns.) Raises ConfigError.
     """
+    # A pivot's columns come from the data, so a database query it may read is read too.
+    pivots = any(isinstance(step, Pivot) for step in loaded.config.transforms)
     with Session() as session:
         try:
-            prepare(session, loaded, materialise=False)
+            prepare(session, loaded, materialise=pivots)
         except duckdb.Error as exc:
-            raise EngineError(f"{loaded.path}: {exc}") from None
+            raise EngineError(f"{loaded.path}: {runtime_message(exc)}") from None

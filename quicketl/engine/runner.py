@@ -28,6 +28,7 @@ from quicketl.engine.result import CheckResult, PipelineResult, StepResult
 from quicketl.engine.rowcount import source_rows
 from quicketl.engine.session import Session
 from quicketl.engine.sql import ident
+from quicketl.engine.translate import runtime_message
 from quicketl.engine.written import Written
 from quicketl.errors import EngineError, StateError
 
@@ -54,12 +55,6 @@ def run_pipeline(
             _fail(result, runtime_message(exc))
     result.duration_ms = _since(started)
     return result
-
-
-def runtime_message(exc: BaseException) -> str:
-    """DuckDB's message without the echo of the generated SQL, on one line."""
-    text = str(exc).split("\n\n", 1)[0].strip()
-    return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or repr(exc)
 
 
 def _execute(

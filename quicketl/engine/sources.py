@@ -15,7 +15,6 @@ from typing import Literal
 
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.sources import DatabaseSource, FileSource
-from quicketl.config.suggest import did_you_mean
 from quicketl.config.yamlfile import Loc
 from quicketl.engine.dburl import UnsupportedConnection, duckdb_file
 from quicketl.engine.located import locator, problem_at, source_loc
@@ -25,7 +24,7 @@ from quicketl.engine.relation import Relation
 from quicketl.engine.session import Session
 from quicketl.engine.sniff import csv_reader
 from quicketl.engine.sql import ident, table_ref
-from quicketl.engine.translate import config_errors
+from quicketl.engine.translate import config_errors, unknown_column
 from quicketl.errors import ConfigError, Problem
 
 SourceKind = Literal["csv", "parquet", "json", "table", "query"]
@@ -136,7 +135,7 @@ def _explain_types(
         problem_at(
             loaded,
             (*loc, "options", "columns", missing),
-            f"unknown column '{missing}'{did_you_mean(missing, names)}",
+            unknown_column(missing, names),
         )
         for missing in re.findall(r'"([^"]+)"', match.group(1))
     ]

@@ -87,6 +87,12 @@ def first_line(text: str) -> str:
     return _PREFIX.sub("", " ".join(lines)) if lines else text
 
 
+def runtime_message(exc: BaseException) -> str:
+    """An error while data flows, on one line, without the echo of the generated SQL."""
+    text = str(exc).split("\n\n", 1)[0].strip()
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or repr(exc)
+
+
 @contextmanager
 def config_errors(
     located: Callable[[str], Problem], columns: Sequence[str] = (), sql: str | None = None

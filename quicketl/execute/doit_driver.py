@@ -55,8 +55,12 @@ def run_with_doit(
     """Run the selected tasks in dependency order, `workers` at a time."""
     selected = set(task_ids)
     tasks = [_doit_task(plan, t, selected, is_up_to_date, run_task) for t in task_ids]
+    dep_file = state_dir / "doit.json"
+    # doit rewrites this file in place at the end of a run; one left half-written by a killed
+    # run would stop every later run. It holds nothing we need, so each run starts it afresh.
+    dep_file.unlink(missing_ok=True)
     config = {
-        "dep_file": str(state_dir / "doit.json"),
+        "dep_file": str(dep_file),
         "backend": "json",
         "verbosity": 2,
         "reporter": _SilentReporter,

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 from quicketl.execute.decide import Decider, Decision
 from quicketl.execute.result import TaskOutcome
+from quicketl.plan.graph import ancestors
 from quicketl.plan.model import Plan, Task
 
 
@@ -15,16 +16,32 @@ def preview(plan: Plan, task_ids: Sequence[str], decider: Decider) -> list[TaskO
     pending: dict[str, Task] = {}
     outcomes = []
     selected = set(task_ids)
+    parents = _parents(plan)
     for task in plan.tasks:
         if task.id not in selected:
             continue
-        upstream = [pending[u] for u in plan.upstream_of(task.id) if u in pending]
-        decision = decider.decide(task, _rewritten_by(upstream))
-        outcome = _outcome(task, decision, upstream)
+        # Any ancestor may write an input: a lineage edge implied by a longer path (list
+        # order in a parallel: false stage) is gone from the reduced graph.
+        above = [pending[u] for u in sorted(ancestors(task.id, parents)) if u in pending]
+        decision = decider.decide(task, _rewritten_by(above))
+        outcome = _outcome(task, decision, _nearest(above, parents))
         if outcome.status != "up_to_date":
             pending[task.id] = task
         outcomes.append(outcome)
     return outcomes
+
+
+def _parents(plan: Plan) -> dict[str, set[str]]:
+    parents: dict[str, set[str]] = {}
+    for edge in plan.edges:
+        parents.setdefault(edge.downstream, set()).add(edge.upstream)
+    return parents
+
+
+def _nearest(tasks: list[Task], parents: dict[str, set[str]]) -> list[Task]:
+    """The tasks that are not upstream of another one in the list (the ones worth naming)."""
+    covered = {a for task in tasks for a in ancestors(task.id, parents)}
+    return [task for task in tasks if task.id not in covered]
 
 
 def _rewritten_by(upstream: list[Task]) -> Callable[[str], bool]:

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quicketl.errors import ExportError
+from quicketl.export.literals import python_literal
 from quicketl.export.names import BUILTIN_NAMES
 from quicketl.export.options import ExportOptions
-from quicketl.export.view import WorkflowView, build_view, python_literal
+from quicketl.export.view import WorkflowView, build_view
 from quicketl.plan.model import Plan
 
 if TYPE_CHECKING:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
@@ -13,6 +12,7 @@ from typing import Any
 from quicketl.errors import ExportError
 from quicketl.export import names
 from quicketl.export.options import ExportOptions, start_datetime
+from quicketl.export.order import ordered_stages, topological_task_ids
 from quicketl.plan.model import Edge, Plan, StageInfo
 
 
@@ -159,44 +159,6 @@ def _stage_view(stage: StageInfo, group_id: str, plan: Plan, namer: names.Namer)
     return StageView(stage.name, group_id, stage.description or "", tuple(tasks))
 
 
-def ordered_stages(plan: Plan) -> list[StageInfo]:
-    """Stages in dependency order (declaration order among independent ones).
-
-    Both `depends_on` and task edges that cross stages count; should they disagree in a cycle
-    (lineage running backwards), the rest keep declaration order rather than failing.
-    """
-    stage_of = {task_id: s.name for s in plan.stages for task_id in s.task_ids}
-    after: dict[str, set[str]] = {s.name: set(s.depends_on) for s in plan.stages}
-    for edge in plan.edges:
-        if stage_of[edge.upstream] != stage_of[edge.downstream]:
-            after[stage_of[edge.downstream]].add(stage_of[edge.upstream])
-    declared = [s.name for s in plan.stages]
-    order = _kahn(declared, after)
-    by_name = {s.name: s for s in plan.stages}
-    return [by_name[name] for name in order + [n for n in declared if n not in order]]
-
-
-def topological_task_ids(plan: Plan) -> list[str]:
-    """Task ids so that every upstream comes before its downstreams; plan order breaks ties."""
-    after: dict[str, set[str]] = {t.id: set() for t in plan.tasks}
-    for edge in plan.edges:
-        after[edge.downstream].add(edge.upstream)
-    order = _kahn([t.id for t in plan.tasks], after)
-    if len(order) < len(plan.tasks):
-        raise ExportError(f"workflow {plan.name!r} has a cycle between its tasks")
-    return order
-
-
-def _kahn(items: Sequence[str], after: Mapping[str, set[str]]) -> list[str]:
-    """Kahn's sort, always taking the earliest ready item; items caught in a cycle are left out."""
-    done: list[str] = []
-    pending = list(items)
-    while ready := next((i for i in pending if not after[i].intersection(pending)), None):
-        done.append(ready)
-        pending.remove(ready)
-    return done
-
-
 def _edge_views(edges: Iterable[Edge], by_id: Mapping[str, TaskView]) -> Iterable[EdgeView]:
     seen: set[tuple[str, str]] = set()
     for edge in edges:
@@ -229,20 +191,3 @@ def _variable_view(name: str, param: str, default: Any) -> VariableView:
         f"variable {name!r}: a default of type {type(default).__name__} cannot be a parameter;"
         " use a string, number or boolean"
     )
-
-
-def python_literal(value: Any) -> str:
-    """`value` as Python source that evaluates back to it (the templates' `pyrepr` filter)."""
-    if value is None or isinstance(value, bool | int | str):
-        return repr(value)
-    if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else f"float({str(value)!r})"
-    if isinstance(value, list):
-        return "[" + ", ".join(python_literal(v) for v in value) + "]"
-    if isinstance(value, tuple):
-        items = [python_literal(v) for v in value]
-        return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
-    if isinstance(value, dict):
-        pairs = ", ".join(f"{python_literal(k)}: {python_literal(v)}" for k, v in value.items())
-        return "{" + pairs + "}"
-    raise ExportError(f"cannot write a {type(value).__name__} into generated code: {value!r}")

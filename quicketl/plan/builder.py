@@ -121,7 +121,7 @@ def _make_task(
         id=task_id,
         stage=stage.name,
         name=name,
-        pipeline_path=path,
+        pipeline_path=path.resolve(),
         config=_config_component(loaded.config),
         variables={k: as_text(v) for k, v in ref.variables.items()},
         used_vars=loaded.used_vars,
@@ -214,7 +214,7 @@ def _freeze(draft: _Draft, edges: list[Edge]) -> Plan:
     return Plan(
         name=config.name,
         root=draft.workflow.root,
-        workflow_path=draft.workflow.path,
+        workflow_path=draft.workflow.path.resolve(),
         tasks=tuple(by_id[i] for i in order),
         edges=tuple(
             sorted(edges, key=lambda e: (order.index(e.upstream), order.index(e.downstream)))

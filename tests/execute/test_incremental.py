@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from projects import Project, diamond, linear_three, new_project
 
-from quicketl.errors import ConfigError
+from quicketl.errors import ConfigError, EngineError
 
 from .support import (
     cli,
@@ -313,6 +313,35 @@ def test_status_decisions_agree_with_the_following_run(tmp_path: Path, edit: str
         assert actual[task_id] in allowed, (task_id, decision, actual[task_id])
 
 
+def test_status_sees_an_input_rewritten_by_a_distant_upstream(tmp_path: Path) -> None:
+    """In a parallel: false stage the lineage edge top -> reader is implied by list order and
+    reduced away; status must still treat reader's input as about to be rewritten."""
+    project = new_project(tmp_path)
+    project.csv("data/raw.csv")
+    project.pipeline("top", "data/raw.csv", "out/top.parquet")
+    project.pipeline("mid", "data/raw.csv", "out/mid.parquet")
+    project.pipeline("reader", "out/top.parquet", "out/reader.parquet")
+    refs = ["pipelines/top.yml", "pipelines/mid.yml", "pipelines/reader.yml"]
+    workflow = project.workflow([{"name": "seq", "pipelines": refs}])
+    run(workflow)
+    (tmp_path / "out/top.parquet").unlink()
+    preview = explain(workflow)
+    assert statuses(preview) == {
+        "seq.top": "would_run",
+        "seq.mid": "may_run",
+        "seq.reader": "may_run",
+    }
+    assert reasons(preview)["seq.reader"] == [
+        "upstream seq.top re-runs (skipped if its output is unchanged)"
+    ]
+    result = run(workflow)
+    assert statuses(result) == {
+        "seq.top": "ran",
+        "seq.mid": "up_to_date",
+        "seq.reader": "up_to_date",
+    }
+
+
 def test_cli_dry_run_shows_the_decisions_and_runs_nothing(tmp_path: Path) -> None:
     _, workflow = built(tmp_path, "linear_three")
     (tmp_path / "out/b.parquet").unlink()
@@ -481,3 +510,29 @@ def test_reordering_the_sources_map_changes_the_primary_table_so_it_reruns(
     assert statuses(result) == {"s.u": "ran"}
     assert "config changed: source_order[0]" in reasons(result)["s.u"]
     assert (0, "x0") not in rows(tmp_path / "out/u.parquet"), "x is no longer read"
+
+
+def test_a_file_added_to_a_glob_input_reruns_its_reader(tmp_path: Path) -> None:
+    project = new_project(tmp_path)
+    project.csv("data/parts/a.csv", rows=2)
+    project.pipeline("all", "data/parts/*.csv", "out/all.parquet")
+    workflow = project.workflow([{"name": "s", "pipelines": ["pipelines/all.yml"]}])
+    run(workflow)
+    project.write("data/parts/notes.txt", "not read\n")
+    up_to_date(run(workflow), ["s.all"])
+    project.csv("data/parts/b.csv", rows=2, salt="b")
+    result = run(workflow)
+    assert reasons(result) == {"s.all": ["input data/parts/b.csv added"]}
+    assert len(rows(tmp_path / "out/all.parquet")) == 4
+    (tmp_path / "data/parts/a.csv").unlink()
+    result = run(workflow)
+    assert reasons(result) == {"s.all": ["input data/parts/a.csv no longer read"]}
+    assert rows(tmp_path / "out/all.parquet") == [(0, "b0"), (1, "b1")]
+
+
+def test_a_failing_freshness_query_names_the_task(tmp_path: Path) -> None:
+    workflow = db_project(tmp_path, freshness="SELECT count(*) FROM t")
+    run(workflow)
+    db_exec(tmp_path, "DROP TABLE t")
+    with pytest.raises(EngineError, match=r"^load\.load: freshness query failed: .*\bt\b"):
+        run(workflow)

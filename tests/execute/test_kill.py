@@ -9,7 +9,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import duckdb
-from projects import Project, new_project
+from projects import Project, linear_three, new_project
 
 from quicketl.state import hash_file, is_temp_name
 
@@ -21,6 +21,7 @@ from .support import (
     pipeline_doc,
     popen,
     records,
+    run,
     statuses,
     wait_for_lock,
 )
@@ -154,3 +155,16 @@ def test_kill_9_at_random_moments_then_rerun(tmp_path: Path) -> None:
     assert all((root / path).is_file() for path in EXPECTED)
     if recorded != set(TASKS):
         assert not [p for p in (root / "out").iterdir() if is_temp_name(p.name)], "stale temps"
+
+
+def test_doit_state_half_written_by_a_killed_run_does_not_stop_later_runs(
+    tmp_path: Path,
+) -> None:
+    project = new_project(tmp_path)
+    workflow = linear_three(project)
+    assert run(workflow).succeeded
+    (tmp_path / ".quicketl-cache/doit.json").write_text('{"s1.a": {"_values_:')  # cut short
+    with (tmp_path / "data/raw.csv").open("a") as stream:
+        stream.write("7,z7\n")
+    result = run(workflow)
+    assert statuses(result) == dict.fromkeys(["s1.a", "s2.b", "s3.c"], "ran")

@@ -10,6 +10,7 @@ A second, equally independent model computes each output's rows in plain Python.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -208,7 +209,7 @@ def by_name(result: Any) -> dict[str, str]:
 
 
 @settings(
-    max_examples=25,
+    max_examples=int(os.environ.get("QUICKETL_PROPERTY_EXAMPLES", "25")),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

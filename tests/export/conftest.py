@@ -20,6 +20,12 @@ def prefect_python() -> Path:
 
 
 @pytest.fixture(scope="session")
+def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One PREFECT_HOME per session: its database is migrated by the first run only."""
+    return tmp_path_factory.mktemp("prefect-home")
+
+
+@pytest.fixture(scope="session")
 def airflow_db(airflow_python: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite metadata database, made once per session and copied per test."""
     return migrated_airflow_db(airflow_python, tmp_path_factory.mktemp("airflow-template"))

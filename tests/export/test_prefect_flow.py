@@ -19,13 +19,14 @@ pytestmark = pytest.mark.export
 
 def run_flows(
     python: Path,
+    home: Path,
     work: Path,
     flows: dict[str, tuple[Plan, ExportOptions]],
     jobs: list[dict[str, Any]],
     stub: Path | None = None,
     **env: str,
 ) -> list[dict[str, Any]]:
-    """Write each flow file and run the jobs in one Prefect process with a private home."""
+    """Write each flow file and run the jobs in one Prefect process, with the tests' home."""
     for name, (plan, options) in flows.items():
         (work / f"{name}.py").write_text(render_prefect(plan, options), "utf-8")
     for job in jobs:
@@ -34,7 +35,7 @@ def run_flows(
     args = ["run", str(work / "out.json"), str(work / "jobs.json")]
     args += ["--stub", str(stub)] if stub else []
     result: list[dict[str, Any]] = run_driver(
-        python, "prefect_driver.py", args, prefect_env(work / "prefect-home", **env)
+        python, "prefect_driver.py", args, prefect_env(home, **env)
     )
     return result
 
@@ -44,7 +45,7 @@ def run_flows(
 
 @pytest.fixture(scope="module")
 def stubbed(
-    prefect_python: Path, tmp_path_factory: pytest.TempPathFactory
+    prefect_python: Path, prefect_home: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     work = tmp_path_factory.mktemp("prefect-stubbed")
     calls = work / "calls.jsonl"
@@ -63,6 +64,7 @@ def stubbed(
     ]
     runs = run_flows(
         prefect_python,
+        prefect_home,
         work,
         flows,
         jobs,
@@ -119,7 +121,9 @@ def test_a_failing_pipeline_fails_the_flow_and_its_dependents_never_run(stubbed:
 
 
 @pytest.fixture(scope="module")
-def medallion_runs(prefect_python: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def medallion_runs(
+    prefect_python: Path, prefect_home: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Any:
     e2e.require_run_task()
     work = tmp_path_factory.mktemp("medallion-prefect")
     reference = e2e.copy_medallion(work / "reference")
@@ -133,7 +137,9 @@ def medallion_runs(prefect_python: Path, tmp_path_factory: pytest.TempPathFactor
         "broken": (plan, ExportOptions(retries=0, project_dir=str(broken))),
     }
     jobs = [{"flow": "medallion"}, {"flow": "medallion"}, {"flow": "broken"}]
-    runs = run_flows(prefect_python, work, flows, jobs, QUICKETL_PROJECT_DIR=str(project))
+    runs = run_flows(
+        prefect_python, prefect_home, work, flows, jobs, QUICKETL_PROJECT_DIR=str(project)
+    )
     return plan, reference, project, broken, failing, dependents, runs
 
 

@@ -89,6 +89,13 @@ def test_awkward_names_still_give_valid_python(
 
 
 @pytest.mark.parametrize("target", list(TARGETS))
+def test_empty_stages_and_empty_workflows_still_give_valid_python(target: str) -> None:
+    empty_stage = plans.make_plan("e", [plans.Stage("a", ["x"]), plans.Stage("none", [])])
+    compile(TARGETS[target](empty_stage, ExportOptions()), f"<{target}>", "exec")
+    compile(TARGETS[target](plans.make_plan("e", []), ExportOptions()), f"<{target}>", "exec")
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
 def test_every_task_id_survives_as_an_exact_literal(target: str) -> None:
     plan = plans.awkward()
     tree = ast.parse(TARGETS[target](plan, ExportOptions()))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 from pathlib import Path
 
@@ -10,41 +9,10 @@ import pytest
 
 from quicketl.errors import ExportError
 from quicketl.export.options import ExportOptions
-from quicketl.export.view import (
-    build_view,
-    ordered_stages,
-    python_literal,
-    relative_workflow_path,
-    topological_task_ids,
-)
+from quicketl.export.view import build_view, relative_workflow_path
 from quicketl.plan.model import Edge
 
 from . import plans
-from .plans import Stage, make_plan
-
-
-def test_stages_come_out_in_dependency_order() -> None:
-    assert [s.name for s in ordered_stages(plans.diamond())] == ["top", "middle", "bottom"]
-
-
-def test_independent_stages_keep_declaration_order() -> None:
-    assert [s.name for s in ordered_stages(plans.lineage_only())] == ["load", "report"]
-
-
-def test_a_lineage_edge_across_stages_orders_them_too() -> None:
-    plan = make_plan(
-        "backwards",
-        [Stage("report", ["r"]), Stage("load", ["l"])],
-        lineage=[("load.l", "report.r")],
-    )
-    assert [s.name for s in ordered_stages(plan)] == ["load", "report"]
-    assert topological_task_ids(plan) == ["load.l", "report.r"]
-
-
-def test_a_cycle_between_tasks_is_an_export_error() -> None:
-    plan = make_plan("loop", [Stage("s", ["a", "b"])], lineage=[("s.a", "s.b"), ("s.b", "s.a")])
-    with pytest.raises(ExportError, match="workflow 'loop' has a cycle"):
-        topological_task_ids(plan)
 
 
 def test_duplicate_edges_with_different_reasons_are_emitted_once() -> None:
@@ -128,21 +96,3 @@ def test_start_date_with_an_offset_is_converted_to_utc() -> None:
     )
     assert view.start_args == "2025, 1, 15, 4, 0, 0"
     assert build_view(plans.medallion(), ExportOptions(), set()).start_args == "2025, 1, 1"
-
-
-@pytest.mark.parametrize(
-    "value",
-    [None, True, 0, -7, 1.5, "", 'it\'s "x"\n\\', "数据\u2028", [1, "a"], (1,), (), {"k": [None]}],
-)
-def test_python_literal_evaluates_back_to_the_value(value: object) -> None:
-    assert eval(python_literal(value), {}) == value
-
-
-def test_python_literal_writes_non_finite_floats_as_calls() -> None:
-    assert math.isnan(eval(python_literal(math.nan), {}))
-    assert eval(python_literal(-math.inf), {}) == -math.inf
-
-
-def test_python_literal_refuses_anything_else() -> None:
-    with pytest.raises(ExportError, match="cannot write a set into generated code"):
-        python_literal({1})

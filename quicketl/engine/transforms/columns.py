@@ -1,5 +1,4 @@
-"""Transforms that change columns, not rows: select, rename, derive_column, cast, fill_null,
-hash_key and coalesce."""
+"""Transforms that change columns and keep rows: select, rename, derive, cast, fills, keys."""
 
 from __future__ import annotations
 

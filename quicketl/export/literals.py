@@ -1,0 +1,25 @@
+"""Python literals for values written into generated code: never pasted raw, always `repr`-safe."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from quicketl.errors import ExportError
+
+
+def python_literal(value: Any) -> str:
+    """`value` as Python source that evaluates back to it (the templates' `pyrepr` filter)."""
+    if value is None or isinstance(value, bool | int | str):
+        return repr(value)
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else f"float({str(value)!r})"
+    if isinstance(value, list):
+        return "[" + ", ".join(python_literal(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        items = [python_literal(v) for v in value]
+        return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
+    if isinstance(value, dict):
+        pairs = ", ".join(f"{python_literal(k)}: {python_literal(v)}" for k, v in value.items())
+        return "{" + pairs + "}"
+    raise ExportError(f"cannot write a {type(value).__name__} into generated code: {value!r}")

@@ -1,0 +1,47 @@
+"""One CSV detection per run: the sniffed options read exactly what auto-detection reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from quicketl.config.sources import FileSource
+from quicketl.engine.readers import file_reader
+from quicketl.engine.session import Session
+from quicketl.engine.sniff import csv_reader
+
+from .helpers import write
+
+TRICKY = (
+    'id;name;when;amount\n1;"Smith; John";2025-01-15 10:00:00;1,5\n'
+    '2;"say ""hi""";2025-01-16 11:30:00;NA\n3;;2025-01-17 00:00:00;2\n'
+)
+
+
+def source(path: Path, **options: object) -> FileSource:
+    return FileSource.model_validate({"path": str(path), "options": options})
+
+
+def rows(session: Session, reader: str) -> list[tuple[object, ...]]:
+    return session.run(f"SELECT * FROM {reader}")
+
+
+def test_sniffed_read_matches_the_auto_detecting_read(tmp_path: Path) -> None:
+    path = write(tmp_path / "t.csv", TRICKY)
+    for options in ({}, {"null_values": ["NA"]}, {"columns": {"amount": "VARCHAR"}}):
+        spec = source(path, **options)
+        with Session() as session:
+            explicit = csv_reader(session, spec, str(path))
+            assert "auto_detect=false" in explicit
+            assert rows(session, explicit) == rows(session, file_reader(spec, str(path)))
+
+
+def test_globs_and_headerless_files_keep_auto_detection(tmp_path: Path) -> None:
+    write(tmp_path / "a.csv", "1,2\n")
+    with Session() as session:
+        pattern = str(tmp_path / "*.csv")
+        assert csv_reader(session, source(tmp_path / "a.csv"), pattern) == file_reader(
+            source(tmp_path / "a.csv"), pattern
+        )
+        headerless = source(tmp_path / "a.csv", header=False, columns={"a": "INT", "b": "INT"})
+        path = str(tmp_path / "a.csv")
+        assert csv_reader(session, headerless, path) == file_reader(headerless, path)
