@@ -7,14 +7,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from quicketl.config.project import find_project_root
-from quicketl.errors import EngineError
+from quicketl.config.suggest import did_you_mean
+from quicketl.errors import ConfigError, EngineError
 from quicketl.execute.events import RunReporter
 from quicketl.execute.result import WorkflowResult
 from quicketl.execute.runner import RunOptions, run_plan
 from quicketl.execute.runner import explain_plan as _explain
 from quicketl.plan.builder import build_plan
-from quicketl.plan.model import Plan
-from quicketl.state import resolve_cache_dir
+from quicketl.plan.model import Plan, Task
+from quicketl.state import hash_bytes, resolve_cache_dir
 
 if TYPE_CHECKING:
     from quicketl.config.loader import LoadedPipeline
@@ -142,12 +143,23 @@ def run_task(
     root = Path(project_dir).resolve() if project_dir else None
     path = (root / workflow_path) if root else Path(workflow_path)
     plan = plan_workflow(path, variables, root or find_project_root(path))
-    options = run_options(plan, cache_dir, select=(plan.task(task_id).id,), workers=1)
+    task = _task_or_error(plan, task_id)
+    # Orchestrators run independent tasks at once: lock this task only, not the whole cache.
+    lock = f"locks/{hash_bytes(f'{workflow_scope(plan)}:{task.id}'.encode())}"
+    options = run_options(plan, cache_dir, select=(task.id,), workers=1, lock_name=lock)
     result = run_plan(plan, options)
     outcome = result.tasks[0]
     if not outcome.ok:
         raise EngineError(f"{task_id}: {outcome.error or '; '.join(outcome.reasons)}")
     return {"task_id": task_id, "status": outcome.status, "reason": "; ".join(outcome.reasons)}
+
+
+def _task_or_error(plan: Plan, task_id: str) -> Task:
+    for task in plan.tasks:
+        if task.id == task_id:
+            return task
+    ids = [t.id for t in plan.tasks]
+    raise ConfigError(f"no task '{task_id}' in workflow {plan.name}{did_you_mean(task_id, ids)}")
 
 
 def _relative(path: Path, root: Path) -> str:

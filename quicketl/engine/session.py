@@ -21,6 +21,8 @@ class Session:
     def __init__(self, threads: int | None = None) -> None:
         self.con = duckdb.connect(":memory:")
         self.con.execute("SET enable_progress_bar = false")
+        # A pipeline run never downloads extensions; installed ones still load on demand.
+        self.con.execute("SET autoinstall_known_extensions = false")
         if threads is not None:
             self.con.execute(f"SET threads = {max(1, int(threads))}")
         self._attached: dict[Path, str] = {}

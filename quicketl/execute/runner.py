@@ -31,6 +31,7 @@ class RunOptions:
     select: tuple[str, ...] = ()
     wait: bool = True
     fail_on_checks: bool = True
+    lock_name: str = "lock"
 
 
 def default_workers() -> int:
@@ -63,7 +64,12 @@ def run_plan(
     require_unselected_outputs(plan, task_ids)
     with ExitStack() as stack:
         stack.enter_context(
-            CacheLock(options.cache_dir, wait=options.wait, on_wait=reporter.waiting_for_lock)
+            CacheLock(
+                options.cache_dir,
+                wait=options.wait,
+                on_wait=reporter.waiting_for_lock,
+                name=options.lock_name,
+            )
         )
         store = stack.enter_context(StateStore(options.cache_dir))
         stat_cache = StatCache(store.stat_entries())

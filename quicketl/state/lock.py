@@ -26,7 +26,11 @@ WaitCallback = Callable[[int | None], None]
 
 
 class CacheLock:
-    """Context manager holding the cache lock. `on_wait(pid)` is called once if we must wait."""
+    """Context manager holding the cache lock. `on_wait(pid)` is called once if we must wait.
+
+    `name` picks another lock file in the cache folder: a single task run from an orchestrator
+    locks only that task (`locks/<task>`), so parallel orchestrator tasks do not queue.
+    """
 
     def __init__(
         self,
@@ -34,8 +38,9 @@ class CacheLock:
         wait: bool = True,
         timeout: float | None = None,
         on_wait: WaitCallback | None = None,
+        name: str = LOCK_NAME,
     ) -> None:
-        self.path = Path(cache_dir) / LOCK_NAME
+        self.path = Path(cache_dir) / name
         self.wait = wait
         self.timeout = timeout
         self.on_wait = on_wait

@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from quicketl.engine.sql import ident, literal, string_literal, struct_literal, table_ref
 
 
+CON = duckdb.connect()
+
+
 def scalar(sql: str) -> object:
-    with duckdb.connect() as con:
-        row = con.execute(f"SELECT {sql}").fetchone()
+    row = CON.execute(f"SELECT {sql}").fetchone()
     assert row is not None
     return row[0]
 
@@ -29,9 +31,8 @@ def test_string_literal_round_trips_any_text(text: str) -> None:
 @settings(deadline=None)
 @given(st.text(min_size=1).filter(lambda t: "\x00" not in t))
 def test_ident_names_a_column_exactly(name: str) -> None:
-    with duckdb.connect() as con:
-        cursor = con.execute(f"SELECT 1 AS {ident(name)}")
-        assert cursor.description[0][0] == name
+    cursor = CON.execute(f"SELECT 1 AS {ident(name)}")
+    assert cursor.description[0][0] == name
 
 
 @settings(deadline=None)
