@@ -60,11 +60,25 @@ def run_pipeline(
     variables: Variables = None,
     dry_run: bool = False,
     fail_on_checks: bool = True,
+    *,
+    force: bool = False,
+    cache_dir: PathLike | None = None,
 ) -> PipelineResult:
-    """Run a pipeline file. A failed run is a result with status "failed", not an exception;
-    invalid input raises `ConfigError`."""
+    """Run a pipeline file, skipping it while nothing it depends on has changed.
+
+    The pipeline is keyed like a workflow task (its resolved config, used variables and input
+    contents) in the project's `.quicketl-cache/`; `force` runs it regardless. A dry run reads,
+    transforms and checks but writes nothing and records nothing. A failed run is a result
+    with status "failed", not an exception; invalid input raises `ConfigError`.
+    """
     loaded = load_pipeline_file(path, variables)
-    return run_loaded_pipeline(loaded, dry_run=dry_run, fail_on_checks=fail_on_checks)
+    if dry_run:
+        return run_loaded_pipeline(loaded, dry_run=True, fail_on_checks=fail_on_checks)
+    from quicketl.api_workflow import run_pipeline_cached
+
+    return run_pipeline_cached(
+        loaded, force=force, fail_on_checks=fail_on_checks, cache_dir=cache_dir
+    )
 
 
 def run_loaded_pipeline(

@@ -43,7 +43,8 @@ def write_project(root: Path) -> Path:
 
 
 def test_importing_the_api_is_cheap() -> None:
-    code = "import sys, quicketl.api; print(sorted({'duckdb', 'pydantic'} & set(sys.modules)))"
+    heavy = "{'duckdb', 'pydantic', 'doit', 'jinja2', 'rich', 'typer'}"
+    code = f"import sys, quicketl.api; print(sorted({heavy} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -163,3 +164,55 @@ def test_environment_info_names_versions() -> None:
 def test_json_schema_kinds() -> None:
     assert api.json_schema()["title"] == "quicketl pipeline file"
     assert api.json_schema("workflow")["title"] == "quicketl workflow file"
+
+
+def orders_csv(root: Path) -> None:
+    (root / "data").mkdir()
+    (root / "data" / "orders.csv").write_text("id,amount\n1,5.0\n2,-1.0\n3,7.5\n")
+
+
+def test_builder_runs_on_duckdb(tmp_path: Path) -> None:
+    orders_csv(tmp_path)
+    result = (
+        Pipeline("positive", root=tmp_path)
+        .source(FileSource(path="data/orders.csv"))
+        .transform(Filter(predicate="amount > 0"))
+        .check(NotNull(columns=["amount"]))
+        .sink(FileSink(path="out/positive.csv"))
+        .run()
+    )
+    assert (result.status, result.rows_read, result.rows_written) == ("success", 3, 2)
+    assert (tmp_path / "out" / "positive.csv").read_text().splitlines() == [
+        "id,amount",
+        "1,5.0",
+        "3,7.5",
+    ]
+
+
+def test_builder_validate_checks_columns_against_the_source(tmp_path: Path) -> None:
+    orders_csv(tmp_path)
+    pipeline = (
+        Pipeline("p", root=tmp_path)
+        .source({"path": "data/orders.csv"})
+        .transform(Filter(predicate="amout > 0"))
+        .sink({"path": "out/p.csv"})
+    )
+    with pytest.raises(ConfigError, match="unknown column 'amout'; did you mean 'amount'"):
+        pipeline.validate()
+
+
+def test_run_pipeline_file_and_failures_are_results(tmp_path: Path) -> None:
+    orders_csv(tmp_path)
+    (tmp_path / "quicketl.yml").write_text("{}\n")
+    path = tmp_path / "p.yml"
+    path.write_text(
+        "name: p\nsource: {path: data/orders.csv}\n"
+        "checks:\n  - type: expression\n    expr: amount > 0\n"
+        "sink: {path: out/p.parquet}\n"
+    )
+    result = api.run_pipeline(path)
+    assert result.status == "failed"
+    assert result.checks[0].failed_rows == 1
+    assert not (tmp_path / "out").exists()
+    assert api.run_pipeline(path, fail_on_checks=False).succeeded
+    assert api.validate_pipeline(path).config.name == "p"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -29,12 +30,20 @@ def run(
     var: VarsOption = None,
     dry_run: DryRunOption = False,
     fail_on_checks: FailOnChecksOption = True,
+    force: Annotated[
+        bool, typer.Option("--force", help="Run even if nothing changed since the last run.")
+    ] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option("--cache-dir", help="State folder [default: .quicketl-cache in the root]."),
+    ] = None,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Run a pipeline file.
 
     Reads its sources, applies the transforms, runs the quality checks and writes the sink.
+    Skipped while its config, variables and inputs are unchanged since its last success.
     Exit code 0 on success, 1 when the run or an error-level check failed, 2 on invalid input.
     """
     with exit_on_error(verbose=verbose, as_json=as_json):
@@ -43,7 +52,12 @@ def run(
 
         variables = parse_var_assignments(var or [])
         result = api.run_pipeline(
-            pipeline, variables=variables, dry_run=dry_run, fail_on_checks=fail_on_checks
+            pipeline,
+            variables=variables,
+            dry_run=dry_run,
+            fail_on_checks=fail_on_checks,
+            force=force,
+            cache_dir=cache_dir,
         )
     if as_json:
         from quicketl.report.json_report import pipeline_document, to_json

@@ -18,7 +18,7 @@ from quicketl.engine.located import locator, problem_at
 from quicketl.engine.relation import Column, Relation
 from quicketl.engine.result import CheckResult
 from quicketl.engine.session import Session
-from quicketl.engine.sql import ident, idents, literal
+from quicketl.engine.sql import ident, idents, literal, user_sql
 from quicketl.engine.transforms.context import unknown_column
 from quicketl.engine.translate import config_errors
 from quicketl.errors import ConfigError, Problem
@@ -82,7 +82,7 @@ def _named_columns(check: Check) -> list[tuple[tuple[str | int, ...], str]]:
 
 
 def _failing(expr: str) -> str:
-    return f"NOT coalesce(({expr}), FALSE)"
+    return f"NOT coalesce({user_sql(expr)}, FALSE)"
 
 
 @dataclass(frozen=True)

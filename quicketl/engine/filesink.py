@@ -51,6 +51,8 @@ def _options(sink: FileSink) -> list[str]:
     options = [f"FORMAT {fmt}"]
     if fmt == "csv":
         options.append("HEADER true")
+        if sink.path.lower().removesuffix(".gz").removesuffix(".zst").endswith(".tsv"):
+            options.append("DELIMITER '\t'")
     compression = compression_of(sink.path) if fmt != "parquet" else None
     if compression:
         options.append(f"COMPRESSION {compression}")

@@ -23,7 +23,7 @@ from quicketl.engine.readers import file_reader
 from quicketl.engine.relation import Relation
 from quicketl.engine.session import Session
 from quicketl.engine.sniff import csv_reader
-from quicketl.engine.sql import ident, table_ref
+from quicketl.engine.sql import ident, table_ref, user_sql
 from quicketl.engine.translate import config_errors, unknown_column
 from quicketl.errors import ConfigError, Problem
 
@@ -163,7 +163,7 @@ def _database_source(
         relation = session.describe(stand_in)
         return SourceTable(name, "table", relation, body, detail=f"table {source.table}")
     query = source.query.strip().rstrip(";") if source.query else ""
-    probe = f"CREATE TEMP TABLE {ident(stand_in)} AS SELECT * FROM ({query}) LIMIT 0"
+    probe = f"CREATE TEMP TABLE {ident(stand_in)} AS SELECT * FROM {user_sql(query)} LIMIT 0"
     _bind(session, loaded, (*loc, "query"), probe, use=alias, text=query)
     rows = _materialise_query(session, stand_in, query, alias) if materialise else None
     return SourceTable(name, "query", session.describe(stand_in), None, rows, detail="query")
@@ -194,5 +194,5 @@ def _bind(
 
 def _materialise_query(session: Session, stand_in: str, query: str, alias: str) -> int:
     with session.using(alias):
-        session.run(f"CREATE OR REPLACE TEMP TABLE {ident(stand_in)} AS {query}")
+        session.run(f"CREATE OR REPLACE TEMP TABLE {ident(stand_in)} AS {query}\n")
     return int(session.scalar(f"SELECT count(*) FROM {ident(stand_in)}"))

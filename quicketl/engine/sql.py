@@ -13,6 +13,11 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def user_sql(text: str) -> str:
+    """User SQL in parentheses; the newline ends a trailing `-- comment` before the `)`."""
+    return f"({text}\n)"
+
+
 def table_ref(table: str) -> str:
     """`schema.table` or `table` (in schema main), quoted."""
     schema, dot, name = table.partition(".")

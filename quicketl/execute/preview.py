@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from quicketl.execute.decide import Decider, Decision
 from quicketl.execute.result import TaskOutcome
 from quicketl.plan.graph import ancestors
+from quicketl.plan.io import reads_output
 from quicketl.plan.model import Plan, Task
 
 
@@ -22,9 +23,10 @@ def preview(plan: Plan, task_ids: Sequence[str], decider: Decider) -> list[TaskO
             continue
         # Any ancestor may write an input: a lineage edge implied by a longer path (list
         # order in a parallel: false stage) is gone from the reduced graph.
-        above = [pending[u] for u in sorted(ancestors(task.id, parents)) if u in pending]
+        lineage = ancestors(task.id, parents)
+        above = [t for t in pending.values() if t.id in lineage]
         decision = decider.decide(task, _rewritten_by(above))
-        outcome = _outcome(task, decision, _nearest(above, parents))
+        outcome = _outcome(task, decision, _causes(task, above, parents))
         if outcome.status != "up_to_date":
             pending[task.id] = task
         outcomes.append(outcome)
@@ -38,10 +40,11 @@ def _parents(plan: Plan) -> dict[str, set[str]]:
     return parents
 
 
-def _nearest(tasks: list[Task], parents: dict[str, set[str]]) -> list[Task]:
-    """The tasks that are not upstream of another one in the list (the ones worth naming)."""
-    covered = {a for task in tasks for a in ancestors(task.id, parents)}
-    return [task for task in tasks if task.id not in covered]
+def _causes(task: Task, above: list[Task], parents: dict[str, set[str]]) -> list[Task]:
+    """The re-running upstream tasks worth naming: those whose outputs the task reads, else
+    its direct parents (an input that is not a file may still depend on them)."""
+    read = [t for t in above if any(reads_output(p, o) for p in task.inputs for o in t.outputs)]
+    return read or [t for t in above if t.id in parents.get(task.id, set())]
 
 
 def _rewritten_by(upstream: list[Task]) -> Callable[[str], bool]:

@@ -20,6 +20,8 @@ _PIPELINE_KEYS = (
     "checks",
     "outputs",
     "error",
+    "up_to_date",
+    "reasons",
 )
 
 

@@ -27,7 +27,8 @@ def render_pipeline_result(console: Console, result: PipelineResult) -> None:
     for check in result.checks:
         if not check.passed and check.samples:
             console.print(samples_table(check))
-    console.print(rows_line(result))
+    if not result.up_to_date:
+        console.print(rows_line(result))
 
 
 def status_panel(result: PipelineResult) -> Panel:
@@ -35,7 +36,11 @@ def status_panel(result: PipelineResult) -> Panel:
     body = Text("SUCCESS", style="bold green") if result.succeeded else Text("FAILED", "bold red")
     if result.dry_run:
         body.append("  (dry run: nothing was written)", style="yellow")
+    if result.up_to_date:
+        body.append("  (up to date: nothing changed since the last run)", style="dim")
     parts: list[Text] = [body]
+    if result.reasons and not result.up_to_date:
+        parts.append(Text(f"ran because: {'; '.join(result.reasons)}", style="dim"))
     if result.error:
         parts.append(Text(result.error))
     return Panel(

@@ -59,6 +59,12 @@ def test_gzip_csv_is_compressed(load: Loader, project: Path) -> None:
     )
 
 
+def test_tsv_is_tab_separated(load: Loader, project: Path) -> None:
+    batch(project, "1,north,10\n")
+    sink_run(load, "{path: out/a.tsv}")
+    assert (project / "out/a.tsv").read_text() == "id\tregion\tamount\n1\tnorth\t10\n"
+
+
 def test_overwrite_replaces(load: Loader, project: Path) -> None:
     batch(project, "1,north,10\n")
     sink_run(load, "{path: out/a.csv}")

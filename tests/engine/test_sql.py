@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from quicketl.engine.sql import ident, literal, string_literal, struct_literal, table_ref
 
-
 CON = duckdb.connect()
 
 

@@ -145,7 +145,6 @@ def test_kill_9_at_random_moments_then_rerun(tmp_path: Path) -> None:
     assert all(a <= b for a, b in pairwise(seen)), ("a record was lost", seen, seed)
 
     recorded = seen[-1]
-    print("SEEN", seed, [sorted(s) for s in seen])
     done = cli(*args, cwd=root)
     assert done.returncode == 0, (done.stderr, seed)
     final = json_tasks(done.stdout)

@@ -11,7 +11,7 @@ from quicketl.config.transforms import (
     Rename,
     Select,
 )
-from quicketl.engine.sql import ident, idents, literal, string_literal
+from quicketl.engine.sql import ident, idents, literal, string_literal, user_sql
 from quicketl.engine.transforms.context import (
     CompiledStep,
     Issue,
@@ -53,7 +53,7 @@ def rename(step: Rename, ctx: StepContext) -> CompiledStep:
 
 def derive_column(step: DeriveColumn, ctx: StepContext) -> CompiledStep:
     out = CompiledStep(blame=("expr",), texts={("expr",): step.expr})
-    out.sql = with_columns(ctx.prev.ref, ctx.prev, [(step.name, f"({step.expr})")])
+    out.sql = with_columns(ctx.prev.ref, ctx.prev, [(step.name, user_sql(step.expr))])
     return out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from quicketl.config.transforms import Aggregate, Pivot, Unpivot
-from quicketl.engine.sql import ident, idents, literal
+from quicketl.engine.sql import ident, idents, literal, user_sql
 from quicketl.engine.transforms.context import CompiledStep, Issue, StepContext
 
 _FUNCTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -29,10 +29,10 @@ def aggregate(step: Aggregate, ctx: StepContext) -> CompiledStep:
     for name, expr in step.aggs.items():
         if name.casefold() in {g.casefold() for g in groups}:
             out.issues.append(Issue((field, name), f"'{name}' is also a group_by column"))
-        items.append(f"({expr}) AS {ident(name)}")
+        items.append(f"{user_sql(expr)} AS {ident(name)}")
         # count(*) makes the probe an aggregate query even without group_by, so a bare
         # column is rejected here just as it is in the real query.
-        probe = f"SELECT count(*), ({expr}) FROM {ctx.prev.ref}{grouping}"
+        probe = f"SELECT count(*), {user_sql(expr)} FROM {ctx.prev.ref}{grouping}"
         out.probes.append(((field, name), probe))
         out.texts[(field, name)] = expr
     order = f" ORDER BY {_ordered(groups)}" if groups else ""

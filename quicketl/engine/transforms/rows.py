@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from quicketl.config.transforms import Dedup, Filter, Limit, Sort, SortKey
-from quicketl.engine.sql import ident, idents
+from quicketl.engine.sql import ident, idents, user_sql
 from quicketl.engine.transforms.context import CompiledStep, StepContext, numbered, order_column
 
 
 def filter_rows(step: Filter, ctx: StepContext) -> CompiledStep:
-    sql = f"SELECT * FROM {ctx.prev.ref} WHERE ({step.predicate})"
+    sql = f"SELECT * FROM {ctx.prev.ref} WHERE {user_sql(step.predicate)}"
     return CompiledStep(sql=sql, blame=("predicate",), texts={("predicate",): step.predicate})
 
 

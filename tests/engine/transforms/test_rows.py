@@ -19,6 +19,17 @@ def test_filter_takes_full_duckdb_sql(transformed: Transformed) -> None:
     assert [row[0] for row in rows] == [1, 3, 6]
 
 
+def test_expressions_may_end_with_a_comment(transformed: Transformed) -> None:
+    steps = """
+    - op: filter
+      predicate: |
+        amount >= 20 -- big ones only
+    - {op: derive_column, name: x, expr: amount + 1 -- plus one}
+    """
+    _, rows = transformed(EVENTS, steps)
+    assert [(row[0], row[-1]) for row in rows] == [(1, 31), (3, 21), (4, 21), (6, 31)]
+
+
 def test_filter_drops_rows_where_the_predicate_is_null(transformed: Transformed) -> None:
     _, rows = transformed(EVENTS, "- {op: filter, predicate: amount < 25}")
     assert [row[0] for row in rows] == [2, 3, 4]
