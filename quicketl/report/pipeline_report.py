@@ -27,8 +27,11 @@ def render_pipeline_result(console: Console, result: PipelineResult) -> None:
     for check in result.checks:
         if not check.passed and check.samples:
             console.print(samples_table(check))
-    if not result.up_to_date:
-        console.print(rows_line(result))
+    if result.up_to_date:
+        return
+    if result.reasons:
+        console.print(f"Ran because: {'; '.join(result.reasons)}", highlight=False)
+    console.print(rows_line(result))
 
 
 def status_panel(result: PipelineResult) -> Panel:
@@ -39,8 +42,6 @@ def status_panel(result: PipelineResult) -> Panel:
     if result.up_to_date:
         body.append("  (up to date: nothing changed since the last run)", style="dim")
     parts: list[Text] = [body]
-    if result.reasons and not result.up_to_date:
-        parts.append(Text(f"ran because: {'; '.join(result.reasons)}", style="dim"))
     if result.error:
         parts.append(Text(result.error))
     return Panel(

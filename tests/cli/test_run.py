@@ -75,7 +75,7 @@ def test_run_writes_the_sink_and_reports(cli: Invoke, tmp_path: Path) -> None:
 def test_options_go_before_or_after_the_file(cli: Invoke, tmp_path: Path) -> None:
     path = project(tmp_path)
     after = cli("run", path, "--json", "--var", "STATUS=open")
-    before = cli("run", "--var", "STATUS=open", "--json", path)
+    before = cli("run", "--var", "STATUS=open", "--force", "--json", path)
     for result in (after, before):
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout)["rows_written"] == 1
@@ -186,3 +186,18 @@ def test_init_pipeline_runs_in_the_new_project(cli: Invoke, tmp_path: Path) -> N
     result = cli("run", "pipelines/weekly.yml")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "output" / "weekly.csv").is_file()
+
+
+def test_second_run_is_up_to_date_until_an_input_changes(cli: Invoke, tmp_path: Path) -> None:
+    path = project(tmp_path)
+    first = json.loads(cli("run", path, "--json").stdout)
+    second = json.loads(cli("run", path, "--json").stdout)
+    assert (first["up_to_date"], first["reasons"]) == (False, ["never run"])
+    assert (second["up_to_date"], second["rows_written"]) == (True, 0)
+    changed = cli("run", path, "--json", "--var", "STATUS=open")
+    assert json.loads(changed.stdout)["reasons"] == [
+        "var STATUS: paid -> open",
+        "config changed: transforms[0].predicate",
+    ]
+    forced = json.loads(cli("run", path, "--json", "--var", "STATUS=open", "--force").stdout)
+    assert (forced["up_to_date"], forced["reasons"]) == (False, ["--force"])

@@ -25,6 +25,8 @@ def test_pipeline_document_has_the_documented_keys_in_order() -> None:
         "checks",
         "outputs",
         "error",
+        "up_to_date",
+        "reasons",
     ]
     assert document["pipeline"] == "orders"
     assert document["steps"][0] == {
