@@ -27,14 +27,21 @@ def build_project(root: Path, pipelines: int) -> tuple[Path, dict[str, list[str]
     gold = pipelines - bronze - silver
     (root / "quicketl.yml").write_text("name: bench\n")
     for i in range(bronze):
-        _write(root / f"data/raw_{i}.csv", "id,value\n" + "".join(f"{r},{i * r}\n" for r in range(50)))
+        _write(
+            root / f"data/raw_{i}.csv", "id,value\n" + "".join(f"{r},{i * r}\n" for r in range(50))
+        )
         _pipeline(root, f"b{i}", [f"data/raw_{i}.csv"], f"out/bronze/b{i}.parquet")
     for j in range(silver):
         reads = [f"out/bronze/b{2 * j}.parquet", f"out/bronze/b{(2 * j + 1) % bronze}.parquet"]
         _pipeline(root, f"s{j}", reads, f"out/silver/s{j}.parquet")
     for k in range(gold):
-        _pipeline(root, f"g{k}", [f"out/silver/s{k % silver}.parquet"], f"out/gold/g{k}.parquet",
-                  predicate="value >= 0")
+        _pipeline(
+            root,
+            f"g{k}",
+            [f"out/silver/s{k % silver}.parquet"],
+            f"out/gold/g{k}.parquet",
+            predicate="value >= 0",
+        )
     stages = {
         "bronze": [f"b{i}" for i in range(bronze)],
         "silver": [f"s{j}" for j in range(silver)],
@@ -61,7 +68,9 @@ def _pipeline(root: Path, name: str, reads: list[str], writes: str, predicate: s
         text += ["sources:"] + [f"  r{i}: {{type: file, path: {p}}}" for i, p in enumerate(reads)]
     transforms = []
     if len(reads) > 1:
-        transforms.append("  - op: union\n    sources: [" + ", ".join(f"r{i}" for i in range(1, len(reads))) + "]")
+        transforms.append(
+            "  - op: union\n    sources: [" + ", ".join(f"r{i}" for i in range(1, len(reads))) + "]"
+        )
     if predicate:
         transforms.append(f"  - op: filter\n    predicate: {predicate}")
     if transforms:
@@ -112,8 +121,14 @@ def main() -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def report(args: argparse.Namespace, cold: float, noop: float, change: float, cold_ran: int,
-           changed: list[str]) -> None:
+def report(
+    args: argparse.Namespace,
+    cold: float,
+    noop: float,
+    change: float,
+    cold_ran: int,
+    changed: list[str],
+) -> None:
     expected = ["bronze.b0", "gold.g0", "silver.s0"]
     rows = [
         ("cold run", cold, f"{cold_ran} ran"),
@@ -126,9 +141,13 @@ def report(args: argparse.Namespace, cold: float, noop: float, change: float, co
     for name, ms, tasks in rows:
         print(f"{name:<38} {ms:>10.1f}  {tasks}")
     print("-" * 90)
-    print(f"cold / no-op ratio: {cold / noop:.1f}x    cold / one-change ratio: {cold / change:.1f}x")
+    print(
+        f"cold / no-op ratio: {cold / noop:.1f}x    cold / one-change ratio: {cold / change:.1f}x"
+    )
     verdict = "OK" if noop <= TARGET_NOOP_MS else "MISSED"
-    print(f"no-op target: <= {TARGET_NOOP_MS:.0f} ms for the whole process -> {noop:.1f} ms {verdict}")
+    print(
+        f"no-op target: <= {TARGET_NOOP_MS:.0f} ms for the whole process -> {noop:.1f} ms {verdict}"
+    )
     exact = "OK" if changed == expected else f"MISSED (expected {expected})"
     print(f"one-change re-run executes exactly the reader and its downstream -> {exact}")
 

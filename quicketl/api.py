@@ -77,7 +77,10 @@ def run_pipeline(
     from quicketl.api_workflow import run_pipeline_cached
 
     return run_pipeline_cached(
-        loaded, force=force, fail_on_checks=fail_on_checks, cache_dir=cache_dir
+        loaded,
+        force=force,
+        fail_on_checks=fail_on_checks,
+        cache_dir=Path(cache_dir) if cache_dir is not None else None,
     )
 
 

@@ -23,9 +23,7 @@ class Project:
         lines = ["id,value"] + [f"{i},{salt}{i}" for i in range(rows)]
         return self.write(relpath, "\n".join(lines) + "\n")
 
-    def pipeline(
-        self, name: str, reads: list[str] | str, writes: str, **extra: Any
-    ) -> str:
+    def pipeline(self, name: str, reads: list[str] | str, writes: str, **extra: Any) -> str:
         """A pipeline reading one or more files (joined by `id`) and writing `writes`."""
         reads = [reads] if isinstance(reads, str) else reads
         doc: dict[str, Any] = {"name": name}
@@ -58,11 +56,13 @@ def linear_three(project: Project) -> Path:
     project.pipeline("a", "data/raw.csv", "out/a.parquet")
     project.pipeline("b", "out/a.parquet", "out/b.parquet")
     project.pipeline("c", "out/b.parquet", "out/c.parquet")
-    return project.workflow([
-        {"name": "s1", "pipelines": [{"path": "pipelines/a.yml"}]},
-        {"name": "s2", "depends_on": ["s1"], "pipelines": [{"path": "pipelines/b.yml"}]},
-        {"name": "s3", "depends_on": ["s2"], "pipelines": [{"path": "pipelines/c.yml"}]},
-    ])
+    return project.workflow(
+        [
+            {"name": "s1", "pipelines": [{"path": "pipelines/a.yml"}]},
+            {"name": "s2", "depends_on": ["s1"], "pipelines": [{"path": "pipelines/b.yml"}]},
+            {"name": "s3", "depends_on": ["s2"], "pipelines": [{"path": "pipelines/c.yml"}]},
+        ]
+    )
 
 
 def diamond(project: Project) -> Path:
@@ -72,9 +72,15 @@ def diamond(project: Project) -> Path:
     project.pipeline("left", "out/top.parquet", "out/left.parquet")
     project.pipeline("right", "out/top.parquet", "out/right.parquet")
     project.pipeline("bottom", ["out/left.parquet", "out/right.parquet"], "out/bottom.parquet")
-    return project.workflow([
-        {"name": "first", "pipelines": ["pipelines/top.yml"]},
-        {"name": "middle", "depends_on": ["first"], "parallel": True,
-         "pipelines": ["pipelines/left.yml", "pipelines/right.yml"]},
-        {"name": "last", "depends_on": ["middle"], "pipelines": ["pipelines/bottom.yml"]},
-    ])
+    return project.workflow(
+        [
+            {"name": "first", "pipelines": ["pipelines/top.yml"]},
+            {
+                "name": "middle",
+                "depends_on": ["first"],
+                "parallel": True,
+                "pipelines": ["pipelines/left.yml", "pipelines/right.yml"],
+            },
+            {"name": "last", "depends_on": ["middle"], "pipelines": ["pipelines/bottom.yml"]},
+        ]
+    )
