@@ -11,7 +11,10 @@ from quicketl.cli.errors import exit_on_error
 from quicketl.cli.options import JsonOption, VerboseOption
 
 app = typer.Typer(
-    name="cache", help="Inspect and clean the incremental cache.", no_args_is_help=True
+    name="cache",
+    help="Inspect and clean the incremental cache.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 WhereArg = Annotated[

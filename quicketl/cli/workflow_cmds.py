@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="workflow",
-    help="Run, validate and inspect workflows: stages of pipelines run as an incremental build.",
+    help="Run and inspect workflows of pipelines, incrementally.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 WorkflowArg = Annotated[
