@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from quicketl.engine.result import PipelineResult
 from quicketl.errors import EngineError, QuickETLError
+from quicketl.execute.databases import DatabaseLocks, database_files
 from quicketl.execute.decide import Decision
 from quicketl.execute.session import RunSession
 from quicketl.plan.io import file_refs
@@ -26,6 +27,7 @@ class TaskRunner:
     stat_cache: StatCache
     duckdb_threads: int
     fail_on_checks: bool = True
+    databases: DatabaseLocks = field(default_factory=lambda: DatabaseLocks())
 
     def run(self, task: Task, decision: Decision) -> None:
         started = time.time()
@@ -54,9 +56,10 @@ class TaskRunner:
 
         assert task.pipeline is not None, "a planned task carries its resolved pipeline"
         try:
-            result = run_pipeline(
-                task.pipeline, fail_on_checks=self.fail_on_checks, threads=self.duckdb_threads
-            )
+            with self.databases.holding(database_files(task)):
+                result = run_pipeline(
+                    task.pipeline, fail_on_checks=self.fail_on_checks, threads=self.duckdb_threads
+                )
         except QuickETLError as exc:
             return None, exc
         except Exception as exc:  # a bug must fail this task, not kill the other workers
