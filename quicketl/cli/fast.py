@@ -11,6 +11,11 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quicketl.execute.result import WorkflowResult
+    from quicketl.plan.model import Plan
 
 _VALUE_OPTIONS = ("--var", "--workers", "--cache-dir")
 _FLAGS = ("--json", "--no-wait", "--verbose")
@@ -29,9 +34,9 @@ def try_fast_workflow_run(args: Sequence[str]) -> int | None:
     parsed = _parse(args)
     if parsed is None or parsed.workflow is None or not parsed.workflow.is_file():
         return None
-    from quicketl.execute.noop import try_noop_run
+    from quicketl import api
 
-    answer = try_noop_run(parsed.workflow, parsed.variables, parsed.cache_dir)
+    answer = api.try_noop_run(parsed.workflow, parsed.variables, parsed.cache_dir)
     if answer is None:
         return None
     plan, result = answer
@@ -69,11 +74,7 @@ def _take(parsed: _Args, name: str, value: str) -> bool:
     return name != "--workers" or (value.isdigit() and int(value) >= 1)
 
 
-def _print(plan: object, result: object, as_json: bool) -> None:
-    from quicketl.execute.result import WorkflowResult
-    from quicketl.plan.model import Plan
-
-    assert isinstance(plan, Plan) and isinstance(result, WorkflowResult)
+def _print(plan: Plan, result: WorkflowResult, as_json: bool) -> None:
     if as_json:
         from quicketl.report.json_report import to_json
 

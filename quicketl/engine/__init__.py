@@ -1,14 +1,14 @@
 """The engine: runs one resolved pipeline on DuckDB (sources, transforms, checks, a sink).
 
-`pipeline_io` imports no DuckDB, so the workflow planner can use it on its fast path;
-`run_pipeline` and `validate_pipeline` load DuckDB on first use.
+Importing it is cheap (the result types only); `run_pipeline` and `validate_pipeline` load
+DuckDB on first use. What a pipeline reads and writes is the planner's business
+(`quicketl.plan.io`), not the engine's.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from quicketl.engine.lineage import pipeline_io
 from quicketl.engine.result import CheckResult, PipelineResult, StepResult
 
 if TYPE_CHECKING:
@@ -28,11 +28,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = [
-    "CheckResult",
-    "PipelineResult",
-    "StepResult",
-    "pipeline_io",
-    "run_pipeline",
-    "validate_pipeline",
-]
+__all__ = ["CheckResult", "PipelineResult", "StepResult", "run_pipeline", "validate_pipeline"]

@@ -6,14 +6,14 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 
-from quicketl.plan.io import TABLE_PREFIX, is_table
 from quicketl.plan.model import Task
+from quicketl.plan.refs import database_of, is_table
 
 
 def database_files(task: Task) -> list[str]:
     """The database files a task reads or writes, from its `table:<file>#<table>` refs."""
     refs = [ref for ref in (*task.inputs, *task.outputs) if is_table(ref)]
-    return sorted({ref.removeprefix(TABLE_PREFIX).rsplit("#", 1)[0] for ref in refs})
+    return sorted({database_of(ref) for ref in refs})
 
 
 class DatabaseLocks:

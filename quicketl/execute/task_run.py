@@ -11,8 +11,8 @@ from quicketl.errors import EngineError, QuickETLError
 from quicketl.execute.databases import DatabaseLocks, database_files
 from quicketl.execute.decide import Decision
 from quicketl.execute.session import RunSession
-from quicketl.plan.io import file_refs
 from quicketl.plan.model import Task
+from quicketl.plan.refs import file_refs
 from quicketl.state import StatCache, StateStore, output_record
 
 

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 from quicketl.config.pipeline import PipelineConfig
 from quicketl.config.sinks import DatabaseSink, FileSink
 from quicketl.config.sources import DatabaseSource, FileSource
+from quicketl.plan.refs import TABLE_PREFIX, reads_output
+
+__all__ = ["PipelineIO", "normalise", "pipeline_io", "reads_output"]
 
 DUCKDB_PREFIX = "duckdb:///"
-TABLE_PREFIX = "table:"
-
-
-def is_table(ref: str) -> bool:
-    """A database table reference (`table:<db file>#<table>`), not a file to hash."""
-    return ref.startswith(TABLE_PREFIX)
-
-
-def file_refs(refs: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(ref for ref in refs if not is_table(ref))
 
 
 @dataclass(frozen=True)
@@ -85,11 +77,3 @@ def normalise(path: str, root: Path) -> str:
             continue
         parts.append(part)
     return "/".join(parts) or "."
-
-
-def reads_output(pattern: str, output: str) -> bool:
-    """Whether a read pattern covers an output path (a file, or a folder of partitions)."""
-    if pattern == output or fnmatchcase(output, pattern):
-        return True
-    # a partitioned sink writes a folder; a reader may glob inside it
-    return pattern.startswith(output + "/")

@@ -1,0 +1,55 @@
+"""The layers of DESIGN.md section 1, checked on the imports of every module."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parents[1] / "quicketl"
+
+# What each package may import of quicketl (besides itself, `quicketl` and `quicketl.errors`).
+ALLOWED: dict[str, set[str]] = {
+    "config": set(),
+    "state": set(),
+    "plan": {"config", "state"},
+    "engine": {"config", "state"},  # state: atomic writes of the sinks
+    "execute": {"plan", "state", "engine", "config"},
+    "export": {"plan"},
+    "report": {"engine", "execute", "plan", "config"},
+    "cli": {"api", "api_workflow", "api_cache", "report", "config", "execute", "export", "plan"},
+}
+FOREIGN_ONLY_IN = {"doit": {"execute"}, "rich": {"cli", "report"}, "typer": {"cli", "report"}}
+
+
+def imports_of(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def modules() -> list[tuple[str, Path]]:
+    return [(p.relative_to(PACKAGE).parts[0], p) for p in sorted(PACKAGE.glob("*/**/*.py"))]
+
+
+@pytest.mark.parametrize(("layer", "path"), modules(), ids=lambda v: str(v))
+def test_module_imports_only_what_its_layer_may(layer: str, path: Path) -> None:
+    for name in imports_of(path):
+        parts = name.split(".")
+        if parts[0] == "quicketl" and len(parts) > 1 and parts[1] not in (layer, "errors"):
+            assert parts[1] in ALLOWED[layer], f"{path} imports {name}"
+        for foreign, layers in FOREIGN_ONLY_IN.items():
+            if parts[0] == foreign:
+                assert layer in layers, f"{path} imports {foreign}"
+
+
+def test_core_never_imports_the_orchestrators() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        roots = {name.split(".")[0] for name in imports_of(path)}
+        assert not roots & {"airflow", "prefect"}, path
