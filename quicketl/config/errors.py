@@ -85,6 +85,9 @@ def _message(kind: str, msg: str, ctx: dict[str, Any]) -> str:
         return "required field is missing"
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected', '')}"
+    if kind == "too_short" and "min_length" in ctx:
+        noun = "item" if ctx["min_length"] == 1 else "items"
+        return f"needs at least {ctx['min_length']} {noun}, got {ctx.get('actual_length', 0)}"
     return msg.removeprefix("Value error, ")
 
 

@@ -27,7 +27,10 @@ sink: {{type: database, connection: "duckdb:///wh.duckdb", table: {name}, mode: 
         "pipelines/report.yml",
         """
 name: report
-source: {type: database, connection: "duckdb:///wh.duckdb", query: "SELECT * FROM a UNION ALL SELECT * FROM b"}
+source:
+  type: database
+  connection: "duckdb:///wh.duckdb"
+  query: SELECT * FROM a UNION ALL SELECT * FROM b
 sink: {type: file, path: out/report.parquet}
 """,
     )
