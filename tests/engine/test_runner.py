@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -83,7 +84,8 @@ def test_a_runtime_failure_is_returned_readably(load: Loader, project: Path) -> 
     result = run_pipeline(load(text))
     assert result.status == "failed"
     assert result.error is not None
-    assert "Could not convert string 'north' to INT32" in result.error
+    # which region fails first depends on DuckDB's thread scheduling
+    assert re.search(r"Could not convert string '\w+' to INT32", result.error)
     assert "LINE 1" not in result.error and "\n" not in result.error
     assert result.steps[-1] == StepResult("sink", "sink", "failed", detail=result.error)
     assert list((project / "out").iterdir()) == []
