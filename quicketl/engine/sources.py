@@ -102,10 +102,19 @@ def _create_stand_in(
     session: Session, loaded: LoadedPipeline, loc: Loc, stand_in: str, body: str
 ) -> None:
     def located(message: str) -> Problem:
+        if _SNIFF_FAILED in message:
+            return problem_at(loaded, (*loc, "path"), _SNIFF_HINT)
         return problem_at(loaded, (*loc, *_field_of(message)), message)
 
     with config_errors(located):
         session.run(f"CREATE TEMP TABLE {ident(stand_in)} AS {body} LIMIT 0")
+
+
+_SNIFF_FAILED = "not possible to automatically detect the CSV parsing dialect"
+_SNIFF_HINT = (
+    "DuckDB cannot detect this CSV file's layout (rows with different column counts, mixed "
+    "line endings or an unusual quote); set options delimiter, quote and header explicitly"
+)
 
 
 def _field_of(message: str) -> Loc:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from quicketl.config.sources import FileSource
+from quicketl.engine import run_pipeline
 from quicketl.engine.readers import file_reader
 from quicketl.engine.session import Session
 from quicketl.engine.sniff import csv_reader
+from quicketl.errors import ConfigError
 
-from .helpers import write
+from .helpers import Loader, write
 
 TRICKY = (
     'id;name;when;amount\n1;"Smith; John";2025-01-15 10:00:00;1,5\n'
@@ -45,3 +49,18 @@ def test_globs_and_headerless_files_keep_auto_detection(tmp_path: Path) -> None:
         headerless = source(tmp_path / "a.csv", header=False, columns={"a": "INT", "b": "INT"})
         path = str(tmp_path / "a.csv")
         assert csv_reader(session, headerless, path) == file_reader(headerless, path)
+
+
+def test_an_undetectable_csv_names_the_path_and_what_to_set(load: Loader, project: Path) -> None:
+    (project / "ragged.csv").write_bytes(b"id,name\r\n1,a\r\n2,b\n3,c,d\n")
+    loaded = load("""
+        name: p
+        source: {path: ragged.csv}
+        sink: {path: out.parquet}
+    """)
+    with pytest.raises(ConfigError) as caught:
+        run_pipeline(loaded)
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.line) == ("source.path", 3)
+    assert problem.message.startswith("DuckDB cannot detect this CSV file's layout")
+    assert not (project / "out.parquet").exists()
