@@ -93,9 +93,8 @@ def render_explain(console: Console, result: WorkflowResult) -> None:
     table.add_column("Reason")
     for task in result.tasks:
         label, style = _TASK_LABEL[task.status]
-        table.add_row(
-            task.stage, task.name, Text(label, style=style), Text("\n".join(task.reasons))
-        )
+        why = "unchanged" if task.status == "up_to_date" else "\n".join(task.reasons)
+        table.add_row(task.stage, task.name, Text(label, style=style), Text(why))
     console.print(table)
     will = result.count("would_run")
     may = result.count("may_run")
