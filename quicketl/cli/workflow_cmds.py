@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from quicketl.execute.events import RunReporter
+    from quicketl.plan.model import Plan
 
 app = typer.Typer(
     name="workflow",
@@ -123,20 +124,11 @@ def validate(
     verbose: VerboseOption = False,
 ) -> None:
     """Check a workflow and every pipeline it names, without running anything."""
-    with exit_on_error(verbose=verbose, as_json=as_json):
-        from quicketl import api
-        from quicketl.config.variables import parse_var_assignments
+    plan = _plan_or_exit(workflow, var, verbose=verbose, as_json=as_json)
+    if not as_json:
+        from quicketl.report.plan_report import render_structure
 
-        plan = api.plan_workflow(workflow, parse_var_assignments(var or []))
-    if as_json:
-        from quicketl.report.json_report import to_json
-        from quicketl.report.plan_json import plan_document
-
-        typer.echo(to_json(plan_document(plan)))
-        return
-    from quicketl.report.plan_report import render_structure
-
-    render_structure(_console(False), plan, verbose=verbose)
+        render_structure(_console(False), plan, verbose=verbose)
 
 
 @app.command("info")
@@ -147,20 +139,26 @@ def info(
     verbose: VerboseOption = False,
 ) -> None:
     """Show the execution levels, the stages and the variables of a workflow."""
+    plan = _plan_or_exit(workflow, var, verbose=verbose, as_json=as_json)
+    if not as_json:
+        from quicketl.report.plan_report import render_info
+
+        render_info(_console(False), plan)
+
+
+def _plan_or_exit(workflow: Path, var: list[str] | None, *, verbose: bool, as_json: bool) -> Plan:
+    """The plan, or the exit with its problems; with --json the plan document is printed."""
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
         from quicketl.config.variables import parse_var_assignments
 
-        plan = api.plan_workflow(workflow, parse_var_assignments(var or []))
+        plan: Plan = api.plan_workflow(workflow, parse_var_assignments(var or []))
     if as_json:
         from quicketl.report.json_report import to_json
         from quicketl.report.plan_json import plan_document
 
         typer.echo(to_json(plan_document(plan)))
-        return
-    from quicketl.report.plan_report import render_info
-
-    render_info(_console(False), plan)
+    return plan
 
 
 @app.command("graph")

@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from quicketl.config.loader import LoadedWorkflow, load_pipeline, load_workflow
-from quicketl.config.pipeline import PipelineConfig
 from quicketl.config.project import find_project_root
 from quicketl.config.suggest import did_you_mean
-from quicketl.config.variables import VariableScope, as_text
+from quicketl.config.variables import VariableScope
 from quicketl.config.workflow import PipelineRef, StageConfig
 from quicketl.errors import ConfigError, PlanError, Problem
 from quicketl.plan.edges import declared_edges, lineage_edges, merge_edges, transitive_reduction
 from quicketl.plan.graph import ancestors, find_cycle, topological_order
-from quicketl.plan.io import pipeline_io
 from quicketl.plan.model import Edge, Plan, StageInfo, Task
+from quicketl.plan.tasks import task_for
 
 
 @dataclass
@@ -87,7 +85,7 @@ def _add_stage_tasks(draft: _Draft, index: int, stage: StageConfig) -> None:
                 "path",
             )
             continue
-        task = _make_task(draft, stage, ref, task_id, name, loc)
+        task = _make_task(draft, stage, ref, name, loc)
         if task is not None:
             draft.tasks.append(task)
             draft.ids[stage.name].append(task_id)
@@ -98,7 +96,6 @@ def _make_task(
     draft: _Draft,
     stage: StageConfig,
     ref: PipelineRef,
-    task_id: str,
     name: str,
     loc: tuple[str | int, ...],
 ) -> Task | None:
@@ -116,30 +113,7 @@ def _make_task(
     except ConfigError as exc:
         draft.problems.extend(exc.problems)
         return None
-    io = pipeline_io(loaded.config, draft.workflow.root)
-    return Task(
-        id=task_id,
-        stage=stage.name,
-        name=name,
-        pipeline_path=path.resolve(),
-        config=_config_component(loaded.config),
-        variables={k: as_text(v) for k, v in ref.variables.items()},
-        used_vars=loaded.used_vars,
-        inputs=io.inputs,
-        outputs=io.outputs,
-        external=io.external,
-        description=loaded.config.description,
-        pipeline=loaded,
-    )
-
-
-def _config_component(config: PipelineConfig) -> dict[str, Any]:
-    """The pipeline as its key sees it. The key's JSON sorts mapping keys, but the first entry
-    of `sources` is the primary table, so their order is kept as a list as well."""
-    dumped = config.model_dump(mode="json")
-    if config.sources:
-        dumped["source_order"] = list(config.sources)
-    return dumped
+    return task_for(loaded, stage=stage.name, name=name, entry_variables=ref.variables)
 
 
 def _resolve_pipeline_path(workflow: LoadedWorkflow, ref_path: str) -> Path | None:

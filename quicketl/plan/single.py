@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 from quicketl.config.loader import LoadedPipeline
-from quicketl.plan.io import pipeline_io
-from quicketl.plan.model import Plan, StageInfo, Task
+from quicketl.plan.model import Plan, StageInfo
+from quicketl.plan.tasks import task_for
 
 STAGE = "pipeline"
 
 
 def single_task_plan(loaded: LoadedPipeline) -> Plan:
-    io = pipeline_io(loaded.config, loaded.root)
-    task = Task(
-        id=f"{STAGE}.{loaded.path.stem}",
-        stage=STAGE,
-        name=loaded.path.stem,
-        pipeline_path=loaded.path,
-        config=loaded.config.model_dump(mode="json"),
-        variables={},
-        used_vars=loaded.used_vars,
-        inputs=io.inputs,
-        outputs=io.outputs,
-        external=io.external,
-        description=loaded.config.description,
-        pipeline=loaded,
-    )
+    task = task_for(loaded, stage=STAGE, name=loaded.path.stem)
     return Plan(
         name=loaded.config.name,
         root=loaded.root,

@@ -1,0 +1,46 @@
+"""A `Task` made from a loaded pipeline: the one recipe for workflows and single runs alike."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from quicketl.config.loader import LoadedPipeline
+from quicketl.config.pipeline import PipelineConfig
+from quicketl.config.variables import as_text
+from quicketl.plan.io import pipeline_io
+from quicketl.plan.model import Task
+
+
+def task_for(
+    loaded: LoadedPipeline,
+    *,
+    stage: str,
+    name: str,
+    entry_variables: Mapping[str, object] | None = None,
+) -> Task:
+    """The task `stage.name` running `loaded`, with its files and key components."""
+    io = pipeline_io(loaded.config, loaded.root)
+    return Task(
+        id=f"{stage}.{name}",
+        stage=stage,
+        name=name,
+        pipeline_path=loaded.path.resolve(),
+        config=config_component(loaded.config),
+        variables={k: as_text(v) for k, v in (entry_variables or {}).items()},
+        used_vars=loaded.used_vars,
+        inputs=io.inputs,
+        outputs=io.outputs,
+        external=io.external,
+        description=loaded.config.description,
+        pipeline=loaded,
+    )
+
+
+def config_component(config: PipelineConfig) -> dict[str, Any]:
+    """The pipeline as its key sees it. The key's JSON sorts mapping keys, but the first entry
+    of `sources` is the primary table, so their order is kept as a list as well."""
+    dumped = config.model_dump(mode="json")
+    if config.sources:
+        dumped["source_order"] = list(config.sources)
+    return dumped
