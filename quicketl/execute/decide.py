@@ -60,8 +60,8 @@ class Decider:
         which a preview must not count as changed (the rewrite may restore them)."""
         current = self.current_components(task)
         assumed = _assume_unchanged(current, self._record(task), pending)
-        reasons = self._reasons(task, key_of(assumed), assumed)
         key = key_of(current)
+        reasons = self._reasons(task, key if assumed is current else key_of(assumed), assumed)
         return Decision(task.id, bool(reasons), tuple(reasons) or (UP_TO_DATE,), key, current)
 
     def _record(self, task: Task) -> TaskRecord | None:
@@ -89,9 +89,11 @@ def _assume_unchanged(
 ) -> dict[str, Any]:
     if pending is None or record is None:
         return current
+    rewritten = [path for path in current["inputs"] if pending(path)]
+    if not rewritten:  # the usual case: no stored components need parsing
+        return current
     recorded = record.components.get("inputs", {})
-    inputs = {
-        path: recorded.get(path, digest) if pending(path) else digest
-        for path, digest in current["inputs"].items()
-    }
+    inputs = dict(current["inputs"])
+    for path in rewritten:
+        inputs[path] = recorded.get(path, inputs[path])
     return {**current, "inputs": inputs}

@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 
 from quicketl.execute.decide import Decider, Decision
 from quicketl.execute.result import TaskOutcome
-from quicketl.plan.graph import ancestors
 from quicketl.plan.model import Plan, Task
 from quicketl.plan.refs import reads_output
 
@@ -15,16 +14,19 @@ def preview(plan: Plan, task_ids: Sequence[str], decider: Decider) -> list[TaskO
     """What a run would do now. A task whose only cause is an upstream that re-runs "may run":
     early cutoff skips it when the upstream writes identical bytes."""
     pending: dict[str, Task] = {}
+    above_of: dict[str, set[str]] = {}  # re-running ancestors of each task, in plan order
     outcomes = []
     selected = set(task_ids)
     parents = _parents(plan)
     for task in plan.tasks:
-        if task.id not in selected:
-            continue
         # Any ancestor may write an input: a lineage edge implied by a longer path (list
         # order in a parallel: false stage) is gone from the reduced graph.
-        lineage = ancestors(task.id, parents)
-        above = [t for t in pending.values() if t.id in lineage]
+        above_ids = set().union(*(above_of.get(p, set()) for p in parents.get(task.id, ())))
+        above_ids |= {p for p in parents.get(task.id, ()) if p in pending}
+        above_of[task.id] = above_ids
+        if task.id not in selected:
+            continue
+        above = [t for t in pending.values() if t.id in above_ids]
         decision = decider.decide(task, _rewritten_by(above))
         outcome = _outcome(task, decision, _causes(task, above, parents))
         if outcome.status != "up_to_date":
