@@ -16,6 +16,8 @@ from quicketl.engine.session import Session
 from quicketl.engine.sql import string_literal
 from quicketl.engine.translate import PREPARE_ERRORS
 
+SAMPLE_ROWS = 20480
+
 
 def csv_reader(session: Session, source: FileSource, pattern: str) -> str:
     """The read_csv call for `source`, with detection done once up front when possible."""
@@ -25,7 +27,9 @@ def csv_reader(session: Session, source: FileSource, pattern: str) -> str:
     path = string_literal(pattern)
     try:
         prompt = session.scalar(
-            f"SELECT Prompt FROM sniff_csv({path}{csv_options(source.options)})"
+            # read_csv's own sample size: sniff_csv reads more by default, for nothing
+            f"SELECT Prompt FROM sniff_csv({path}, sample_size={SAMPLE_ROWS}"
+            f"{csv_options(source.options)})"
         )
     except PREPARE_ERRORS:
         return auto
