@@ -132,6 +132,7 @@ _LAZY = {
     "explain_plan": "quicketl.api_workflow",
     "run_task": "quicketl.api_workflow",
     "generate": "quicketl.api_workflow",
+    "Workflow": "quicketl.api_workflow",
     "try_noop_run": "quicketl.execute.noop",
     "cache_status": "quicketl.api_cache",
     "cache_clean": "quicketl.api_cache",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from quicketl.config.project import find_project_root
 from quicketl.config.suggest import did_you_mean
-from quicketl.errors import ConfigError, EngineError
+from quicketl.errors import ConfigError, EngineError, ExportError
 from quicketl.execute.events import RunReporter
 from quicketl.execute.result import WorkflowResult
 from quicketl.execute.runner import RunOptions, run_plan
@@ -177,16 +177,9 @@ def generate(
 ) -> str:
     """Airflow DAG or Prefect flow code for a workflow; a workflow that fails validation
     raises its PlanError and generates nothing."""
-    from quicketl.export.options import ExportOptions as Options
-    from quicketl.export.render import render_airflow, render_prefect
-
-    renderers = {"airflow": render_airflow, "prefect": render_prefect}
-    if target not in renderers:
-        from quicketl.errors import ExportError
-
+    if target not in ("airflow", "prefect"):
         raise ExportError(f"--target must be airflow or prefect, not {target!r}")
-    plan = plan_workflow(path, variables)
-    return renderers[target](plan, options or Options())
+    return Workflow.from_yaml(path, variables).generate(target, options)
 
 
 def run_pipeline_cached(
@@ -202,7 +195,6 @@ def run_pipeline_cached(
     ConfigError it is, exactly as an uncached run would.
     """
     from quicketl.engine.result import PipelineResult
-    from quicketl.errors import ConfigError
     from quicketl.plan.single import pipeline_scope, single_task_plan
 
     plan = single_task_plan(loaded)
@@ -228,3 +220,42 @@ def run_pipeline_cached(
         up_to_date=outcome.status == "up_to_date",
         reasons=list(outcome.reasons),
     )
+
+
+class Workflow:
+    """A workflow file as an object: plan it once, then run, explain or export it.
+
+    >>> wf = Workflow.from_yaml("workflows/medallion.yml", variables={"RUN_DATE": "2025-01-15"})
+    >>> wf.status().count("would_run")      # what a run would do, and why
+    >>> wf.run(workers=4).succeeded
+    """
+
+    def __init__(self, plan: Plan, variables: Mapping[str, object] | None = None) -> None:
+        self.plan = plan
+        self.variables = dict(variables or {})
+
+    @classmethod
+    def from_yaml(cls, path: str | Path, variables: Mapping[str, object] | None = None) -> Workflow:
+        return cls(plan_workflow(path, variables), variables)
+
+    @property
+    def name(self) -> str:
+        return self.plan.name
+
+    def run(self, **options: Any) -> WorkflowResult:
+        """Run it incrementally (options as `execute_plan`: workers, force, select, ...)."""
+        return execute_plan(self.plan, variables=self.variables, **options)
+
+    def status(self, **options: Any) -> WorkflowResult:
+        """Every task's decision with its reasons (options as `explain_plan`)."""
+        return explain_plan(self.plan, **options)
+
+    def generate(self, target: str, options: ExportOptions | None = None) -> str:
+        """Airflow or Prefect code for this workflow."""
+        from quicketl.export.options import ExportOptions as Options
+        from quicketl.export.render import render_airflow, render_prefect
+
+        if target not in ("airflow", "prefect"):
+            raise ExportError(f"target must be airflow or prefect, not {target!r}")
+        render = render_airflow if target == "airflow" else render_prefect
+        return render(self.plan, options or Options())

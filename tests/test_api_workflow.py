@@ -1,0 +1,33 @@
+"""The workflow half of the public API, as a Python user calls it."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from projects import linear_three, new_project
+
+from quicketl import api
+from quicketl.errors import ExportError
+
+
+def test_workflow_object_plans_once_then_runs_explains_and_exports(tmp_path: Path) -> None:
+    workflow = api.Workflow.from_yaml(linear_three(new_project(tmp_path)))
+    assert workflow.name == "wf"
+    assert [t.status for t in workflow.status().tasks] == ["would_run"] * 3  # never run
+    assert [t.status for t in workflow.run(workers=1).tasks] == ["ran"] * 3
+    assert [t.status for t in workflow.status().tasks] == ["up_to_date"] * 3
+    ast.parse(workflow.generate("airflow"))
+    ast.parse(workflow.generate("prefect"))
+    with pytest.raises(ExportError, match="airflow or prefect"):
+        workflow.generate("dagster")
+
+
+def test_run_task_runs_one_task_and_skips_it_when_up_to_date(tmp_path: Path) -> None:
+    path = linear_three(new_project(tmp_path))
+    relative = path.relative_to(tmp_path).as_posix()
+    first = api.run_task(relative, "s1.a", project_dir=str(tmp_path))
+    again = api.run_task(relative, "s1.a", project_dir=str(tmp_path))
+    assert (first["status"], again["status"]) == ("ran", "up_to_date")
+    assert (tmp_path / "out/a.parquet").is_file() and not (tmp_path / "out/b.parquet").exists()
