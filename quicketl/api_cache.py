@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quicketl.config.project import find_project_root
+from quicketl.plan.scope import scope_file
 from quicketl.state import CacheLock, StateStore, resolve_cache_dir
-
-PIPELINE_SCOPE = "pipeline:"
 
 
 @dataclass
@@ -33,14 +32,16 @@ def locate_cache(where: str | Path | None, cache_dir: str | Path | None) -> tupl
     """(project root, cache folder) for a project folder or a file inside it."""
     start = Path(where) if where else Path.cwd()
     root = find_project_root(start if start.is_file() else start / "quicketl.yml")
-    override = str(cache_dir) if cache_dir is not None else None
-    return root, resolve_cache_dir(root, override)
+    return root, resolve_cache_dir(root, cache_dir)
 
 
 def cache_status(
     where: str | Path | None = None, cache_dir: str | Path | None = None
 ) -> CacheReport:
-    _, cache = locate_cache(where, cache_dir)
+    return _status(locate_cache(where, cache_dir)[1])
+
+
+def _status(cache: Path) -> CacheReport:
     if not (cache / "state.db").is_file():
         return CacheReport(cache, exists=cache.is_dir())
     with StateStore(cache) as store:
@@ -56,7 +57,7 @@ def cache_clean(
 ) -> CacheReport:
     """Forget everything: the next run of every workflow runs every task once."""
     _, cache = locate_cache(where, cache_dir)
-    report = cache_status(where, cache_dir)
+    report = _status(cache)
     if not report.exists:
         return report
     with CacheLock(cache, wait=False):
@@ -71,12 +72,12 @@ def cache_clean(
 def cache_gc(where: str | Path | None = None, cache_dir: str | Path | None = None) -> CacheReport:
     """Drop records of workflows and files that no longer exist; keeps everything still used."""
     root, cache = locate_cache(where, cache_dir)
-    report = cache_status(where, cache_dir)
+    report = _status(cache)
     if not (cache / "state.db").is_file():
         return report
     with CacheLock(cache, wait=False), StateStore(cache) as store:
         for scope in store.scopes():
-            if not _scope_file(scope, root).is_file():
+            if not scope_file(scope, root).is_file():
                 store.clear(scope)
                 report.removed.append(f"records of {scope}")
         pruned = store.prune_stat_entries()
@@ -84,11 +85,6 @@ def cache_gc(where: str | Path | None = None, cache_dir: str | Path | None = Non
             report.removed.append(f"{pruned} stat-cache entries of deleted files")
         report.removed += _stale_plans(cache)
     return report
-
-
-def _scope_file(scope: str, root: Path) -> Path:
-    path = Path(scope.removeprefix(PIPELINE_SCOPE))
-    return path if path.is_absolute() else root / path
 
 
 def _stale_plans(cache: Path) -> list[str]:

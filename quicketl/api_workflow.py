@@ -14,7 +14,8 @@ from quicketl.execute.result import WorkflowResult
 from quicketl.execute.runner import RunOptions, run_plan
 from quicketl.execute.runner import explain_plan as _explain
 from quicketl.plan.builder import build_plan
-from quicketl.plan.model import Plan, Task
+from quicketl.plan.model import Plan
+from quicketl.plan.scope import plan_scope
 from quicketl.state import hash_bytes, resolve_cache_dir
 
 if TYPE_CHECKING:
@@ -30,27 +31,16 @@ def plan_workflow(
     return build_plan(Path(path), variables, Path(root).resolve() if root else None)
 
 
-def workflow_scope(plan: Plan) -> str:
-    """The state-store scope of a workflow: its file, relative to the project root."""
-    assert plan.workflow_path is not None
-    return _relative(plan.workflow_path, plan.root)
-
-
 def remember_plan(plan: Plan, variables: Mapping[str, object] | None, cache_dir: Path) -> None:
     """Store the validated plan so an unchanged re-run can skip YAML and pydantic entirely."""
     from quicketl.plan.snapshot import save_snapshot, snapshot_path
-    from quicketl.state import hash_bytes, hash_path
 
     assert plan.workflow_path is not None
-    path = snapshot_path(cache_dir, plan.workflow_path, hash_bytes)
-    save_snapshot(plan, dict(variables or {}), path, hash_path)
+    save_snapshot(plan, dict(variables or {}), snapshot_path(cache_dir, plan.workflow_path))
 
 
 def run_options(plan: Plan, cache_dir: str | Path | None = None, **kwargs: Any) -> RunOptions:
-    override = str(cache_dir) if cache_dir is not None else None
-    return RunOptions(
-        cache_dir=resolve_cache_dir(plan.root, override), scope=workflow_scope(plan), **kwargs
-    )
+    return RunOptions(cache_dir=resolve_cache_dir(plan.root, cache_dir), **kwargs)
 
 
 def execute_plan(
@@ -143,10 +133,10 @@ def run_task(
     root = Path(project_dir).resolve() if project_dir else None
     path = (root / workflow_path) if root else Path(workflow_path)
     plan = plan_workflow(path, variables, root or find_project_root(path))
-    task = _task_or_error(plan, task_id)
+    _require_task(plan, task_id)
     # Orchestrators run independent tasks at once: lock this task only, not the whole cache.
-    lock = f"locks/{hash_bytes(f'{workflow_scope(plan)}:{task.id}'.encode())}"
-    options = run_options(plan, cache_dir, select=(task.id,), workers=1, lock_name=lock)
+    lock = f"locks/{hash_bytes(f'{plan_scope(plan)}:{task_id}'.encode())}"
+    options = run_options(plan, cache_dir, select=(task_id,), workers=1, lock_name=lock)
     result = run_plan(plan, options)
     outcome = result.tasks[0]
     if not outcome.ok:
@@ -154,19 +144,11 @@ def run_task(
     return {"task_id": task_id, "status": outcome.status, "reason": "; ".join(outcome.reasons)}
 
 
-def _task_or_error(plan: Plan, task_id: str) -> Task:
-    for task in plan.tasks:
-        if task.id == task_id:
-            return task
+def _require_task(plan: Plan, task_id: str) -> None:
     ids = [t.id for t in plan.tasks]
-    raise ConfigError(f"no task '{task_id}' in workflow {plan.name}{did_you_mean(task_id, ids)}")
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.resolve().as_posix()
+    if task_id not in ids:
+        hint = did_you_mean(task_id, ids)
+        raise ConfigError(f"no task '{task_id}' in workflow {plan.name}{hint}")
 
 
 def generate(
@@ -195,17 +177,10 @@ def run_pipeline_cached(
     ConfigError it is, exactly as an uncached run would.
     """
     from quicketl.engine.result import PipelineResult
-    from quicketl.plan.single import pipeline_scope, single_task_plan
+    from quicketl.plan.single import single_task_plan
 
     plan = single_task_plan(loaded)
-    override = str(cache_dir) if cache_dir is not None else None
-    options = RunOptions(
-        cache_dir=resolve_cache_dir(plan.root, override),
-        scope=pipeline_scope(loaded),
-        force=force,
-        fail_on_checks=fail_on_checks,
-        workers=1,
-    )
+    options = run_options(plan, cache_dir, force=force, fail_on_checks=fail_on_checks, workers=1)
     outcome = run_plan(plan, options).tasks[0]
     if isinstance(outcome.exception, ConfigError):
         raise outcome.exception

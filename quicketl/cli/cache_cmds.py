@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from quicketl.cli.errors import exit_on_error
 from quicketl.cli.options import JsonOption, VerboseOption
+
+if TYPE_CHECKING:
+    from quicketl.api_cache import CacheReport
 
 app = typer.Typer(
     name="cache",
@@ -37,11 +40,7 @@ def status(
     verbose: VerboseOption = False,
 ) -> None:
     """Show where the cache is, its size, and how many tasks each workflow has recorded."""
-    with exit_on_error(verbose=verbose, as_json=as_json):
-        from quicketl import api_cache
-
-        report = api_cache.cache_status(where, cache_dir)
-    _print(report, as_json)
+    _answer("cache_status", where, cache_dir, as_json=as_json, verbose=verbose)
 
 
 @app.command("clean")
@@ -52,11 +51,7 @@ def clean(
     verbose: VerboseOption = False,
 ) -> None:
     """Forget every recorded task: the next runs run everything once."""
-    with exit_on_error(verbose=verbose, as_json=as_json):
-        from quicketl import api_cache
-
-        report = api_cache.cache_clean(where, cache_dir)
-    _print(report, as_json)
+    _answer("cache_clean", where, cache_dir, as_json=as_json, verbose=verbose)
 
 
 @app.command("gc")
@@ -67,17 +62,26 @@ def gc(
     verbose: VerboseOption = False,
 ) -> None:
     """Drop records of workflows and files that no longer exist."""
+    _answer("cache_gc", where, cache_dir, as_json=as_json, verbose=verbose)
+
+
+def _answer(
+    action: Literal["cache_status", "cache_clean", "cache_gc"],
+    where: Path | None,
+    cache_dir: Path | None,
+    *,
+    as_json: bool,
+    verbose: bool,
+) -> None:
+    """Call `quicketl.api_cache.<action>` (imported only now) and print its report."""
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api_cache
 
-        report = api_cache.cache_gc(where, cache_dir)
+        report: CacheReport = getattr(api_cache, action)(where, cache_dir)
     _print(report, as_json)
 
 
-def _print(report: object, as_json: bool) -> None:
-    from quicketl.api_cache import CacheReport
-
-    assert isinstance(report, CacheReport)
+def _print(report: CacheReport, as_json: bool) -> None:
     if as_json:
         from quicketl.report.json_report import to_json
 

@@ -1,11 +1,16 @@
-"""Options shared by several commands, spelt once."""
+"""Options, `--var` parsing and the console shared by several commands, spelt once."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from quicketl.config.variables import parse_var_assignments
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 PipelineArg = Annotated[
     Path,
@@ -28,3 +33,16 @@ VerboseOption = Annotated[
     bool,
     typer.Option("--verbose", help="Show tracebacks and more detail on errors."),
 ]
+
+
+def variables_of(var: list[str] | None) -> dict[str, str]:
+    """The `--var KEY=VALUE` pairs as a mapping; a malformed pair raises ConfigError."""
+    return parse_var_assignments(var or [])
+
+
+def rich_console(*, stderr: bool = False) -> Console:
+    """A rich console on the current stdout, or stderr (looked up late, so test runners can
+    capture it); with `--json` the report goes to stderr and stdout keeps only the document."""
+    from rich.console import Console
+
+    return Console(highlight=False, stderr=stderr)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from quicketl.cli.errors import exit_on_error
-from quicketl.cli.options import JsonOption, PipelineArg, VarsOption, VerboseOption
-
-if TYPE_CHECKING:
-    from rich.console import Console
+from quicketl.cli.options import (
+    JsonOption,
+    PipelineArg,
+    VarsOption,
+    VerboseOption,
+    rich_console,
+    variables_of,
+)
 
 DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help="Read, transform and check, but write nothing.")
@@ -48,9 +52,8 @@ def run(
     """
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
-        from quicketl.config.variables import parse_var_assignments
 
-        variables = parse_var_assignments(var or [])
+        variables = variables_of(var)
         result = api.run_pipeline(
             pipeline,
             variables=variables,
@@ -66,7 +69,7 @@ def run(
     else:
         from quicketl.report.pipeline_report import render_pipeline_result
 
-        render_pipeline_result(stdout_console(), result)
+        render_pipeline_result(rich_console(), result)
     raise typer.Exit(0 if result.succeeded else 1)
 
 
@@ -82,9 +85,8 @@ def validate(
     """
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
-        from quicketl.config.variables import parse_var_assignments
 
-        loaded = api.validate_pipeline(pipeline, variables=parse_var_assignments(var or []))
+        loaded = api.validate_pipeline(pipeline, variables=variables_of(var))
     from quicketl.report.validation_report import (
         describe_pipeline,
         render_validation,
@@ -97,11 +99,4 @@ def validate(
 
         typer.echo(to_json(validation_document(loaded.config.name, str(pipeline), facts)))
     else:
-        render_validation(stdout_console(), loaded.config.name, str(pipeline), facts)
-
-
-def stdout_console() -> Console:
-    """A rich console on the current stdout (looked up late, so test runners can capture it)."""
-    from rich.console import Console
-
-    return Console(highlight=False)
+        render_validation(rich_console(), loaded.config.name, str(pipeline), facts)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from quicketl.cli.errors import exit_on_error
-from quicketl.cli.options import VerboseOption
+from quicketl.cli.options import VerboseOption, rich_console
 
 NameArg = Annotated[
     str | None,
@@ -79,7 +79,6 @@ def info() -> None:
     The versions of quicketl, Python and DuckDB, and the platform.
     """
     from quicketl import api
-    from quicketl.cli.pipeline_cmds import stdout_console
     from quicketl.report.info_report import render_info
 
-    render_info(stdout_console(), api.environment_info())
+    render_info(rich_console(), api.environment_info())

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from quicketl.cli.errors import exit_on_error
-from quicketl.cli.options import JsonOption, VarsOption, VerboseOption
+from quicketl.cli.options import JsonOption, VarsOption, VerboseOption, rich_console, variables_of
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from quicketl.execute.events import RunReporter
+    from quicketl.execute.result import WorkflowResult
     from quicketl.plan.model import Plan
 
 app = typer.Typer(
@@ -70,11 +71,10 @@ def run(
     """Run a workflow; up-to-date pipelines are skipped, ready ones run in parallel."""
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
-        from quicketl.config.variables import parse_var_assignments
 
-        variables = parse_var_assignments(var or [])
+        variables = variables_of(var)
         plan = api.plan_workflow(workflow, variables)
-        console = _console(as_json)
+        console = rich_console(stderr=as_json)
         if dry_run:
             result = api.explain_plan(plan, select=select or (), force=force, cache_dir=cache_dir)
         else:
@@ -109,11 +109,10 @@ def status(
     """Explain, for every pipeline, whether it is up to date or will run, and why."""
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
-        from quicketl.config.variables import parse_var_assignments
 
-        plan = api.plan_workflow(workflow, parse_var_assignments(var or []))
+        plan = api.plan_workflow(workflow, variables_of(var))
         result = api.explain_plan(plan, select=select or (), force=force, cache_dir=cache_dir)
-    _print_result(result, _console(as_json), as_json)
+    _print_result(result, rich_console(stderr=as_json), as_json)
 
 
 @app.command("validate")
@@ -128,7 +127,7 @@ def validate(
     if not as_json:
         from quicketl.report.plan_report import render_structure
 
-        render_structure(_console(False), plan, verbose=verbose)
+        render_structure(rich_console(), plan, verbose=verbose)
 
 
 @app.command("info")
@@ -143,16 +142,15 @@ def info(
     if not as_json:
         from quicketl.report.plan_report import render_info
 
-        render_info(_console(False), plan)
+        render_info(rich_console(), plan)
 
 
 def _plan_or_exit(workflow: Path, var: list[str] | None, *, verbose: bool, as_json: bool) -> Plan:
     """The plan, or the exit with its problems; with --json the plan document is printed."""
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
-        from quicketl.config.variables import parse_var_assignments
 
-        plan: Plan = api.plan_workflow(workflow, parse_var_assignments(var or []))
+        plan: Plan = api.plan_workflow(workflow, variables_of(var))
     if as_json:
         from quicketl.report.json_report import to_json
         from quicketl.report.plan_json import plan_document
@@ -177,12 +175,11 @@ def graph(
     """Print the task graph as Mermaid or Graphviz dot."""
     with exit_on_error(verbose=verbose):
         from quicketl import api
-        from quicketl.config.variables import parse_var_assignments
         from quicketl.errors import ConfigError
 
         if graph_format.lower() not in ("mermaid", "dot"):
             raise ConfigError(f"--format must be mermaid or dot, not {graph_format!r}")
-        plan = api.plan_workflow(workflow, parse_var_assignments(var or []))
+        plan = api.plan_workflow(workflow, variables_of(var))
         labels = None
         if with_status:
             result = api.explain_plan(plan, cache_dir=cache_dir)
@@ -193,22 +190,13 @@ def graph(
     typer.echo(render(plan, labels), nl=False)
 
 
-def _console(as_json: bool) -> Console:
-    from rich.console import Console
-
-    return Console(highlight=False, stderr=as_json)
-
-
 def _reporter(console: Console, as_json: bool) -> RunReporter | None:
     from quicketl.report.progress import LiveProgress
 
     return LiveProgress(console) if not as_json else None
 
 
-def _print_result(result: object, console: Console, as_json: bool) -> None:
-    from quicketl.execute.result import WorkflowResult
-
-    assert isinstance(result, WorkflowResult)
+def _print_result(result: WorkflowResult, console: Console, as_json: bool) -> None:
     if as_json:
         from quicketl.report.json_report import to_json
 
@@ -253,7 +241,6 @@ def generate(
     """Generate an Airflow DAG or a Prefect flow that runs this workflow task by task."""
     with exit_on_error(verbose=verbose):
         from quicketl import api
-        from quicketl.config.variables import parse_var_assignments
         from quicketl.export.options import ExportOptions
 
         options = ExportOptions(
@@ -265,7 +252,7 @@ def generate(
             workers=workers,
             project_dir=str(Path(project_dir).resolve()) if project_dir else None,
         )
-        code = api.generate(workflow, target.lower(), options, parse_var_assignments(var or []))
+        code = api.generate(workflow, target.lower(), options, variables_of(var))
         if output is None:
             import sys
 

@@ -10,6 +10,11 @@ from pydantic_core import PydanticCustomError
 from quicketl.config.suggest import did_you_mean
 
 
+def as_list(value: Any) -> Any:
+    """A lone string as a one-item list: YAML authors write `columns: id` for `[id]`."""
+    return [value] if isinstance(value, str) else value
+
+
 class StrictModel(BaseModel):
     """Every config model: unknown keys are errors that suggest the field meant."""
 

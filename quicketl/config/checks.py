@@ -6,13 +6,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from quicketl.config.base import StrictModel
+from quicketl.config.base import StrictModel, as_list
 
 Severity = Literal["error", "warn"]
-
-
-def _as_list(value: Any) -> Any:
-    return [value] if isinstance(value, str) else value
 
 
 class _Check(StrictModel):
@@ -24,14 +20,14 @@ class NotNull(_Check):
     type: Literal["not_null"] = "not_null"
     columns: list[str] = Field(min_length=1)
 
-    _columns = field_validator("columns", mode="before")(_as_list)
+    _columns = field_validator("columns", mode="before")(as_list)
 
 
 class Unique(_Check):
     type: Literal["unique"] = "unique"
     columns: list[str] = Field(min_length=1)
 
-    _columns = field_validator("columns", mode="before")(_as_list)
+    _columns = field_validator("columns", mode="before")(as_list)
 
 
 class RowCount(_Check):
@@ -62,4 +58,3 @@ class Expression(_Check):
 Check = Annotated[
     NotNull | Unique | RowCount | AcceptedValues | Expression, Field(discriminator="type")
 ]
-CHECK_TYPES = ("not_null", "unique", "row_count", "accepted_values", "expression")

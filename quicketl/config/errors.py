@@ -5,19 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from quicketl.config.suggest import did_you_mean, format_loc
-from quicketl.config.yamlfile import Loc, YamlDoc
+from quicketl.config.suggest import did_you_mean
+from quicketl.config.yamlfile import Loc, YamlDoc, child
 from quicketl.errors import Problem
 
 _TAGS = re.compile(r"'([^']+)'")
-
-
-def problems_from_validation(exc: ValidationError, doc: YamlDoc) -> list[Problem]:
-    """One problem per pydantic error, with the YAML path and line it refers to."""
-    return problems_from_errors(exc.errors(include_url=False), doc)
 
 
 def problems_from_errors(errors: list[ErrorDetails], doc: YamlDoc) -> list[Problem]:
@@ -41,7 +35,7 @@ def _problem(error: ErrorDetails, doc: YamlDoc) -> Problem:
     message = _message(kind, error["msg"], ctx)
     if kind in _EXPECTED:
         message = f"expected {_EXPECTED[kind]}, got {_describe(error.get('input'))}"
-    return Problem(message, str(doc.path), doc.line_of(loc), format_loc(loc) or None)
+    return doc.problem(loc, message)
 
 
 # Pydantic's wording for wrong types, said the way a YAML author thinks of them.
@@ -76,11 +70,11 @@ def _message(kind: str, msg: str, ctx: dict[str, Any]) -> str:
     if kind == "union_tag_invalid":
         tag_field = ctx["discriminator"].strip("'")
         expected = _TAGS.findall(ctx["expected_tags"])
-        noun = "op" if tag_field == "op" else f"{tag_field}"
         hint = did_you_mean(str(ctx["tag"]), expected)
-        return f"unknown {noun} '{ctx['tag']}'{hint} (expected one of: {', '.join(expected)})"
+        return f"unknown {tag_field} '{ctx['tag']}'{hint} (expected one of: {', '.join(expected)})"
     if kind == "union_tag_not_found":
-        return f"missing '{ctx['discriminator'].strip(chr(39))}'"
+        tag_field = ctx["discriminator"].strip("'")
+        return f"missing '{tag_field}'"
     if kind == "missing":
         return "required field is missing"
     if kind == "literal_error":
@@ -105,7 +99,7 @@ def data_loc(loc: tuple[int | str, ...], data: Any, *, names_field: bool = False
         if _is_member_name(part, node) or _is_absent_tag(part, node, is_last, names_field):
             continue
         out.append(part)
-        node = _child(node, part)
+        node = child(node, part)
     return tuple(out)
 
 
@@ -127,11 +121,3 @@ def _is_member_name(part: int | str, node: Any) -> bool:
         if part in (node.get("op"), node.get("type")):
             return True
     return bool(_TYPE_NAME.match(part))
-
-
-def _child(node: Any, part: int | str) -> Any:
-    if isinstance(node, dict):
-        return node.get(part)
-    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-        return node[part]
-    return None

@@ -32,9 +32,6 @@ class LoadedPipeline:
     used_vars: dict[str, str]
     doc: YamlDoc
 
-    def line_of(self, *loc: str | int) -> int | None:
-        return self.doc.line_of(loc)
-
 
 @dataclass(frozen=True)
 class LoadedWorkflow:
@@ -144,12 +141,7 @@ def reference_problems(config: PipelineConfig, doc: YamlDoc) -> list[Problem]:
             refs = [("sources", name) for name in step.sources]
         for field, ref in refs:
             if ref not in names:
-                loc = ("transforms", index, field)
                 message = f"unknown source '{ref}'{did_you_mean(ref, names)}"
                 message += f" (sources: {', '.join(names)})"
-                problems.append(
-                    Problem(
-                        message, str(doc.path), doc.line_of(loc), f"transforms[{index}].{field}"
-                    )
-                )
+                problems.append(doc.problem(("transforms", index, field), message))
     return problems

@@ -9,7 +9,7 @@ from pydantic import Field, field_validator, model_validator
 from quicketl.config.base import StrictModel
 from quicketl.config.checks import Check
 from quicketl.config.sinks import Sink
-from quicketl.config.sources import Source, _default_source_type
+from quicketl.config.sources import Source, default_source_type
 from quicketl.config.transforms import Transform
 
 PRIMARY = "source"
@@ -45,9 +45,9 @@ class PipelineConfig(StrictModel):
         data = dict(data)
         for key in ("source", "sink"):
             if key in data:
-                data[key] = _default_source_type(data[key])
+                data[key] = default_source_type(data[key])
         if isinstance(data.get("sources"), dict):
-            data["sources"] = {k: _default_source_type(v) for k, v in data["sources"].items()}
+            data["sources"] = {k: default_source_type(v) for k, v in data["sources"].items()}
         return data
 
     @model_validator(mode="after")

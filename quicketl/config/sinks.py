@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from quicketl.config.base import StrictModel
+from quicketl.config.base import StrictModel, as_list
 from quicketl.config.sources import format_from_path
 
 SinkFormat = Literal["parquet", "csv", "json"]
@@ -21,10 +21,7 @@ class FileSink(StrictModel):
     partition_by: list[str] = Field(default_factory=list)
     mode: Literal["overwrite", "append"] = "overwrite"
 
-    @field_validator("partition_by", mode="before")
-    @classmethod
-    def _one_partition(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
+    _partition_by = field_validator("partition_by", mode="before")(as_list)
 
     @field_validator("mode", mode="before")
     @classmethod

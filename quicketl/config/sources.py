@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from quicketl.config.base import StrictModel
+from quicketl.config.base import StrictModel, as_list
 
 FileFormat = Literal["csv", "parquet", "json"]
 _EXTENSIONS: dict[str, FileFormat] = {
@@ -43,10 +43,7 @@ class FileOptions(StrictModel):
     columns: dict[str, str] | None = None
     encoding: str | None = None
 
-    @field_validator("null_values", mode="before")
-    @classmethod
-    def _one_null_value(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
+    _null_values = field_validator("null_values", mode="before")(as_list)
 
 
 class FileSource(StrictModel):
@@ -92,11 +89,11 @@ class DatabaseSource(StrictModel):
         return self
 
 
-def _default_source_type(data: Any) -> Any:
+def default_source_type(data: Any) -> Any:
+    """`type` inferred when omitted, as QuickETL 1.x allows: a `connection` means a database."""
     if isinstance(data, dict) and "type" not in data:
         return {**data, "type": "database" if "connection" in data else "file"}
     return data
 
 
 Source = Annotated[FileSource | DatabaseSource, Field(discriminator="type")]
-__all__ = ["DatabaseSource", "FileSource", "Source", "_default_source_type"]

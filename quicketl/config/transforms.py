@@ -6,11 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 
-from quicketl.config.base import StrictModel
-
-
-def _as_list(value: Any) -> Any:
-    return [value] if isinstance(value, str) else value
+from quicketl.config.base import StrictModel, as_list
 
 
 class Select(StrictModel):
@@ -50,7 +46,7 @@ class Dedup(StrictModel):
     op: Literal["dedup"] = "dedup"
     columns: list[str] | None = None
 
-    _columns = field_validator("columns", mode="before")(_as_list)
+    _columns = field_validator("columns", mode="before")(as_list)
 
 
 class SortKey(StrictModel):
@@ -63,7 +59,7 @@ class Sort(StrictModel):
     by: list[str | SortKey] = Field(min_length=1)
     descending: bool | list[bool] = False
 
-    _by = field_validator("by", mode="before")(_as_list)
+    _by = field_validator("by", mode="before")(as_list)
 
     @model_validator(mode="after")
     def _one_flag_per_key(self) -> Sort:
@@ -97,7 +93,7 @@ class Join(StrictModel):
     on: list[str] | dict[str, str] = Field(min_length=1)
     how: Literal["inner", "left", "right", "outer", "full", "semi", "anti"] = "inner"
 
-    _on = field_validator("on", mode="before")(_as_list)
+    _on = field_validator("on", mode="before")(as_list)
 
 
 class Aggregate(StrictModel):
@@ -107,7 +103,7 @@ class Aggregate(StrictModel):
         min_length=1, validation_alias=AliasChoices("aggs", "aggregations")
     )
 
-    _group_by = field_validator("group_by", mode="before")(_as_list)
+    _group_by = field_validator("group_by", mode="before")(as_list)
 
 
 class Union(StrictModel):
@@ -115,7 +111,7 @@ class Union(StrictModel):
     sources: list[str] = Field(min_length=1)
     distinct: bool = False
 
-    _sources = field_validator("sources", mode="before")(_as_list)
+    _sources = field_validator("sources", mode="before")(as_list)
 
 
 class WindowColumn(StrictModel):
@@ -127,7 +123,7 @@ class WindowColumn(StrictModel):
     order_by: list[str] = Field(default_factory=list)
     default: Any = None
 
-    _lists = field_validator("partition_by", "order_by", mode="before")(_as_list)
+    _lists = field_validator("partition_by", "order_by", mode="before")(as_list)
 
 
 class Window(StrictModel):
@@ -142,7 +138,7 @@ class Pivot(StrictModel):
     values: str = Field(min_length=1)
     aggfunc: str = "sum"
 
-    _index = field_validator("index", mode="before")(_as_list)
+    _index = field_validator("index", mode="before")(as_list)
 
 
 class Unpivot(StrictModel):
@@ -152,7 +148,7 @@ class Unpivot(StrictModel):
     var_name: str = "variable"
     value_name: str = "value"
 
-    _lists = field_validator("id_vars", "value_vars", mode="before")(_as_list)
+    _lists = field_validator("id_vars", "value_vars", mode="before")(as_list)
 
 
 class HashKey(StrictModel):
@@ -162,7 +158,7 @@ class HashKey(StrictModel):
     algorithm: Literal["md5", "sha256", "sha1"] = "md5"
     separator: str = "|"
 
-    _columns = field_validator("columns", mode="before")(_as_list)
+    _columns = field_validator("columns", mode="before")(as_list)
 
 
 class Coalesce(StrictModel):
@@ -191,24 +187,4 @@ Transform = Annotated[
     | HashKey
     | Coalesce,
     Field(discriminator="op"),
-]
-
-TRANSFORM_OPS = [
-    "select",
-    "rename",
-    "filter",
-    "derive_column",
-    "cast",
-    "fill_null",
-    "dedup",
-    "sort",
-    "limit",
-    "join",
-    "aggregate",
-    "union",
-    "window",
-    "pivot",
-    "unpivot",
-    "hash_key",
-    "coalesce",
 ]

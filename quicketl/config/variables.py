@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quicketl.config.suggest import format_loc
 from quicketl.errors import ConfigError, Problem
 
 if TYPE_CHECKING:
@@ -107,7 +106,7 @@ class VariableScope:
                 value = default
             if value is None:
                 message = f"unresolved variable ${{{name}}}: pass --var {name}=... or set it"
-                problems.append(Problem(message, str(doc.path), doc.line_of(loc), format_loc(loc)))
+                problems.append(doc.problem(loc, message))
                 return match.group(0)
             self.used[name] = value
             return value

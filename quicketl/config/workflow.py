@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from quicketl.config.base import StrictModel
+from quicketl.config.base import StrictModel, as_list
 from quicketl.config.pipeline import check_engine
 
 Scalar = str | int | float | bool | None
@@ -28,10 +28,7 @@ class StageConfig(StrictModel):
     continue_on_failure: bool = False
     pipelines: list[PipelineRef] = Field(min_length=1)
 
-    @field_validator("depends_on", mode="before")
-    @classmethod
-    def _one_dependency(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
+    _depends_on = field_validator("depends_on", mode="before")(as_list)
 
     @field_validator("pipelines", mode="before")
     @classmethod

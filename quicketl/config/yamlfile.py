@@ -58,6 +58,26 @@ class YamlDoc:
                 return line
         return None
 
+    def problem(self, loc: Loc, message: str) -> Problem:
+        """`message` about the value at `loc`, placed at its file, line and field path."""
+        return Problem(message, str(self.path), self.line_of(loc), format_loc(loc) or None)
+
+    def node_at(self, loc: Loc) -> Any:
+        """The parsed value at `loc`, or None where the document has nothing."""
+        node = self.data
+        for part in loc:
+            node = child(node, part)
+        return node
+
+
+def child(node: Any, part: str | int) -> Any:
+    """`node[part]` of parsed YAML, or None when it is absent or `node` is a scalar."""
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None
+
 
 def load_yaml_text(text: str, path: Path) -> YamlDoc:
     """Parse `text`; a syntax error becomes a ConfigError with line and column."""

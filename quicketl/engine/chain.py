@@ -20,7 +20,7 @@ from quicketl.engine.session import Session
 from quicketl.engine.sources import SourceTable, register_sources
 from quicketl.engine.sql import ident
 from quicketl.engine.transforms import CompiledStep, StepContext, compile_step
-from quicketl.engine.translate import PREPARE_ERRORS, config_errors
+from quicketl.engine.translate import PREPARE_ERRORS, collected_errors, config_errors
 from quicketl.errors import ConfigError, Problem
 
 
@@ -101,14 +101,11 @@ def _failures(
     run: bool = False,
 ) -> list[Problem]:
     """The problems of the step's checks (run) or, by default, of its probes (only bound)."""
-    problems = []
+    problems: list[Problem] = []
     for loc, sql in compiled.checks if run else compiled.probes:
-        text = compiled.texts.get(loc)
-        try:
-            with config_errors(locator(loaded, (*here, *loc)), columns, text):
-                session.run_user_sql(sql if run else f"SELECT * FROM ({sql}) LIMIT 0")
-        except ConfigError as exc:
-            problems.extend(exc.problems)
+        located = locator(loaded, (*here, *loc))
+        with collected_errors(problems, located, columns, compiled.texts.get(loc)):
+            session.run_user_sql(sql if run else _bound_only(sql))
     return problems
 
 
@@ -134,9 +131,14 @@ def _distinct_values(session: Session, chain: Chain, column: str) -> list[object
     return [row[0] for row in rows]
 
 
+def _bound_only(sql: str) -> str:
+    """`sql` with no rows: running it checks names and types against the schema, reads nothing."""
+    return f"SELECT * FROM ({sql}) LIMIT 0"
+
+
 def _binds(session: Session, sql: str) -> bool:
     try:
-        session.run_user_sql(f"SELECT * FROM ({sql}) LIMIT 0")
+        session.run_user_sql(_bound_only(sql))
     except PREPARE_ERRORS:
         return False
     return True

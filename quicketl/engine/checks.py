@@ -19,9 +19,8 @@ from quicketl.engine.relation import Column, Relation
 from quicketl.engine.result import CheckResult
 from quicketl.engine.session import Session
 from quicketl.engine.sql import ident, idents, literal, user_sql
-from quicketl.engine.transforms.context import unknown_column
-from quicketl.engine.translate import config_errors
-from quicketl.errors import ConfigError, Problem
+from quicketl.engine.translate import collected_errors, unknown_column
+from quicketl.errors import Problem
 
 SAMPLE_ROWS = 5
 _NUMERIC = (
@@ -60,16 +59,16 @@ def check_problems(session: Session, loaded: LoadedPipeline, final: Relation) ->
     problems: list[Problem] = []
     for index, check in enumerate(loaded.config.checks):
         here = ("checks", index)
-        for loc, name in _named_columns(check):
-            if final.find(name) is None:
-                problems.append(problem_at(loaded, (*here, *loc), unknown_column(name, final)))
+        problems += [
+            problem_at(loaded, (*here, *loc), unknown_column(name, final.names))
+            for loc, name in _named_columns(check)
+            if final.find(name) is None
+        ]
         if isinstance(check, Expression):
             sql = f"SELECT * FROM {final.ref} WHERE {_failing(check.expr)} LIMIT 0"
-            try:
-                with config_errors(locator(loaded, (*here, "expr")), final.names, check.expr):
-                    session.run_user_sql(sql)
-            except ConfigError as exc:
-                problems.extend(exc.problems)
+            located = locator(loaded, (*here, "expr"))
+            with collected_errors(problems, located, final.names, check.expr):
+                session.run_user_sql(sql)
     return problems
 
 

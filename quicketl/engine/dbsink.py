@@ -84,8 +84,7 @@ def _truncate(session: Session, sink: DatabaseSink, alias: str, final: Relation)
 
 def _replace(session: Session, sink: DatabaseSink, alias: str, final: Relation) -> int:
     target = _ensure_schema(session, sink, alias)
-    session.run(f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM {final.ref}")
-    return int(session.scalar(f"SELECT count(*) FROM {target}"))
+    return int(session.scalar(f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM {final.ref}"))
 
 
 def _upsert(session: Session, sink: DatabaseSink, alias: str, final: Relation) -> int:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from quicketl.config.loader import LoadedPipeline
-from quicketl.config.suggest import format_loc
 from quicketl.config.yamlfile import Loc
 from quicketl.errors import Problem
 
 
 def problem_at(loaded: LoadedPipeline, loc: Loc, message: str) -> Problem:
     """A problem at `loc` (e.g. `("transforms", 2, "predicate")`) of the pipeline file."""
-    return Problem(message, str(loaded.path), loaded.line_of(*loc), format_loc(loc) or None)
+    return loaded.doc.problem(loc, message)
 
 
 def locator(loaded: LoadedPipeline, loc: Loc) -> Callable[[str], Problem]:
@@ -32,19 +30,9 @@ def source_loc(loaded: LoadedPipeline, name: str) -> Loc:
 
 def yaml_key(loaded: LoadedPipeline, loc: Loc, *spellings: str) -> str:
     """Which spelling of an aliased key the file uses at `loc` (e.g. `aggs` or `aggregations`)."""
-    node: Any = loaded.doc.data
-    for part in loc:
-        node = _child(node, part)
+    node = loaded.doc.node_at(loc)
     if isinstance(node, dict):
         for spelling in spellings:
             if spelling in node:
                 return spelling
     return spellings[0]
-
-
-def _child(node: Any, part: str | int) -> Any:
-    if isinstance(node, dict):
-        return node.get(part)
-    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-        return node[part]
-    return None

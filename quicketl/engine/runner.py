@@ -24,7 +24,7 @@ from quicketl.engine.filesink import write_file
 from quicketl.engine.locations import relative_to_root, sink_target
 from quicketl.engine.prepare import prepare
 from quicketl.engine.relation import Relation
-from quicketl.engine.result import CheckResult, PipelineResult, StepResult
+from quicketl.engine.result import CheckResult, PipelineResult, StepResult, StepStatus
 from quicketl.engine.rowcount import source_rows
 from quicketl.engine.session import Session
 from quicketl.engine.sql import ident
@@ -82,9 +82,9 @@ def _materialised(
     fail_on_checks: bool,
 ) -> None:
     query = f"CREATE TEMP TABLE {ident(FINAL_TABLE)} AS {chain.query()}"
-    _, profile = session.profiled(query)
+    stored, profile = session.profiled(query)
+    total = int(stored[0][0])  # CREATE TABLE AS returns the rows it stored
     final = session.describe(FINAL_TABLE)
-    total = int(session.scalar(f"SELECT count(*) FROM {final.ref}"))
     counts = _step_counts(session, chain, total, every=result.dry_run)
     _record_steps(session, loaded, chain, result, profile, counts)
     result.checks = run_checks(session, final, list(loaded.config.checks), total)
@@ -165,10 +165,9 @@ def _fail(result: PipelineResult, error: str, *, blocked: bool = False) -> None:
     result.status = "failed"
     result.error = error
     if not any(step.kind == "sink" for step in result.steps):
-        step = StepResult("sink", "sink", "skipped", detail="checks failed")
-        if not blocked:
-            step = StepResult("sink", "sink", "failed", detail=error)
-        result.steps.append(step)
+        status: StepStatus = "skipped" if blocked else "failed"
+        detail = "checks failed" if blocked else error
+        result.steps.append(StepResult("sink", "sink", status, detail=detail))
 
 
 def _since(started: float) -> float:

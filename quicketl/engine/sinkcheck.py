@@ -9,7 +9,7 @@ from quicketl.engine.filesink import compression_of
 from quicketl.engine.located import problem_at
 from quicketl.engine.locations import REMOTE_SINK, is_remote, sink_target
 from quicketl.engine.relation import Relation
-from quicketl.engine.transforms.context import unknown_column
+from quicketl.engine.translate import unknown_column
 from quicketl.errors import Problem
 
 
@@ -51,7 +51,7 @@ def _column_problems(loaded: LoadedPipeline, final: Relation) -> list[Problem]:
     field = "partition_by" if isinstance(sink, FileSink) else "upsert_keys"
     names = sink.partition_by if isinstance(sink, FileSink) else sink.upsert_keys
     return [
-        problem_at(loaded, ("sink", field, index), unknown_column(name, final))
+        problem_at(loaded, ("sink", field, index), unknown_column(name, final.names))
         for index, name in enumerate(names)
         if final.find(name) is None
     ]

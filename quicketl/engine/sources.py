@@ -85,15 +85,13 @@ def _file_source(
     if not is_remote(pattern) and not matching_files(pattern):
         what = "no file matches" if has_glob(pattern) else "file not found:"
         raise ConfigError([problem_at(loaded, (*loc, "path"), f"{what} {pattern}")])
-    reader = file_reader(source, pattern)
-    if source.resolved_format == "csv":
-        reader = csv_reader(session, source, pattern)
+    fmt = source.resolved_format
+    reader = csv_reader(session, source, pattern) if fmt == "csv" else file_reader(source, pattern)
     body = f"SELECT * FROM {reader}"
     try:
         _create_stand_in(session, loaded, loc, stand_in, body)
     except ConfigError as exc:
         raise _explain_types(session, loaded, loc, source, pattern, exc) from None
-    fmt = source.resolved_format
     detail = f"{fmt} {source.path}"
     return SourceTable(name, fmt, session.describe(stand_in), body, None, pattern, detail)
 
@@ -202,6 +200,6 @@ def _bind(
 
 
 def _materialise_query(session: Session, stand_in: str, query: str, alias: str) -> int:
+    """Read the query into the stand-in; CREATE TABLE AS returns the rows it stored."""
     with session.using(alias):
-        session.run(f"CREATE OR REPLACE TEMP TABLE {ident(stand_in)} AS {query}\n")
-    return int(session.scalar(f"SELECT count(*) FROM {ident(stand_in)}"))
+        return int(session.scalar(f"CREATE OR REPLACE TEMP TABLE {ident(stand_in)} AS {query}\n"))

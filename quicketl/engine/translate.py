@@ -102,3 +102,17 @@ def config_errors(
         yield
     except PREPARE_ERRORS as exc:
         raise ConfigError([located(message_of(exc, columns, sql))]) from None
+
+
+@contextmanager
+def collected_errors(
+    problems: list[Problem],
+    located: Callable[[str], Problem],
+    columns: Sequence[str] = (),
+    sql: str | None = None,
+) -> Iterator[None]:
+    """As `config_errors`, but the problem is added to `problems`, so checking goes on."""
+    try:
+        yield
+    except PREPARE_ERRORS as exc:
+        problems.append(located(message_of(exc, columns, sql)))

@@ -11,7 +11,7 @@ from typing import Any
 from quicketl.plan.keys import always_runs, components, diff_reasons
 from quicketl.plan.model import Task
 from quicketl.plan.refs import file_refs
-from quicketl.state import StatCache, TaskRecord, hash_bytes, hash_paths, key_of, outputs_changed
+from quicketl.state import StatCache, TaskRecord, hash_paths, key_of, outputs_changed
 
 UP_TO_DATE = "up to date"
 NEVER_RUN = "never run"
@@ -53,7 +53,7 @@ class Decider:
         with self._lock:
             inputs = hash_paths(file_refs(task.inputs), self.root, self.stat_cache)
         external = self.external_values(task) if task.external else {}
-        return components(task.config, task.used_vars, inputs, external, hash_bytes)
+        return components(task.config, task.used_vars, inputs, external)
 
     def decide(self, task: Task, pending: Callable[[str], bool] | None = None) -> Decision:
         """The decision now; `pending(path)` marks inputs an upstream is about to rewrite,

@@ -53,8 +53,11 @@ def run_with_doit(
     state_dir: Path,
 ) -> None:
     """Run the selected tasks in dependency order, `workers` at a time."""
-    selected = set(task_ids)
-    tasks = [_doit_task(plan, t, selected, is_up_to_date, run_task) for t in task_ids]
+    selected, parents = set(task_ids), plan.parents()
+    tasks = [
+        _doit_task(t, sorted(parents.get(t, set()) & selected), is_up_to_date, run_task)
+        for t in task_ids
+    ]
     dep_file = state_dir / "doit.json"
     # doit rewrites this file in place at the end of a run; one left half-written by a killed
     # run would stop every later run. It holds nothing we need, so each run starts it afresh.
@@ -70,14 +73,13 @@ def run_with_doit(
         "default_tasks": list(task_ids),
     }
     code = DoitMain(_PlanLoader(tasks, config), config_filenames=()).run(["run", *task_ids])
-    if code not in (0,):
+    if code != 0:
         raise RuntimeError(f"doit exited with code {code}")
 
 
 def _doit_task(
-    plan: Plan,
     task_id: str,
-    selected: set[str],
+    upstream: list[str],
     is_up_to_date: Callable[[str], bool],
     run_task: Callable[[str], None],
 ) -> DoitTask:
@@ -88,7 +90,7 @@ def _doit_task(
     return DoitTask(
         task_id,
         actions=[action],
-        task_dep=[u for u in plan.upstream_of(task_id) if u in selected],
+        task_dep=upstream,
         uptodate=[lambda: is_up_to_date(task_id)],
         verbosity=2,
     )

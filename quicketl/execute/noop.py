@@ -17,8 +17,9 @@ from quicketl.execute.decide import Decider
 from quicketl.execute.preview import preview
 from quicketl.execute.result import WorkflowResult
 from quicketl.plan.model import Plan, Task
+from quicketl.plan.scope import plan_scope
 from quicketl.plan.snapshot import load_snapshot, snapshot_path
-from quicketl.state import CacheLock, StatCache, StateStore, hash_bytes, hash_path
+from quicketl.state import CacheLock, StatCache, StateStore
 from quicketl.state.cachedir import resolve_cache_dir
 
 
@@ -46,15 +47,10 @@ def _decide_all(
     started: float,
 ) -> tuple[Plan, WorkflowResult] | None:
     stat_cache = StatCache(store.stat_entries())
-
-    def file_hash(path: Path) -> str:
-        return hash_path(path, stat_cache)
-
-    plan = load_snapshot(snapshot_path(cache, workflow_path, hash_bytes), cli_vars, file_hash)
+    plan = load_snapshot(snapshot_path(cache, workflow_path), cli_vars, stat_cache)
     if plan is None or any(task.external for task in plan.tasks):
         return None
-    scope = _scope(plan)
-    decider = Decider(plan.root, store.get_all(scope), stat_cache, _no_external)
+    decider = Decider(plan.root, store.get_all(plan_scope(plan)), stat_cache, _no_external)
     outcomes = preview(plan, [t.id for t in plan.tasks], decider)
     if any(o.status != "up_to_date" for o in outcomes):
         return None
@@ -67,14 +63,6 @@ def _decide_all(
         warnings=[str(w) for w in plan.warnings],
     )
     return plan, result
-
-
-def _scope(plan: Plan) -> str:
-    assert plan.workflow_path is not None
-    try:
-        return plan.workflow_path.resolve().relative_to(plan.root).as_posix()
-    except ValueError:
-        return plan.workflow_path.resolve().as_posix()
 
 
 def _no_external(task: Task) -> dict[str, str]:

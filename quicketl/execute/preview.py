@@ -17,7 +17,7 @@ def preview(plan: Plan, task_ids: Sequence[str], decider: Decider) -> list[TaskO
     above_of: dict[str, set[str]] = {}  # re-running ancestors of each task, in plan order
     outcomes = []
     selected = set(task_ids)
-    parents = _parents(plan)
+    parents = plan.parents()
     for task in plan.tasks:
         # Any ancestor may write an input: a lineage edge implied by a longer path (list
         # order in a parallel: false stage) is gone from the reduced graph.
@@ -33,13 +33,6 @@ def preview(plan: Plan, task_ids: Sequence[str], decider: Decider) -> list[TaskO
             pending[task.id] = task
         outcomes.append(outcome)
     return outcomes
-
-
-def _parents(plan: Plan) -> dict[str, set[str]]:
-    parents: dict[str, set[str]] = {}
-    for edge in plan.edges:
-        parents.setdefault(edge.downstream, set()).add(edge.upstream)
-    return parents
 
 
 def _causes(task: Task, above: list[Task], parents: dict[str, set[str]]) -> list[Task]:

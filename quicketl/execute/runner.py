@@ -18,13 +18,13 @@ from quicketl.execute.select import require_unselected_outputs, select_tasks
 from quicketl.execute.session import RunSession
 from quicketl.execute.task_run import TaskRunner
 from quicketl.plan.model import Plan
+from quicketl.plan.scope import plan_scope
 from quicketl.state import CacheLock, StatCache, StateStore, cleanup_temps
 
 
 @dataclass(frozen=True)
 class RunOptions:
     cache_dir: Path
-    scope: str
     workers: int | None = None
     force: bool = False
     dry_run: bool = False
@@ -44,9 +44,7 @@ def explain_plan(plan: Plan, options: RunOptions) -> WorkflowResult:
     task_ids = select_tasks(plan, options.select)
     with StateStore(options.cache_dir) as store:
         stat_cache = StatCache(store.stat_entries())
-        decider = Decider(
-            plan.root, store.get_all(options.scope), stat_cache, external_values, options.force
-        )
+        decider = _decider(plan, store, stat_cache, options.force)
         outcomes = preview(plan, task_ids, decider)
         store.save_stat_entries(stat_cache.take_dirty())
     return _result(plan, outcomes, started, dry_run=True)
@@ -73,12 +71,15 @@ def run_plan(
         )
         store = stack.enter_context(StateStore(options.cache_dir))
         stat_cache = StatCache(store.stat_entries())
-        decider = Decider(
-            plan.root, store.get_all(options.scope), stat_cache, external_values, options.force
-        )
+        decider = _decider(plan, store, stat_cache, options.force)
         outcomes = _run(plan, task_ids, options, decider, store, stat_cache, reporter)
         store.save_stat_entries(stat_cache.take_dirty())
     return _result(plan, outcomes, started, dry_run=False)
+
+
+def _decider(plan: Plan, store: StateStore, stat_cache: StatCache, force: bool) -> Decider:
+    records = store.get_all(plan_scope(plan))
+    return Decider(plan.root, records, stat_cache, external_values, force)
 
 
 def _run(
@@ -102,7 +103,7 @@ def _run(
     runner = TaskRunner(
         session,
         store,
-        options.scope,
+        plan_scope(plan),
         plan.root,
         stat_cache,
         _duckdb_threads(workers),

@@ -45,8 +45,7 @@ def _expand(plan: Plan, selector: str) -> set[str]:
     name = selector.strip("+")
     matches = _matching(plan, name)
     chosen = set(matches)
-    parents = _adjacency(plan, upward=True)
-    children = _adjacency(plan, upward=False)
+    parents, children = plan.parents(), plan.children()
     for task_id in matches:
         if selector.startswith("+"):
             chosen |= ancestors(task_id, parents)
@@ -63,13 +62,3 @@ def _matching(plan: Plan, name: str) -> list[str]:
             f"--select: no task or pipeline named '{name}'{did_you_mean(name, names)}"
         )
     return found
-
-
-def _adjacency(plan: Plan, upward: bool) -> dict[str, set[str]]:
-    links: dict[str, set[str]] = {}
-    for edge in plan.edges:
-        start, end = (
-            (edge.downstream, edge.upstream) if upward else (edge.upstream, edge.downstream)
-        )
-        links.setdefault(start, set()).add(end)
-    return links

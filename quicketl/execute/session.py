@@ -23,11 +23,10 @@ class RunSession:
     decisions: dict[str, Decision] = field(default_factory=dict)
     stopped_by: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _parents: dict[str, set[str]] = field(default_factory=dict)
+    _parents: dict[str, set[str]] = field(init=False)
 
     def __post_init__(self) -> None:
-        for edge in self.plan.edges:
-            self._parents.setdefault(edge.downstream, set()).add(edge.upstream)
+        self._parents = self.plan.parents()
 
     def finish(self, task: Task, status: TaskStatus, reasons: list[str], **extra: object) -> None:
         outcome = TaskOutcome(task.id, task.stage, task.name, status, reasons, **extra)  # type: ignore[arg-type]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 from quicketl.errors import ExportError
+from quicketl.plan.graph import topological_order
 from quicketl.plan.model import Plan, StageInfo
 
 
@@ -15,32 +14,19 @@ def ordered_stages(plan: Plan) -> list[StageInfo]:
     (lineage running backwards), the rest keep declaration order rather than failing.
     """
     stage_of = {task_id: s.name for s in plan.stages for task_id in s.task_ids}
-    after: dict[str, set[str]] = {s.name: set(s.depends_on) for s in plan.stages}
-    for edge in plan.edges:
-        if stage_of[edge.upstream] != stage_of[edge.downstream]:
-            after[stage_of[edge.downstream]].add(stage_of[edge.upstream])
     declared = [s.name for s in plan.stages]
-    order = _kahn(declared, after)
+    declared_links = [(d, s.name) for s in plan.stages for d in s.depends_on if d in declared]
+    task_links = [(stage_of[e.upstream], stage_of[e.downstream]) for e in plan.edges]
+    crossing = [(up, down) for up, down in task_links if up != down]
+    order = topological_order(declared, declared_links + crossing)
     by_name = {s.name: s for s in plan.stages}
     return [by_name[name] for name in order + [n for n in declared if n not in order]]
 
 
 def topological_task_ids(plan: Plan) -> list[str]:
     """Task ids so that every upstream comes before its downstreams; plan order breaks ties."""
-    after: dict[str, set[str]] = {t.id: set() for t in plan.tasks}
-    for edge in plan.edges:
-        after[edge.downstream].add(edge.upstream)
-    order = _kahn([t.id for t in plan.tasks], after)
-    if len(order) < len(plan.tasks):
+    ids = [t.id for t in plan.tasks]
+    order = topological_order(ids, [(e.upstream, e.downstream) for e in plan.edges])
+    if len(order) < len(ids):
         raise ExportError(f"workflow {plan.name!r} has a cycle between its tasks")
     return order
-
-
-def _kahn(items: Sequence[str], after: Mapping[str, set[str]]) -> list[str]:
-    """Kahn's sort, always taking the earliest ready item; items caught in a cycle are left out."""
-    done: list[str] = []
-    pending = list(items)
-    while ready := [i for i in pending if not after[i].intersection(pending)][:1]:
-        done.append(ready[0])
-        pending.remove(ready[0])
-    return done

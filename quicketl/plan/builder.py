@@ -8,7 +8,7 @@ from pathlib import Path
 
 from quicketl.config.loader import LoadedWorkflow, load_pipeline, load_workflow
 from quicketl.config.project import find_project_root
-from quicketl.config.suggest import did_you_mean
+from quicketl.config.suggest import did_you_mean, format_loc
 from quicketl.config.variables import VariableScope
 from quicketl.config.workflow import PipelineRef, StageConfig
 from quicketl.errors import ConfigError, PlanError, Problem
@@ -32,8 +32,7 @@ class _Draft:
 
     def problem(self, message: str, *loc: str | int, warning: bool = False) -> None:
         doc = self.workflow.doc
-        field_path = _field(loc)
-        entry = Problem(message, str(doc.path), doc.line_of(loc), field_path)
+        entry = Problem(message, str(doc.path), doc.line_of(loc), format_loc(loc) or None)
         (self.warnings if warning else self.problems).append(entry)
 
 
@@ -48,10 +47,10 @@ def build_plan(
     _check_stages(draft)
     for index, stage in enumerate(workflow.config.stages):
         _add_stage_tasks(draft, index, stage)
-    edges = _edges(draft)
+    order, edges = _edges(draft)
     if draft.problems:
         raise PlanError(draft.problems)
-    return _freeze(draft, edges)
+    return _freeze(draft, order, edges)
 
 
 def _check_stages(draft: _Draft) -> None:
@@ -128,20 +127,22 @@ def _resolve_pipeline_path(workflow: LoadedWorkflow, ref_path: str) -> Path | No
     return None
 
 
-def _edges(draft: _Draft) -> list[Edge]:
+def _edges(draft: _Draft) -> tuple[list[str], list[Edge]]:
+    """The task ids in topological order and the reduced edges (no order after a cycle)."""
     _check_output_clashes(draft)
     declared = declared_edges(draft.workflow.config.stages, draft.ids)
     lineage = lineage_edges(draft.tasks)
     _warn_undeclared_lineage(draft, lineage)
     edges = merge_edges([*declared, *(edge for edge, _ in lineage)])
     ids = [task.id for task in draft.tasks]
-    cycle = find_cycle(ids, [(e.upstream, e.downstream) for e in edges])
+    pairs = [(e.upstream, e.downstream) for e in edges]
+    cycle = find_cycle(ids, pairs)
     if cycle:
         draft.problem(f"cycle between pipelines: {' -> '.join(cycle)}", *draft.locs[cycle[0]])
-        return edges
-    return transitive_reduction(
-        topological_order(ids, [(e.upstream, e.downstream) for e in edges]), edges
-    )
+        return [], edges
+    # Dropping implied edges changes no task's ancestors, so this order stays topological.
+    order = topological_order(ids, pairs)
+    return order, transitive_reduction(order, edges)
 
 
 def _check_output_clashes(draft: _Draft) -> None:
@@ -169,10 +170,9 @@ def _warn_undeclared_lineage(draft: _Draft, lineage: list[tuple[Edge, str]]) -> 
         draft.problem(message, *draft.locs[edge.downstream], warning=True)
 
 
-def _freeze(draft: _Draft, edges: list[Edge]) -> Plan:
-    ids = [task.id for task in draft.tasks]
-    order = topological_order(ids, [(e.upstream, e.downstream) for e in edges])
+def _freeze(draft: _Draft, order: list[str], edges: list[Edge]) -> Plan:
     by_id = {task.id: task for task in draft.tasks}
+    position = {task_id: index for index, task_id in enumerate(order)}
     config = draft.workflow.config
     stages = tuple(
         StageInfo(
@@ -190,9 +190,7 @@ def _freeze(draft: _Draft, edges: list[Edge]) -> Plan:
         root=draft.workflow.root,
         workflow_path=draft.workflow.path.resolve(),
         tasks=tuple(by_id[i] for i in order),
-        edges=tuple(
-            sorted(edges, key=lambda e: (order.index(e.upstream), order.index(e.downstream)))
-        ),
+        edges=tuple(sorted(edges, key=lambda e: (position[e.upstream], position[e.downstream]))),
         stages=stages,
         variables=dict(config.variables),
         fail_fast=config.fail_fast,
@@ -200,9 +198,3 @@ def _freeze(draft: _Draft, edges: list[Edge]) -> Plan:
         warnings=tuple(draft.warnings),
         used_vars=dict(draft.workflow.used_vars),
     )
-
-
-def _field(loc: tuple[str | int, ...]) -> str | None:
-    from quicketl.config.suggest import format_loc
-
-    return format_loc(loc) or None

@@ -1,6 +1,6 @@
 """Task key components and the human reasons drawn from diffing two sets of them.
 
-Stdlib only: the no-op fast path imports this without pydantic, DuckDB or doit.
+Light by design: the no-op fast path imports this without pydantic, DuckDB or doit.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from quicketl import __version__
+from quicketl.state.hashing import hash_bytes
 
 KEY_FORMAT = 1
 _SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE|CREDENTIAL", re.I)
@@ -49,10 +50,10 @@ def is_secret(name: str) -> bool:
     return bool(_SECRET_NAME.search(name))
 
 
-def masked_vars(used: Mapping[str, str], hasher: Any) -> dict[str, str]:
+def masked_vars(used: Mapping[str, str]) -> dict[str, str]:
     """The used variables, with secret-looking names replaced by a hash of their value."""
     return {
-        name: f"{SECRET_PREFIX}{hasher(value.encode())}" if is_secret(name) else value
+        name: f"{SECRET_PREFIX}{hash_bytes(value.encode())}" if is_secret(name) else value
         for name, value in sorted(used.items())
     }
 
@@ -62,14 +63,13 @@ def components(
     used_vars: Mapping[str, str],
     inputs: Mapping[str, str],
     external: Mapping[str, str],
-    hasher: Any,
 ) -> dict[str, Any]:
     """All six components of a task key (DESIGN.md section 2)."""
     return {
         "format": KEY_FORMAT,
         "tool": tool_versions(),
         "config": dict(config),
-        "vars": masked_vars(used_vars, hasher),
+        "vars": masked_vars(used_vars),
         "inputs": dict(inputs),
         "external": dict(external),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -81,6 +82,14 @@ class Plan:
                 return task
         raise KeyError(task_id)
 
+    def parents(self) -> dict[str, set[str]]:
+        """Each task's direct upstream tasks (tasks without any are left out)."""
+        return _adjacency((e.downstream, e.upstream) for e in self.edges)
+
+    def children(self) -> dict[str, set[str]]:
+        """Each task's direct downstream tasks (tasks without any are left out)."""
+        return _adjacency((e.upstream, e.downstream) for e in self.edges)
+
     def upstream_of(self, task_id: str) -> tuple[str, ...]:
         return tuple(sorted({e.upstream for e in self.edges if e.downstream == task_id}))
 
@@ -90,10 +99,18 @@ class Plan:
     def levels(self) -> list[list[str]]:
         """Task ids grouped by their depth: a level may run at once when its upstream is done."""
         depth: dict[str, int] = {}
+        parents = self.parents()
         for task in self.tasks:  # topological order
-            ups = self.upstream_of(task.id)
+            ups = parents.get(task.id, ())
             depth[task.id] = 1 + max((depth[u] for u in ups), default=-1)
         groups: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
         for task in self.tasks:
             groups[depth[task.id]].append(task.id)
         return groups
+
+
+def _adjacency(links: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    adjacent: dict[str, set[str]] = {}
+    for start, end in links:
+        adjacent.setdefault(start, set()).add(end)
+    return adjacent

@@ -20,12 +20,3 @@ def single_task_plan(loaded: LoadedPipeline) -> Plan:
         stages=(StageInfo(STAGE, (task.id,)),),
         description=loaded.config.description,
     )
-
-
-def pipeline_scope(loaded: LoadedPipeline) -> str:
-    """The state-store scope of a single pipeline run: `pipeline:<file relative to root>`."""
-    path = loaded.path.resolve()
-    try:
-        return "pipeline:" + path.relative_to(loaded.root).as_posix()
-    except ValueError:
-        return "pipeline:" + path.as_posix()

@@ -3,48 +3,46 @@
 The no-op fast path loads this instead of parsing YAML and building pydantic models. A
 snapshot is valid while the workflow file, every pipeline file and the `.env` file have the
 same bytes, and every variable they used resolves, through the same layers, to the same
-value (or still falls back to its inline default). Stdlib only, by design.
+value (or still falls back to its inline default). Imports neither YAML nor pydantic, by design.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from quicketl.config.variables import as_text, read_dotenv
 from quicketl.errors import Problem
 from quicketl.plan.model import Edge, Plan, StageInfo, Task
+from quicketl.state import StatCache, commit_path, hash_bytes, hash_path, temp_path_beside
 
 SNAPSHOT_FORMAT = 1
-Hasher = Callable[[Path], str]
 
 
-def snapshot_path(cache_dir: Path, workflow_path: Path, hasher: Callable[[bytes], str]) -> Path:
-    name = hasher(str(workflow_path.resolve()).encode())
+def snapshot_path(cache_dir: Path, workflow_path: Path) -> Path:
+    name = hash_bytes(str(workflow_path.resolve()).encode())
     return cache_dir / "plans" / f"{name}.json"
 
 
-def save_snapshot(
-    plan: Plan, cli_vars: Mapping[str, object], path: Path, file_hasher: Hasher
-) -> None:
+def save_snapshot(plan: Plan, cli_vars: Mapping[str, object], path: Path) -> None:
     """Write the snapshot atomically (a half-written one would only be ignored, but still)."""
-    assert plan.workflow_path is not None
     body = {
         "format": SNAPSHOT_FORMAT,
-        "files": _file_hashes(plan, file_hasher),
+        "files": _file_hashes(plan, None),
         "lookups": _lookups(plan, cli_vars),
         "plan": _plan_body(plan),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = temp_path_beside(path)
     tmp.write_text(json.dumps(body, default=str), encoding="utf-8")
-    os.replace(tmp, path)
+    commit_path(tmp, path)
 
 
-def load_snapshot(path: Path, cli_vars: Mapping[str, object], file_hasher: Hasher) -> Plan | None:
+def load_snapshot(
+    path: Path, cli_vars: Mapping[str, object], stat_cache: StatCache | None = None
+) -> Plan | None:
     """The stored plan if it is still exactly what planning would produce now, else None."""
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
@@ -52,7 +50,7 @@ def load_snapshot(path: Path, cli_vars: Mapping[str, object], file_hasher: Hashe
         return None
     if body.get("format") != SNAPSHOT_FORMAT:
         return None
-    if any(file_hasher(Path(name)) != digest for name, digest in body["files"].items()):
+    if any(hash_path(Path(name), stat_cache) != digest for name, digest in body["files"].items()):
         return None
     plan = _plan_from(body["plan"])
     if _lookups(plan, cli_vars) != body["lookups"]:
@@ -60,10 +58,11 @@ def load_snapshot(path: Path, cli_vars: Mapping[str, object], file_hasher: Hashe
     return plan
 
 
-def _file_hashes(plan: Plan, file_hasher: Hasher) -> dict[str, str]:
+def _file_hashes(plan: Plan, stat_cache: StatCache | None) -> dict[str, str]:
     assert plan.workflow_path is not None
     files = [plan.workflow_path, *(t.pipeline_path for t in plan.tasks), plan.root / ".env"]
-    return {str(p.resolve()): file_hasher(p.resolve()) for p in files}
+    resolved = [path.resolve() for path in files]
+    return {str(path): hash_path(path, stat_cache) for path in resolved}
 
 
 def _lookups(plan: Plan, cli_vars: Mapping[str, object]) -> dict[str, dict[str, str | None]]:

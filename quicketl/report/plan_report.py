@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from quicketl.plan.model import Plan
+from quicketl.plan.scope import root_relative
 
 
 def render_info(console: Console, plan: Plan) -> None:
@@ -62,7 +61,7 @@ def render_structure(console: Console, plan: Plan, verbose: bool = False) -> Non
         branch = tree.add(f"{stage.name} ({mode}{after})")
         for task_id in stage.task_ids:
             task = plan.task(task_id)
-            label = f"{task.name}  {_relative(plan, task.pipeline_path)}"
+            label = f"{task.name}  {root_relative(task.pipeline_path, plan.root)}"
             node = branch.add(label)
             if verbose:
                 node.add(f"reads: {', '.join(task.inputs) or '-'}")
@@ -72,10 +71,3 @@ def render_structure(console: Console, plan: Plan, verbose: bool = False) -> Non
     console.print(tree)
     for warning in plan.warnings:
         console.print(Text(f"warning: {warning}", style="yellow"))
-
-
-def _relative(plan: Plan, path: Path) -> str:
-    try:
-        return Path(str(path)).resolve().relative_to(plan.root).as_posix()
-    except ValueError:
-        return str(path)

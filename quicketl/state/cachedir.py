@@ -9,13 +9,13 @@ CACHE_DIR_ENV = "QUICKETL_CACHE_DIR"
 DEFAULT_CACHE_DIR_NAME = ".quicketl-cache"
 
 
-def resolve_cache_dir(root: Path, override: str | None = None) -> Path:
+def resolve_cache_dir(root: Path, override: str | os.PathLike[str] | None = None) -> Path:
     """The absolute cache folder.
 
     A relative override or environment value is taken relative to the working directory, as a
     path typed in a shell is; an empty one counts as unset.
     """
-    chosen = override or os.environ.get(CACHE_DIR_ENV)
+    chosen = os.fspath(override or "") or os.environ.get(CACHE_DIR_ENV)
     if chosen:
         return Path(chosen).expanduser().absolute()
     return (Path(root) / DEFAULT_CACHE_DIR_NAME).absolute()

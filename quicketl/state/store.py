@@ -188,16 +188,8 @@ class StateStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._connection() as conn:
-            # IMMEDIATE takes the write lock up front, so a busy database waits here (busy
-            # timeout) instead of failing when a read transaction tries to become a write.
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        with self._connection() as conn, _immediate(conn):
+            yield conn
 
     @contextmanager
     def _sqlite_errors(self) -> Iterator[None]:
@@ -280,17 +272,25 @@ def _schema_version(conn: sqlite3.Connection) -> int | None:
     return int(row[0]) if row else None
 
 
-def _create_schema(conn: sqlite3.Connection) -> None:
-    # An older schema is only a cache: drop it and start afresh. Under the write lock, and
-    # re-checked inside it, so two processes opening a new database do not both create it.
+@contextmanager
+def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    # IMMEDIATE takes the write lock up front, so a busy database waits here (busy timeout)
+    # instead of failing when a read transaction tries to become a write.
     conn.execute("BEGIN IMMEDIATE")
     try:
-        if _schema_version(conn) != SCHEMA_VERSION:
-            _replace_tables(conn)
+        yield
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    # An older schema is only a cache: drop it and start afresh. Under the write lock, and
+    # re-checked inside it, so two processes opening a new database do not both create it.
+    with _immediate(conn):
+        if _schema_version(conn) != SCHEMA_VERSION:
+            _replace_tables(conn)
 
 
 def _replace_tables(conn: sqlite3.Connection) -> None:

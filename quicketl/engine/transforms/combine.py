@@ -12,7 +12,13 @@ from __future__ import annotations
 from quicketl.config.transforms import Join, Union
 from quicketl.engine.relation import Relation, fresh_name
 from quicketl.engine.sql import ident
-from quicketl.engine.transforms.context import CompiledStep, StepContext, numbered, order_column
+from quicketl.engine.transforms.context import (
+    ROW_NUMBER,
+    CompiledStep,
+    StepContext,
+    numbered,
+    order_column,
+)
 from quicketl.engine.transforms.rows import first_per_key
 
 _JOIN_SQL = {"inner": "INNER", "left": "LEFT", "right": "RIGHT", "outer": "FULL", "full": "FULL"}
@@ -101,7 +107,7 @@ def union(step: Union, ctx: StepContext) -> CompiledStep:
         return out
     relations = [ctx.prev, *(ctx.sources[name] for name in others)]
     names = _merged_names(relations)
-    out.sql = first_per_key(f"({body})", names, fresh_name("__qetl_row", names))
+    out.sql = first_per_key(f"({body})", names, fresh_name(ROW_NUMBER, names))
     return out
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from quicketl.config.yamlfile import Loc
-from quicketl.engine import translate
 from quicketl.engine.relation import Column, Relation, fresh_name
 from quicketl.engine.sql import ident
+from quicketl.engine.translate import unknown_column
 
 ROW_NUMBER = "__qetl_row"
+_FUNCTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class StepContext:
         relation = relation or self.prev
         column = relation.find(name)
         if column is None:
-            out.issues.append(Issue(loc, unknown_column(name, relation)))
+            out.issues.append(Issue(loc, unknown_column(name, relation.names)))
             return name
         return column.name
 
@@ -63,8 +65,15 @@ class StepContext:
         return self.prev.find(name)
 
 
-def unknown_column(name: str, relation: Relation) -> str:
-    return translate.unknown_column(name, relation.names)
+def function_name(written: str, aliases: Mapping[str, str], loc: Loc, out: CompiledStep) -> str:
+    """The SQL function `written` names, lower-cased and unaliased.
+
+    It is pasted into the SQL unquoted, so anything but a plain name is an issue at `loc`.
+    """
+    func = aliases.get(written.lower(), written.lower())
+    if not _FUNCTION_NAME.match(func):
+        out.issues.append(Issue(loc, f"'{written}' is not a function name"))
+    return func
 
 
 def numbered(ref: str, order_column: str) -> str:

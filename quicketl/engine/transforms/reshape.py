@@ -6,13 +6,10 @@ gives byte-identical output, which lets unchanged downstream work be skipped.
 
 from __future__ import annotations
 
-import re
-
 from quicketl.config.transforms import Aggregate, Pivot, Unpivot
 from quicketl.engine.sql import ident, idents, literal, user_sql
-from quicketl.engine.transforms.context import CompiledStep, Issue, StepContext
+from quicketl.engine.transforms.context import CompiledStep, Issue, StepContext, function_name
 
-_FUNCTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _AGG_ALIASES = {"mean": "avg"}
 
 
@@ -46,9 +43,7 @@ def pivot(step: Pivot, ctx: StepContext) -> CompiledStep:
     index = [ctx.need(name, ("index", i), out) for i, name in enumerate(step.index)]
     spread = ctx.need(step.columns, ("columns",), out)
     value = ctx.need(step.values, ("values",), out)
-    func = _AGG_ALIASES.get(step.aggfunc.lower(), step.aggfunc.lower())
-    if not _FUNCTION_NAME.match(func):
-        out.issues.append(Issue(("aggfunc",), f"'{step.aggfunc}' is not a function name"))
+    func = function_name(step.aggfunc, _AGG_ALIASES, ("aggfunc",), out)
     if out.issues:
         return out
     values = ctx.distinct_values(spread)

@@ -17,6 +17,7 @@ from quicketl.engine.transforms.context import (
     CompiledStep,
     Issue,
     StepContext,
+    function_name,
     numbered,
     order_column,
     with_columns,
@@ -28,7 +29,6 @@ _WHOLE_PARTITION = {"first_value", "last_value"}
 _INPUT_ORDER_TIES = {"row_number"} | _OFFSET | _WHOLE_PARTITION
 _NEED_COLUMN = _OFFSET | _WHOLE_PARTITION | {"sum", "avg", "min", "max", "median", "stddev"}
 _ALIASES = {"mean": "avg", "first": "first_value", "last": "last_value"}
-_FUNCTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DIRECTION = re.compile(r"^(.*?)\s+(asc|desc)$", re.IGNORECASE)
 
 
@@ -49,9 +49,7 @@ def window(step: Window, ctx: StepContext) -> CompiledStep:
 def _window_call(
     spec: WindowColumn, loc: tuple[str, int], ctx: StepContext, out: CompiledStep, row: str
 ) -> str:
-    func = _ALIASES.get(spec.func.lower(), spec.func.lower())
-    if not _FUNCTION_NAME.match(func):
-        out.issues.append(Issue((*loc, "func"), f"'{spec.func}' is not a function name"))
+    func = function_name(spec.func, _ALIASES, (*loc, "func"), out)
     arguments = _arguments(spec, func, loc, ctx, out)
     over = _over(spec, loc, ctx, out, row if func in _INPUT_ORDER_TIES else None)
     frame = ""
