@@ -30,10 +30,10 @@ def failing(project: Project, name: str, reads: str = "data/raw.csv") -> str:
     return f"pipelines/{name}.yml"
 
 
-def slow(project: Project, name: str) -> str:
+def slow(project: Project, name: str, rows: int = 300_000) -> str:
     """A pipeline that takes a few hundred milliseconds: an aggregate over a big CSV."""
     if not (project.root / "data/big.csv").exists():
-        big_csv(project.root / "data/big.csv", 300_000)
+        big_csv(project.root / "data/big.csv", rows)
     doc = pipeline_doc(
         name,
         ["data/big.csv"],
@@ -90,7 +90,8 @@ def test_fail_fast_starts_no_new_task_after_a_failure(tmp_path: Path) -> None:
 
 def test_fail_fast_lets_running_tasks_finish_and_records_them(tmp_path: Path) -> None:
     project = base(tmp_path)
-    bad, long = failing(project, "bad"), slow(project, "long")
+    # long enough to outlast the failing task even on a loaded machine
+    bad, long = failing(project, "bad"), slow(project, "long", rows=1_500_000)
     workflow = project.workflow(
         [
             {"name": "both", "parallel": True, "pipelines": [long, bad]},
