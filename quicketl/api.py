@@ -126,6 +126,7 @@ def _installed_version(distribution: str) -> str:
 
 _LAZY = {
     "plan_workflow": "quicketl.api_workflow",
+    "plan_for_run": "quicketl.api_workflow",
     "run_workflow": "quicketl.api_workflow",
     "execute_plan": "quicketl.api_workflow",
     "explain": "quicketl.api_workflow",

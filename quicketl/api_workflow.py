@@ -39,6 +39,19 @@ def remember_plan(plan: Plan, variables: Mapping[str, object] | None, cache_dir:
     save_snapshot(plan, dict(variables or {}), snapshot_path(cache_dir, plan.workflow_path))
 
 
+def plan_for_run(
+    path: str | Path,
+    variables: Mapping[str, object] | None = None,
+    cache_dir: str | Path | None = None,
+) -> Plan:
+    """The plan stored by the last run while its files and variables are unchanged (so only
+    the pipelines that run are parsed), else a fresh one."""
+    from quicketl.execute.noop import stored_plan
+
+    stored = stored_plan(Path(path), dict(variables or {}), cache_dir)
+    return stored if stored is not None else plan_workflow(path, variables)
+
+
 def run_options(plan: Plan, cache_dir: str | Path | None = None, **kwargs: Any) -> RunOptions:
     return RunOptions(cache_dir=resolve_cache_dir(plan.root, cache_dir), **kwargs)
 
@@ -57,7 +70,13 @@ def execute_plan(
     """Run an already planned workflow against its cache. `variables` are those it was
     planned with, so the stored plan can be reused while they stay the same."""
     options = run_options(
-        plan, cache_dir, workers=workers, force=force, select=tuple(select), wait=wait
+        plan,
+        cache_dir,
+        workers=workers,
+        force=force,
+        select=tuple(select),
+        wait=wait,
+        variables=dict(variables or {}),
     )
     result = run_plan(plan, options, reporter)
     if plan.workflow_path is not None:
@@ -89,7 +108,7 @@ def run_workflow(
     reporter: RunReporter | None = None,
 ) -> WorkflowResult:
     """Run a workflow incrementally: up-to-date tasks are skipped, the rest run in parallel."""
-    plan = plan_workflow(path, variables)
+    plan = plan_for_run(path, variables, cache_dir)
     if dry_run:
         return explain_plan(plan, select=select, force=force, cache_dir=cache_dir)
     return execute_plan(

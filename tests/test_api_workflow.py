@@ -31,3 +31,19 @@ def test_run_task_runs_one_task_and_skips_it_when_up_to_date(tmp_path: Path) -> 
     again = api.run_task(relative, "s1.a", project_dir=str(tmp_path))
     assert (first["status"], again["status"]) == ("ran", "up_to_date")
     assert (tmp_path / "out/a.parquet").is_file() and not (tmp_path / "out/b.parquet").exists()
+
+
+def test_a_run_reuses_the_stored_plan_and_loads_only_what_runs(tmp_path: Path) -> None:
+    project = new_project(tmp_path)
+    path = linear_three(project)
+    api.run_workflow(path)
+    stored = api.plan_for_run(path)
+    assert [t.pipeline for t in stored.tasks] == [None, None, None]  # nothing parsed
+    project.csv("data/raw.csv", rows=5)
+    result = api.execute_plan(stored)
+    assert [t.status for t in result.tasks] == ["ran", "ran", "ran"]
+    assert result.tasks[0].result is not None and result.tasks[0].result.rows_written == 5
+    (tmp_path / "pipelines/c.yml").write_text(
+        (tmp_path / "pipelines/c.yml").read_text() + "description: edited\n"
+    )
+    assert all(t.pipeline is not None for t in api.plan_for_run(path).tasks)  # planned afresh

@@ -73,7 +73,7 @@ def run(
         from quicketl import api
 
         variables = variables_of(var)
-        plan = api.plan_workflow(workflow, variables)
+        plan = api.plan_for_run(workflow, variables, cache_dir)
         console = rich_console(stderr=as_json)
         if dry_run:
             result = api.explain_plan(plan, select=select or (), force=force, cache_dir=cache_dir)

@@ -17,7 +17,7 @@ UP_TO_DATE = "up to date"
 NEVER_RUN = "never run"
 FORCED = "--force"
 
-ExternalValues = Callable[[Task], dict[str, str]]
+ExternalValues = Callable[[Task, Path], dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Decider:
     def current_components(self, task: Task) -> dict[str, Any]:
         with self._lock:
             inputs = hash_paths(file_refs(task.inputs), self.root, self.stat_cache)
-        external = self.external_values(task) if task.external else {}
+        external = self.external_values(task, self.root) if task.external else {}
         return components(task.config, task.used_vars, inputs, external)
 
     def decide(self, task: Task, pending: Callable[[str], bool] | None = None) -> Decision:

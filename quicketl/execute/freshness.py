@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from quicketl.errors import EngineError
@@ -9,21 +10,21 @@ from quicketl.plan.keys import ALWAYS
 from quicketl.plan.model import Task
 
 
-def external_values(task: Task) -> dict[str, str]:
+def external_values(task: Task, root: Path) -> dict[str, str]:
     """Each non-file input of the task, with its freshness value or "always"."""
     values: dict[str, str] = {}
     for name in task.external:
         if name.startswith("freshness:"):
-            values[name] = _freshness_of(task, name.removeprefix("freshness:"))
+            values[name] = _freshness_of(task, name.removeprefix("freshness:"), root)
         else:
             values[name] = ALWAYS
     return values
 
 
-def _freshness_of(task: Task, connection: str) -> str:
+def _freshness_of(task: Task, connection: str, root: Path) -> str:
     for source in _sources(task.config):
         if source.get("connection") == connection and source.get("freshness"):
-            return _query_value(task, connection, str(source["freshness"]))
+            return _query_value(task, connection, str(source["freshness"]), root)
     return ALWAYS
 
 
@@ -33,14 +34,13 @@ def _sources(config: dict[str, Any]) -> list[dict[str, Any]]:
     return [config["source"]] if config.get("source") else []
 
 
-def _query_value(task: Task, connection: str, query: str) -> str:
+def _query_value(task: Task, connection: str, query: str, root: Path) -> str:
     import duckdb
 
     from quicketl.engine.dburl import UnsupportedConnection, duckdb_file
 
-    assert task.pipeline is not None, "a planned task carries its resolved pipeline"
     try:
-        path = duckdb_file(connection, task.pipeline.root)
+        path = duckdb_file(connection, root)
     except UnsupportedConnection as exc:
         raise EngineError(f"{task.id}: freshness query failed: {exc}") from None
     try:

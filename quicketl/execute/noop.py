@@ -39,6 +39,22 @@ def try_noop_run(
         return None
 
 
+def stored_plan(
+    workflow_path: Path, cli_vars: Mapping[str, object], cache_dir: str | Path | None = None
+) -> Plan | None:
+    """The workflow's plan from its snapshot, while that is still exactly what planning would
+    give; its tasks load their pipelines only when they run."""
+    root = find_project_root(workflow_path)
+    cache = resolve_cache_dir(root, cache_dir)
+    if not (cache / "state.db").is_file():
+        return None
+    with StateStore(cache) as store:
+        stat_cache = StatCache(store.stat_entries())
+        plan = load_snapshot(snapshot_path(cache, workflow_path), cli_vars, stat_cache)
+        store.save_stat_entries(stat_cache.take_dirty())
+    return plan
+
+
 def _decide_all(
     workflow_path: Path,
     cli_vars: Mapping[str, object],
@@ -65,5 +81,5 @@ def _decide_all(
     return plan, result
 
 
-def _no_external(task: Task) -> dict[str, str]:
+def _no_external(task: Task, root: Path) -> dict[str, str]:
     raise AssertionError("tasks with external inputs never take the fast path")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from quicketl.execute.decide import Decider
@@ -32,6 +32,7 @@ class RunOptions:
     wait: bool = True
     fail_on_checks: bool = True
     lock_name: str = "lock"
+    variables: Mapping[str, object] = field(default_factory=dict)
 
 
 def default_workers() -> int:
@@ -108,6 +109,7 @@ def _run(
         stat_cache,
         _duckdb_threads(workers),
         options.fail_on_checks,
+        options.variables,
     )
     _clean_stale_temps(plan)
     _schedule(plan, task_ids, session, decider, runner, workers, options.cache_dir)

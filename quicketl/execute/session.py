@@ -22,6 +22,7 @@ class RunSession:
     outcomes: dict[str, TaskOutcome] = field(default_factory=dict)
     decisions: dict[str, Decision] = field(default_factory=dict)
     stopped_by: str | None = None
+    failed: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _parents: dict[str, set[str]] = field(init=False)
 
@@ -39,15 +40,16 @@ class RunSession:
     def blocker(self, task: Task) -> str | None:
         """Why the task must not start: a failed upstream, or fail-fast after a failure."""
         with self._lock:
-            for upstream in sorted(ancestors(task.id, self._parents)):
-                outcome = self.outcomes.get(upstream)
-                if outcome is not None and outcome.status == "failed":
-                    return f"upstream {upstream} failed"
+            if self.failed:  # walking the ancestors costs; most runs never need it
+                failed_above = sorted(ancestors(task.id, self._parents) & self.failed)
+                if failed_above:
+                    return f"upstream {failed_above[0]} failed"
             if self.stopped_by is not None:
                 return f"not started: {self.stopped_by} failed and fail_fast is on"
         return None
 
     def record_failure(self, task: Task, stop: bool) -> None:
         with self._lock:
+            self.failed.add(task.id)
             if stop and self.stopped_by is None:
                 self.stopped_by = task.id

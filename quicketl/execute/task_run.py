@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ class TaskRunner:
     stat_cache: StatCache
     duckdb_threads: int
     fail_on_checks: bool = True
+    variables: Mapping[str, object] = field(default_factory=dict)
     databases: DatabaseLocks = field(default_factory=lambda: DatabaseLocks())
 
     def run(self, task: Task, decision: Decision) -> None:
@@ -53,12 +55,13 @@ class TaskRunner:
 
     def _execute(self, task: Task) -> tuple[PipelineResult | None, QuickETLError | None]:
         from quicketl.engine.runner import run_pipeline
+        from quicketl.plan.tasks import load_task_pipeline
 
-        assert task.pipeline is not None, "a planned task carries its resolved pipeline"
         try:
+            loaded = load_task_pipeline(self.session.plan, task, self.variables)
             with self.databases.holding(database_files(task)):
                 result = run_pipeline(
-                    task.pipeline, fail_on_checks=self.fail_on_checks, threads=self.duckdb_threads
+                    loaded, fail_on_checks=self.fail_on_checks, threads=self.duckdb_threads
                 )
         except QuickETLError as exc:
             return None, exc

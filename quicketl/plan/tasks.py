@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from quicketl.config.loader import LoadedPipeline
+from quicketl.config.loader import LoadedPipeline, load_pipeline
 from quicketl.config.pipeline import PipelineConfig
-from quicketl.config.variables import as_text
+from quicketl.config.variables import VariableScope, as_text
 from quicketl.plan.io import pipeline_io
-from quicketl.plan.model import Task
+from quicketl.plan.model import Plan, Task
 
 
 def task_for(
@@ -44,3 +44,14 @@ def config_component(config: PipelineConfig) -> dict[str, Any]:
     if config.sources:
         dumped["source_order"] = list(config.sources)
     return dumped
+
+
+def load_task_pipeline(
+    plan: Plan, task: Task, cli_variables: Mapping[str, object] | None = None
+) -> LoadedPipeline:
+    """The task's resolved pipeline. A plan restored from its snapshot carries none, and loads
+    it only for the tasks that really run, with the variable layers planning used."""
+    if task.pipeline is not None:
+        return task.pipeline
+    scope = VariableScope.standard(cli_variables, task.variables, plan.variables, root=plan.root)
+    return load_pipeline(task.pipeline_path, scope, plan.root)
