@@ -11,14 +11,18 @@ from typing import Any
 
 import duckdb
 
+from quicketl.engine.access import Access
 from quicketl.engine.relation import Column, Relation
-from quicketl.engine.sql import ident, string_literal
+from quicketl.engine.sql import ident, literal, string_literal
+
+# Settings the engine still changes once the configuration is locked (the profiler only).
+_UNLOCKED = ["enable_profiling"]
 
 
 class Session:
     """A private in-memory database, so concurrent runs in threads never share state."""
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, access: Access | None = None) -> None:
         self.con = duckdb.connect(":memory:")
         self.con.execute("SET enable_progress_bar = false")
         # A pipeline run never downloads extensions; installed ones still load on demand.
@@ -26,6 +30,8 @@ class Session:
         if threads is not None:
             self.con.execute(f"SET threads = {max(1, int(threads))}")
         self._attached: dict[Path, str] = {}
+        if access is not None:
+            restrict(self.con, access)
 
     def __enter__(self) -> Session:
         return self
@@ -87,6 +93,24 @@ class Session:
             return rows, _profile(self.con)
         finally:
             self.run("PRAGMA disable_profiling")
+
+
+def restrict(con: duckdb.DuckDBPyConnection, access: Access) -> None:
+    """Files only where `access` allows, locked so that no SQL can `SET` it back."""
+    if access.remote:
+        _preload(con, "httpfs")  # no extension loads once external access is off
+    con.execute(f"SET allowed_directories = {literal(list(access.directories))}")
+    con.execute(f"SET allowed_paths = {literal(list(access.paths))}")
+    con.execute("SET enable_external_access = false")
+    con.execute(f"SET allowed_configs = {literal(_UNLOCKED)}")
+    con.execute("SET lock_configuration = true")
+
+
+def _preload(con: duckdb.DuckDBPyConnection, extension: str) -> None:
+    try:
+        con.execute(f"LOAD {extension}")
+    except duckdb.Error:
+        pass  # not installed: reading the remote source says so
 
 
 def _profile(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
