@@ -72,13 +72,16 @@ def _fixed_part(pattern: str) -> str:
     return head[: head.rfind("/") + 1] or "/"
 
 
+# Files DuckDB keeps beside a database file (seen with strace on DuckDB 2.0.1).
+_DATABASE_SIDECARS = ("", ".wal", ".wal.checkpoint", ".wal.recovery")
+
+
 def _database(url: str, root: Path) -> Iterator[str]:
     try:
         path = duckdb_file(url, root)
     except UnsupportedConnection:
         return  # reported by the source or sink check
-    yield str(path)
-    yield str(path) + ".wal"
+    yield from (f"{path}{suffix}" for suffix in _DATABASE_SIDECARS)
 
 
 def _unique(items: list[str]) -> tuple[str, ...]:
