@@ -49,7 +49,7 @@ def _show_warning(
     file: TextIO | None = None,
     line: str | None = None,
 ) -> None:
-    """quicketl's own warnings as one `warning: ...` line on stderr; others as Python prints them."""
+    """quicketl's warnings as one `warning: ...` line on stderr; others as Python prints them."""
     if issubclass(category, QuickETLWarning):
         print(f"warning: {message}", file=sys.stderr, flush=True)
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -107,10 +107,8 @@ def restrict(con: duckdb.DuckDBPyConnection, access: Access) -> None:
 
 
 def _preload(con: duckdb.DuckDBPyConnection, extension: str) -> None:
-    try:
+    with suppress(duckdb.Error):  # not installed: reading the remote source says so
         con.execute(f"LOAD {extension}")
-    except duckdb.Error:
-        pass  # not installed: reading the remote source says so
 
 
 def _profile(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:

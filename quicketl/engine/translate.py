@@ -33,7 +33,7 @@ _MISSING = re.compile(
     r' with name "?([^"!]+?)"? does not exist!(?:\s*Did you mean "([^"]+)"\?)?'
 )
 _PREFIX = re.compile(r"^[A-Za-z ]*Error:\s*")
-_DENIED = re.compile(r'Cannot access (?:file|directory) "([^"]*)" - file system operations are disabled')
+_DENIED = re.compile(r'Cannot access (?:file|directory) "([^"]*)" - file system operations')
 OUTSIDE_HINT = (
     "outside the project; SQL in a pipeline may read only the project's files, its declared "
     "sources and the folders listed under allowed_input_roots: in quicketl.yml"

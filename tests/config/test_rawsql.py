@@ -14,7 +14,7 @@ from .helpers import load_text
 
 FILTER = (
     "name: p\nsource: {{path: in.csv}}\ntransforms:\n  - op: filter\n"
-    "    predicate: \"{predicate}\"\nsink: {{path: o.csv}}\n"
+    '    predicate: "{predicate}"\nsink: {{path: o.csv}}\n'
 )
 
 
@@ -89,7 +89,7 @@ def test_outside_quotes_a_keyword_warns(tmp_path: Path) -> None:
 def test_inside_double_quotes_the_identifier_form_is_named(tmp_path: Path) -> None:
     [message] = warned(tmp_path, '\\"${COL}\\" > 0', {"COL": 'a" OR "b'})
     assert message.endswith(
-        "(a double quote \"); to pass it as a value, write ${COL|sql_identifier} (without "
+        '(a double quote "); to pass it as a value, write ${COL|sql_identifier} (without '
         "quotes around it), which inserts it as a quoted SQL identifier"
     )
 
@@ -104,7 +104,7 @@ def test_safe_forms_defaults_and_other_layers_do_not_warn(
 
 
 def test_a_value_outside_sql_fields_does_not_warn(tmp_path: Path) -> None:
-    text = "name: p\nsource: {path: \"${P}\"}\nsink: {path: o.csv}\n"
+    text = 'name: p\nsource: {path: "${P}"}\nsink: {path: o.csv}\n'
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         load_text(text, tmp_path, {"P": "it's (1).csv"})

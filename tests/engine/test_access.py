@@ -90,7 +90,7 @@ def test_declared_sources_and_sinks_outside_the_project_still_work(
 ) -> None:
     write(outside / "in/a.csv", "id,k\n1,x\n2,y\n")
     with duckdb.connect(str(outside / "src.duckdb")) as con:
-        con.execute("CREATE TABLE names AS SELECT * FROM (VALUES ('x', 'ex'), ('y', 'why')) v(k, n)")
+        con.execute("CREATE TABLE names AS SELECT * FROM (VALUES ('x', 'ex'), ('y', 'y')) v(k, n)")
     guarded = {p: _digest(p) for p in (outside / "secret.csv", outside / "in/a.csv")}
     loaded = load(
         f"""
@@ -106,7 +106,7 @@ def test_declared_sources_and_sinks_outside_the_project_still_work(
     result = run_pipeline(loaded)
     assert result.status == "success", result.error
     with duckdb.connect(str(outside / "out.duckdb"), read_only=True) as con:
-        assert con.execute("SELECT id, n FROM t ORDER BY id").fetchall() == [(1, "ex"), (2, "why")]
+        assert con.execute("SELECT id, n FROM t ORDER BY id").fetchall() == [(1, "ex"), (2, "y")]
     assert {p: _digest(p) for p in guarded} == guarded
 
 

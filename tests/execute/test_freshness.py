@@ -16,7 +16,8 @@ def test_a_freshness_query_cannot_read_a_file_outside_the_project(tmp_path: Path
     secret = tmp_path.parent / f"{tmp_path.name}-secret.txt"
     secret.write_text("TOPSECRET-freshness\n")
     workflow = db_project(tmp_path, freshness=f"SELECT content FROM read_text('{secret}')")
-    with pytest.raises(EngineError, match=rf"freshness query failed: cannot read {secret}: outside"):
+    expected = rf"freshness query failed: cannot read {secret}: outside the project"
+    with pytest.raises(EngineError, match=expected):
         run(workflow)
     state = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
     assert b"TOPSECRET" not in state
