@@ -24,7 +24,7 @@ from quicketl.config.project import project_settings
 from quicketl.config.sinks import DatabaseSink, FileSink
 from quicketl.config.sources import FileSource
 from quicketl.engine.dburl import UnsupportedConnection, duckdb_file
-from quicketl.engine.locations import has_glob, is_remote, sink_target, source_pattern
+from quicketl.engine.locations import has_glob, sink_target, source_pattern
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,6 @@ class Access:
 
     directories: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
-    remote: bool = False
 
 
 def project_access(root: Path, *files: Path) -> Access:
@@ -47,11 +46,9 @@ def pipeline_access(loaded: LoadedPipeline) -> Access:
     root = loaded.root
     directories = list(project_access(root).directories)
     paths: list[str] = []
-    remote = False
     for source in loaded.config.named_sources().values():
         if isinstance(source, FileSource):
             pattern = source_pattern(source, root)
-            remote = remote or is_remote(pattern)
             if has_glob(pattern):
                 directories.append(_fixed_part(pattern))
             else:
@@ -63,7 +60,7 @@ def pipeline_access(loaded: LoadedPipeline) -> Access:
         directories.append(str(sink_target(sink, root).parent))
     elif isinstance(sink, DatabaseSink):
         paths += _database(sink.connection, root)
-    return Access(_unique(directories), _unique(paths), remote)
+    return Access(_unique(directories), _unique(paths))
 
 
 def _fixed_part(pattern: str) -> str:

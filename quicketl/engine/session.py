@@ -25,7 +25,7 @@ class Session:
     def __init__(self, threads: int | None = None, access: Access | None = None) -> None:
         self.con = duckdb.connect(":memory:")
         self.con.execute("SET enable_progress_bar = false")
-        # A pipeline run never downloads extensions; installed ones still load on demand.
+        # A pipeline run never downloads extensions; installed ones are loaded before the lock.
         self.con.execute("SET autoinstall_known_extensions = false")
         if threads is not None:
             self.con.execute(f"SET threads = {max(1, int(threads))}")
@@ -97,8 +97,7 @@ class Session:
 
 def restrict(con: duckdb.DuckDBPyConnection, access: Access) -> None:
     """Files only where `access` allows, locked so that no SQL can `SET` it back."""
-    if access.remote:
-        _preload(con, "httpfs")  # no extension loads once external access is off
+    _preload_installed(con)
     con.execute(f"SET allowed_directories = {literal(list(access.directories))}")
     con.execute(f"SET allowed_paths = {literal(list(access.paths))}")
     con.execute("SET enable_external_access = false")
@@ -106,9 +105,14 @@ def restrict(con: duckdb.DuckDBPyConnection, access: Access) -> None:
     con.execute("SET lock_configuration = true")
 
 
-def _preload(con: duckdb.DuckDBPyConnection, extension: str) -> None:
-    with suppress(duckdb.Error):  # not installed: reading the remote source says so
-        con.execute(f"LOAD {extension}")
+def _preload_installed(con: duckdb.DuckDBPyConnection) -> None:
+    """Load the installed extensions now: none can load once external access is off."""
+    rows = con.execute(
+        "SELECT extension_name FROM duckdb_extensions() WHERE installed AND NOT loaded"
+    ).fetchall()
+    for (name,) in rows:
+        with suppress(duckdb.Error):  # a broken install fails where it is used, as before
+            con.execute(f"LOAD {ident(name)}")
 
 
 def _profile(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ import pytest
 from quicketl.engine import run_pipeline, validate_pipeline
 from quicketl.engine.access import Access, pipeline_access
 from quicketl.engine.session import Session
+from quicketl.engine.translate import runtime_message
 from quicketl.errors import ConfigError
 
 from .helpers import Loader, read_rows, write
@@ -156,4 +157,30 @@ def test_the_access_of_a_pipeline_lists_what_it_declares(
         str(project / "w.duckdb.wal.checkpoint"),
         str(project / "w.duckdb.wal.recovery"),
     )
-    assert not access.remote
+
+
+def test_a_missing_extension_is_named_not_blamed_on_the_lock() -> None:
+    error = duckdb.Error(
+        "An error occurred while trying to automatically install the required extension "
+        "'httpfs:\nLoading external extensions is disabled through configuration"
+    )
+    assert runtime_message(error) == (
+        "DuckDB's httpfs extension is needed but not installed (quicketl never downloads "
+        "extensions during a run); install it once with: "
+        "python -c \"import duckdb; duckdb.install_extension('httpfs')\""
+    )
+
+
+def test_a_declared_remote_file_is_allowed_by_its_url(load: Loader) -> None:
+    loaded = load(
+        """
+        name: p
+        sources:
+          one: {path: "https://example.com/data/o.csv"}
+          many: {path: "s3://bucket/raw/2025-*/part.parquet"}
+        sink: {path: out/o.csv}
+        """
+    )
+    access = pipeline_access(loaded)
+    assert "https://example.com/data/o.csv" in access.paths
+    assert "s3://bucket/raw/" in access.directories
