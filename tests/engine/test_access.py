@@ -177,10 +177,10 @@ def test_a_declared_remote_file_is_allowed_by_its_url(load: Loader) -> None:
         name: p
         sources:
           one: {path: "https://example.com/data/o.csv"}
-          many: {path: "s3://bucket/raw/2025-*/part.parquet"}
+          many: {path: "gs://bucket/raw/2025-*/part.parquet"}
         sink: {path: out/o.csv}
         """
     )
     access = pipeline_access(loaded)
     assert "https://example.com/data/o.csv" in access.paths
-    assert "s3://bucket/raw/" in access.directories
+    assert "gs://bucket/raw/" in access.directories
