@@ -7,7 +7,7 @@ access is switched off and locked for the whole run, with these exceptions allow
 - the project root and the `allowed_input_roots:` of `quicketl.yml`;
 - each file source the pipeline declares (a declared source is an explicit choice): the file,
   or the folder below which a glob or a folder source matches;
-- each DuckDB database the pipeline declares as a source or sink, with its WAL file;
+- each DuckDB database the pipeline declares as a source or sink, with its WAL files;
 - the folder of a file sink, where its temporary file is written beside the target.
 
 An expression reading anything else fails with a message naming the file.

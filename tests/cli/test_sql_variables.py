@@ -4,14 +4,27 @@ the safe `|sql_string` form, and the warning for `--var` values that look like S
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.execute.support import cli
-
 SECRET = "TOPSECRET-7f3a"
 ORDERS = "id,region,amount\n1,north,10\n2,south,20\n3,north,30\n"
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The installed `quicketl` console script, so warnings reach stderr as users see them."""
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("quicketl")), *args],
+        cwd=cwd,
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _project(tmp_path: Path, pipeline: str) -> Path:
