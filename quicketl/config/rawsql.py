@@ -57,14 +57,12 @@ def raw_sql_warnings(splices: list[Splice], doc: YamlDoc) -> list[Problem]:
 
 def sql_syntax(value: str) -> str | None:
     """What in `value` is SQL syntax, for a value pasted outside quotes; None if nothing."""
-    for mark, reason in (*_MARKS, *_MORE_MARKS):
-        if mark in value:
-            return reason
-    call = _CALL.search(value)
-    if call:
-        return f"a function call {call.group(1)}("
-    keyword = _KEYWORD.search(value)
-    return f"the keyword {keyword.group(1).upper()}" if keyword else None
+    found = [reason for mark, reason in (*_MARKS, *_MORE_MARKS) if mark in value]
+    if call := _CALL.search(value):
+        found.append(f"a function call {call.group(1)}(")
+    if keyword := _KEYWORD.search(value):
+        found.append(f"the keyword {keyword.group(1).upper()}")
+    return ", ".join(found) or None
 
 
 def _in_quotes(value: str, quote: str) -> str | None:
