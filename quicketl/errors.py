@@ -8,6 +8,9 @@
     ├── StateError                the cache folder is unusable or locked (exit 1)
     └── ExportError               code generation was asked something impossible (exit 2)
 
+    QuickETLWarning               root of quicketl's warnings (Python's `warnings` module)
+    └── UnsafeVariableWarning     a `--var` value that looks like SQL, pasted raw into SQL
+
 A `ConfigError` carries every `Problem` found, not only the first, so a user fixes a file in
 one pass. Foreign errors (pydantic, YAML, DuckDB) are translated into these at one boundary per
 layer; nothing above that boundary sees them.
@@ -74,3 +77,11 @@ class ExportError(QuickETLError):
     """Code generation was asked for something it cannot produce."""
 
     exit_code = 2
+
+
+class QuickETLWarning(UserWarning):
+    """Root of the warnings quicketl gives; the command line prints them as `warning: ...`."""
+
+
+class UnsafeVariableWarning(QuickETLWarning):
+    """A caller's variable that looks like SQL was pasted as raw text into a SQL field."""

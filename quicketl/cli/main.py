@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
+
+from quicketl.errors import QuickETLWarning
 
 if TYPE_CHECKING:
     import typer
@@ -20,6 +23,7 @@ def version_line() -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line with `argv` (default: the process arguments)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    warnings.showwarning = _show_warning
     if args == ["--version"]:
         print(version_line())
         return
@@ -32,6 +36,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     from quicketl.cli.app import app
 
     app(args=args, prog_name="quicketl")
+
+
+_python_showwarning = warnings.showwarning
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """quicketl's warnings as one `warning: ...` line on stderr; others as Python prints them."""
+    if issubclass(category, QuickETLWarning):
+        print(f"warning: {message}", file=sys.stderr, flush=True)
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
 
 
 def __getattr__(name: str) -> typer.Typer:

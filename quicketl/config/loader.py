@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,12 +13,13 @@ from pydantic_core import ErrorDetails
 
 from quicketl.config.errors import data_loc, problems_from_errors
 from quicketl.config.pipeline import PipelineConfig
+from quicketl.config.rawsql import raw_sql_warnings
 from quicketl.config.suggest import did_you_mean
 from quicketl.config.transforms import Join, Union
 from quicketl.config.variables import VariableScope
 from quicketl.config.workflow import WorkflowConfig
 from quicketl.config.yamlfile import Loc, YamlDoc, load_yaml_file, load_yaml_text
-from quicketl.errors import ConfigError, Problem
+from quicketl.errors import ConfigError, Problem, UnsafeVariableWarning
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -57,6 +59,8 @@ def pipeline_from_doc(doc: YamlDoc, scope: VariableScope, root: Path) -> LoadedP
     problems = reference_problems(config, doc)
     if problems:
         raise ConfigError(problems)
+    for warning in raw_sql_warnings(scope.splices, doc):
+        warnings.warn(str(warning), UnsafeVariableWarning, stacklevel=2)
     return LoadedPipeline(doc.path, root, config, dict(scope.used), doc)
 
 

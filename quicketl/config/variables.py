@@ -2,7 +2,9 @@
 
 Substitution runs after parsing, on string values only, so it never changes a value's YAML type
 and a value containing `:` or `#` cannot break the document. `${VAR:-default}` falls back to the
-inline default; `$${VAR}` is the literal text `${VAR}`.
+inline default; `$${VAR}` is the literal text `${VAR}`. `${VAR|filter}` passes the value (or the
+default, in `${VAR|filter:-default}`) through a filter, such as `sql_string`, which quotes it as
+a SQL string literal. Filters come before the default so that a default may hold any text.
 """
 
 from __future__ import annotations
@@ -14,12 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from quicketl.config.filters import FILTERS, FilterRefused
+from quicketl.config.suggest import did_you_mean
 from quicketl.errors import ConfigError, Problem
 
 if TYPE_CHECKING:
     from quicketl.config.yamlfile import Loc, YamlDoc
 
-_TOKEN = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+# A name, then filters (`|name`, spaces allowed) or a default (`:-text`). Any other `:` after the
+# name is no token (left as text), so prefixes such as `${env:NAME}` stay free for later use.
+_TOKEN = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(\s*\|[^}]*|:-[^}]*)?\}")
 _DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 
 
@@ -52,23 +58,44 @@ def _unquote(raw: str) -> str:
     return raw.split(" #", 1)[0].rstrip()
 
 
+@dataclass(frozen=True)
+class Splice:
+    """A value pasted as raw text (no filter) into `text`, the string at `loc`, at `start`."""
+
+    name: str
+    value: str
+    loc: Loc
+    text: str
+    start: int
+
+
 @dataclass
 class VariableScope:
-    """Variable layers in precedence order; remembers which names a document used."""
+    """Variable layers in precedence order; remembers which names a document used.
+
+    `supplied` names the caller's own values (`--var`), which `splices` tracks so that a value
+    pasted raw into SQL can be warned about.
+    """
 
     layers: Sequence[Mapping[str, object]]
     used: dict[str, str] = field(default_factory=dict)
+    supplied: frozenset[str] = frozenset()
+    splices: list[Splice] = field(default_factory=list)
 
     @classmethod
     def standard(
         cls, *explicit: Mapping[str, object] | None, root: Path | None = None
     ) -> VariableScope:
-        """Explicit layers first (e.g. --var, pipeline entry, workflow), then env, then .env."""
+        """Explicit layers first (e.g. --var, pipeline entry, workflow), then env, then .env.
+
+        The first explicit layer is the caller's: `--var`, or `variables=` in the Python API.
+        """
         layers: list[Mapping[str, object]] = [layer for layer in explicit if layer]
         layers.append(os.environ)
         if root is not None:
             layers.append(read_dotenv(root / ".env"))
-        return cls(layers)
+        supplied = frozenset(explicit[0] or ()) if explicit else frozenset()
+        return cls(layers, supplied=supplied)
 
     def lookup(self, name: str) -> str | None:
         for layer in self.layers:
@@ -100,18 +127,55 @@ class VariableScope:
         def replace(match: re.Match[str]) -> str:
             if match.group(0) == "$${":
                 return "${"
-            name, default = match.group(1), match.group(2)
-            value = self.lookup(name)
-            if value is None and default is not None:
-                value = default
-            if value is None:
-                message = f"unresolved variable ${{{name}}}: pass --var {name}=... or set it"
-                problems.append(doc.problem(loc, message))
+            try:
+                return self._resolve(match, loc, text)
+            except _Unresolvable as exc:
+                problems.append(doc.problem(loc, str(exc)))
                 return match.group(0)
-            self.used[name] = value
-            return value
 
         return _TOKEN.sub(replace, text)
+
+    def _resolve(self, match: re.Match[str], loc: Loc, text: str) -> str:
+        name, filters, default = _parse_token(match)
+        value = self.lookup(name)
+        if value is None and default is not None:
+            value = default
+        if value is None:
+            raise _Unresolvable(f"unresolved variable ${{{name}}}: pass --var {name}=... or set it")
+        self.used[name] = value
+        if not filters and name in self.supplied:
+            self.splices.append(Splice(name, value, loc, text, match.start()))
+        return _apply(filters, name, value, match.group(0))
+
+
+class _Unresolvable(Exception):
+    """A token that cannot be substituted; the message is the located problem's."""
+
+
+def _parse_token(match: re.Match[str]) -> tuple[str, list[str], str | None]:
+    """The name, the filter names and the default (or None) of a `${...}` token."""
+    name, rest = match.group(1), match.group(2) or ""
+    if rest.startswith(":-"):
+        return name, [], rest[2:]
+    head, sep, default = rest.partition(":-")
+    filters = [part.strip() for part in head.split("|")[1:]] if head else []
+    return name, filters, default if sep else None
+
+
+def _apply(filters: list[str], name: str, value: str, token: str) -> str:
+    for filter_name in filters:
+        apply = FILTERS.get(filter_name)
+        if apply is None:
+            known = f"(filters: {', '.join(sorted(FILTERS))})"
+            if not filter_name:
+                raise _Unresolvable(f"missing filter name after '|' in {token} {known}")
+            hint = did_you_mean(filter_name, FILTERS)
+            raise _Unresolvable(f"unknown filter '{filter_name}' in {token}{hint} {known}")
+        try:
+            value = apply(value)
+        except FilterRefused as exc:
+            raise _Unresolvable(f"{token}: variable {name}: {exc}") from None
+    return value
 
 
 def parse_var_assignments(pairs: Sequence[str]) -> dict[str, str]:

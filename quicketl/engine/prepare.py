@@ -11,6 +11,7 @@ import duckdb
 
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.transforms import Pivot
+from quicketl.engine.access import pipeline_access
 from quicketl.engine.chain import Chain, build_chain
 from quicketl.engine.checks import check_problems
 from quicketl.engine.session import Session
@@ -38,7 +39,7 @@ def validate_pipeline(loaded: LoadedPipeline) -> None:
     """
     # A pivot's columns come from the data, so a database query it may read is read too.
     pivots = any(isinstance(step, Pivot) for step in loaded.config.transforms)
-    with Session() as session:
+    with Session(access=pipeline_access(loaded)) as session:
         try:
             prepare(session, loaded, materialise=pivots)
         except duckdb.Error as exc:

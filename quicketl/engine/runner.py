@@ -16,6 +16,7 @@ import duckdb
 
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.sinks import DatabaseSink, FileSink
+from quicketl.engine.access import pipeline_access
 from quicketl.engine.chain import Chain
 from quicketl.engine.checks import run_checks
 from quicketl.engine.dbsink import write_table
@@ -47,7 +48,7 @@ def run_pipeline(
     a failure while running is returned as status "failed" with a readable `error`."""
     started = time.perf_counter()
     result = PipelineResult(loaded.config.name, "success", dry_run=dry_run)
-    with Session(threads) as session:
+    with Session(threads, pipeline_access(loaded)) as session:
         try:
             chain = prepare(session, loaded, materialise=True)
             _execute(session, loaded, chain, result, fail_on_checks)

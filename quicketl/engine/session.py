@@ -4,28 +4,34 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import duckdb
 
+from quicketl.engine.access import Access
 from quicketl.engine.relation import Column, Relation
-from quicketl.engine.sql import ident, string_literal
+from quicketl.engine.sql import ident, literal, string_literal
+
+# Settings the engine still changes once the configuration is locked (the profiler only).
+_UNLOCKED = ["enable_profiling"]
 
 
 class Session:
     """A private in-memory database, so concurrent runs in threads never share state."""
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, access: Access | None = None) -> None:
         self.con = duckdb.connect(":memory:")
         self.con.execute("SET enable_progress_bar = false")
-        # A pipeline run never downloads extensions; installed ones still load on demand.
+        # A pipeline run never downloads extensions; installed ones are loaded before the lock.
         self.con.execute("SET autoinstall_known_extensions = false")
         if threads is not None:
             self.con.execute(f"SET threads = {max(1, int(threads))}")
         self._attached: dict[Path, str] = {}
+        if access is not None:
+            restrict(self.con, access)
 
     def __enter__(self) -> Session:
         return self
@@ -87,6 +93,26 @@ class Session:
             return rows, _profile(self.con)
         finally:
             self.run("PRAGMA disable_profiling")
+
+
+def restrict(con: duckdb.DuckDBPyConnection, access: Access) -> None:
+    """Files only where `access` allows, locked so that no SQL can `SET` it back."""
+    _preload_installed(con)
+    con.execute(f"SET allowed_directories = {literal(list(access.directories))}")
+    con.execute(f"SET allowed_paths = {literal(list(access.paths))}")
+    con.execute("SET enable_external_access = false")
+    con.execute(f"SET allowed_configs = {literal(_UNLOCKED)}")
+    con.execute("SET lock_configuration = true")
+
+
+def _preload_installed(con: duckdb.DuckDBPyConnection) -> None:
+    """Load the installed extensions now: none can load once external access is off."""
+    rows = con.execute(
+        "SELECT extension_name FROM duckdb_extensions() WHERE installed AND NOT loaded"
+    ).fetchall()
+    for (name,) in rows:
+        with suppress(duckdb.Error):  # a broken install fails where it is used, as before
+            con.execute(f"LOAD {ident(name)}")
 
 
 def _profile(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:

@@ -17,7 +17,12 @@ import duckdb
 from quicketl.config.suggest import did_you_mean
 from quicketl.errors import ConfigError, Problem
 
-PREPARE_ERRORS = (duckdb.ProgrammingError, duckdb.DataError, duckdb.NotSupportedError)
+PREPARE_ERRORS = (
+    duckdb.ProgrammingError,
+    duckdb.DataError,
+    duckdb.NotSupportedError,
+    duckdb.PermissionException,  # SQL reading a file outside the project (engine/access.py)
+)
 
 _UNKNOWN_COLUMN = re.compile(
     r'Referenced column "([^"]+)" not found|does not have a column named "([^"]+)"'
@@ -28,6 +33,12 @@ _MISSING = re.compile(
     r' with name "?([^"!]+?)"? does not exist!(?:\s*Did you mean "([^"]+)"\?)?'
 )
 _PREFIX = re.compile(r"^[A-Za-z ]*Error:\s*")
+_DENIED = re.compile(r'Cannot access (?:file|directory) "([^"]*)" - file system operations')
+_NO_EXTENSION = re.compile(r"install the required extension '(\w+)")
+OUTSIDE_HINT = (
+    "outside the project; SQL in a pipeline may read only the project's files, its declared "
+    "sources and the folders listed under allowed_input_roots: in quicketl.yml"
+)
 
 
 def message_of(exc: duckdb.Error, columns: Sequence[str] = (), sql: str | None = None) -> str:
@@ -36,6 +47,8 @@ def message_of(exc: duckdb.Error, columns: Sequence[str] = (), sql: str | None =
     `sql` is the user's own SQL text the error is about, quoted in syntax errors.
     """
     text = str(exc)
+    if denied := _denied(text):
+        return denied
     if match := _UNKNOWN_COLUMN.search(text):
         name = match.group(1) or match.group(2)
         return unknown_column(name, list(columns) or _candidates(text))
@@ -87,9 +100,25 @@ def first_line(text: str) -> str:
     return _PREFIX.sub("", " ".join(lines)) if lines else text
 
 
+def _denied(text: str) -> str | None:
+    """The message for what the locked connection refused (engine/access.py), if it was that."""
+    if match := _NO_EXTENSION.search(text):
+        # Extensions cannot load once file access is locked, so only preloaded ones work.
+        return (
+            f"DuckDB's {match.group(1)} extension is needed but not installed (quicketl never "
+            f"downloads extensions during a run); install it once with: "
+            f"python -c \"import duckdb; duckdb.install_extension('{match.group(1)}')\""
+        )
+    if match := _DENIED.search(text):
+        return f"cannot read {match.group(1)}: {OUTSIDE_HINT}"
+    return None
+
+
 def runtime_message(exc: BaseException) -> str:
     """An error while data flows, on one line, without the echo of the generated SQL."""
     text = str(exc).split("\n\n", 1)[0].strip()
+    if denied := _denied(text):
+        return denied
     return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or repr(exc)
 
 

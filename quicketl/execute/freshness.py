@@ -37,7 +37,10 @@ def _sources(config: dict[str, Any]) -> list[dict[str, Any]]:
 def _query_value(task: Task, connection: str, query: str, root: Path) -> str:
     import duckdb
 
+    from quicketl.engine.access import project_access
     from quicketl.engine.dburl import UnsupportedConnection, duckdb_file
+    from quicketl.engine.session import restrict
+    from quicketl.engine.translate import runtime_message
 
     try:
         path = duckdb_file(connection, root)
@@ -45,7 +48,9 @@ def _query_value(task: Task, connection: str, query: str, root: Path) -> str:
         raise EngineError(f"{task.id}: freshness query failed: {exc}") from None
     try:
         with duckdb.connect(str(path), read_only=True) as conn:
+            # The query is SQL a variable may reach: it reads no file outside the project.
+            restrict(conn, project_access(root, path, path.with_name(path.name + ".wal")))
             row = conn.execute(query).fetchone()
     except duckdb.Error as exc:
-        raise EngineError(f"{task.id}: freshness query failed: {exc}") from None
+        raise EngineError(f"{task.id}: freshness query failed: {runtime_message(exc)}") from None
     return repr(row[0] if row and len(row) == 1 else row)
