@@ -31,12 +31,14 @@ SINKS = {
     "partitioned": {"path": "out/sales", "partition_by": ["region"]},
 }
 TASK = "load.sales"
+NEIGHBOUR = "a file beside the output, never touched\n"
 
 
 def append_project(tmp_path: Path, sink: dict[str, Any]) -> Project:
     """One pipeline appending data/in.csv to `sink`, alone and as a one-stage workflow."""
     project = new_project(tmp_path)
     project.write("data/in.csv", FIRST)
+    project.write("out/keep.txt", NEIGHBOUR)
     doc = {
         "name": "sales",
         "source": {"type": "file", "path": "data/in.csv"},
@@ -94,6 +96,7 @@ def test_a_workflow_killed_at_an_append_commit_appends_once(
     assert count(target) == 7
     assert workflow_run(tmp_path) == "up_to_date"
     assert count(target) == 7
+    assert (tmp_path / "out/keep.txt").read_text() == NEIGHBOUR
 
 
 @pytest.mark.parametrize("when", ["after", "before"])
@@ -117,6 +120,44 @@ def test_run_task_killed_at_an_append_commit_appends_once(tmp_path: Path, when: 
     for _ in range(2):
         api_workflow.run_task("workflows/wf.yml", TASK, project_dir=str(tmp_path))
         assert count(tmp_path / "out/sales.parquet") == 7
+
+
+def test_a_partitioned_append_killed_between_its_two_renames_is_finished(tmp_path: Path) -> None:
+    project = append_project(tmp_path, SINKS["partitioned"])
+    assert workflow_run(tmp_path) == "ran"
+    project.write("data/in.csv", SECOND)
+    killed(tmp_path, "swap", "cli", "workflow", "run", "workflows/wf.yml")
+    assert not (tmp_path / "out/sales").exists()  # the old folder aside, the new one not in
+    assert workflow_run(tmp_path) == "up_to_date"
+    assert count(tmp_path / "out/sales") == 7
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["keep.txt", "sales"]
+
+
+def test_status_agrees_with_the_run_after_a_kill_after_the_commit(tmp_path: Path) -> None:
+    project = append_project(tmp_path, SINKS["csv"])
+    assert workflow_run(tmp_path) == "ran"
+    project.write("data/in.csv", SECOND)
+    killed(tmp_path, "after", "cli", "workflow", "run", "workflows/wf.yml")
+    status = cli("workflow", "status", "workflows/wf.yml", "--json", cwd=tmp_path)
+    assert status.returncode == 0, status.stderr
+    assert json_tasks(status.stdout)[TASK]["status"] == "up_to_date"
+    done = cli("workflow", "run", "workflows/wf.yml", "--json", cwd=tmp_path)
+    task = json_tasks(done.stdout)[TASK]
+    assert task["status"] == "up_to_date"
+    assert task["reasons"][0] == (
+        "an interrupted run had already appended to out/sales.csv; recorded it, not appended again"
+    )
+
+
+def test_new_input_after_a_killed_append_is_appended_once(tmp_path: Path) -> None:
+    project = append_project(tmp_path, SINKS["json"])
+    assert workflow_run(tmp_path) == "ran"
+    project.write("data/in.csv", SECOND)
+    killed(tmp_path, "after", "cli", "workflow", "run", "workflows/wf.yml")
+    project.write("data/in.csv", "id,region,amount\n8,east,80\n")
+    assert workflow_run(tmp_path) == "ran"
+    assert count(tmp_path / "out/sales.json") == 8
+    assert workflow_run(tmp_path) == "up_to_date"
 
 
 def test_the_first_append_to_a_missing_target_is_not_repeated(tmp_path: Path) -> None:
