@@ -18,6 +18,7 @@ from quicketl.plan.model import Plan, Task
 from quicketl.plan.refs import file_refs
 from quicketl.plan.scope import plan_scope
 from quicketl.state import (
+    OutputRecord,
     StatCache,
     StateStore,
     TaskRecord,
@@ -32,7 +33,12 @@ SaveIntent = Callable[[Path, Path], None]
 
 
 def intent_saver(
-    store: StateStore, scope: str, task: Task, decision: Decision, started: float
+    store: StateStore,
+    scope: str,
+    task: Task,
+    decision: Decision,
+    started: float,
+    stat_cache: StatCache | None = None,
 ) -> SaveIntent:
     """The engine's `before_commit` for one task: saves its intent (staged temp, target)."""
 
@@ -45,8 +51,8 @@ def intent_saver(
             canonical_json(file_refs(task.outputs)),
             str(target),
             str(staged),
-            before=hash_path(target),
-            after=hash_path(staged),
+            before=hash_path(target, stat_cache),
+            after=hash_path(staged),  # a temp: never kept in the stat cache
             started_at=started,
         )
         store.save_intent(intent)
@@ -67,7 +73,7 @@ def settle_appends(
         if outcome == "not_committed":
             store.drop_intent(scope, intent.task_id)
             continue
-        outputs = [output_record(path, plan.root, stat_cache) for path in intent.outputs]
+        outputs = _outputs(intent, plan.root, stat_cache)
         store.record_success(
             scope,
             intent.task_id,
@@ -87,13 +93,12 @@ def committed_records(
     scope, records = plan_scope(plan), {}
     for intent in _selected(store.intents(scope), task_ids):
         if intent.outcome(stat_cache) == "committed":
-            outputs = [output_record(path, plan.root, stat_cache) for path in intent.outputs]
             records[intent.task_id] = TaskRecord(
                 scope,
                 intent.task_id,
                 intent.key,
                 intent.components_json,
-                tuple(outputs),
+                tuple(_outputs(intent, plan.root, stat_cache)),
                 "success",
                 intent.started_at,
                 None,
@@ -111,6 +116,11 @@ def _selected(intents: list[AppendIntent], task_ids: Collection[str]) -> list[Ap
     # Only the selected tasks: an orchestrator may be running the others right now.
     wanted = set(task_ids)
     return [intent for intent in intents if intent.task_id in wanted]
+
+
+def _outputs(intent: AppendIntent, root: Path, stat_cache: StatCache) -> list[OutputRecord]:
+    # What the killed run's own record would have listed (the target now holds its bytes).
+    return [output_record(path, root, stat_cache) for path in intent.outputs]
 
 
 def _note(intent: AppendIntent, root: Path) -> str:

@@ -60,7 +60,7 @@ class TaskRunner:
         from quicketl.engine.runner import run_pipeline
         from quicketl.plan.tasks import load_task_pipeline
 
-        save_intent = intent_saver(self.store, self.scope, task, decision, started)
+        save_intent = intent_saver(self.store, self.scope, task, decision, started, self.stat_cache)
         try:
             loaded = load_task_pipeline(self.session.plan, task, self.variables)
             with self.databases.holding(database_files(task)):
