@@ -81,8 +81,9 @@ def run_plan(
         decider = _decider(plan, store, stat_cache, options.force)
         outcomes = _run(plan, task_ids, options, decider, store, stat_cache, reporter)
         store.save_stat_entries(stat_cache.take_dirty())
-    for outcome in outcomes:
-        outcome.reasons[:0] = [notes[outcome.task_id]] if outcome.task_id in notes else []
+    for outcome in outcomes:  # say why a task whose append was never recorded is up to date
+        if outcome.task_id in notes:
+            outcome.reasons.insert(0, notes[outcome.task_id])
     return _result(plan, outcomes, started, dry_run=False)
 
 

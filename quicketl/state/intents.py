@@ -36,15 +36,35 @@ class AppendIntent:
 
     @property
     def components(self) -> dict[str, Any]:
-        parsed: dict[str, Any] = json.loads(self.components_json)
+        parsed = json.loads(self.components_json)
+        if not isinstance(parsed, dict):
+            raise TypeError("components must be an object")
         return parsed
 
     @property
     def outputs(self) -> list[str]:
-        return [str(path) for path in json.loads(self.outputs_json)]
+        paths = json.loads(self.outputs_json)
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            raise TypeError("outputs must be a list of paths")
+        return paths
 
     def as_row(self) -> tuple[object, ...]:
         return astuple(self)
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> AppendIntent | None:
+        """The intent a state-store row holds, or None when the row is not one we wrote."""
+        texts, started_at = row[:-1], row[-1]
+        if len(texts) != 9 or not all(isinstance(text, str) for text in texts):
+            return None
+        if not isinstance(started_at, int | float):
+            return None
+        intent = cls(*row)
+        try:
+            intent.components, intent.outputs  # noqa: B018 (both must parse)
+        except (ValueError, TypeError):
+            return None
+        return intent
 
     def outcome(self, stat_cache: StatCache | None = None) -> Outcome:
         """Whether the commit happened, half happened (a folder swap cut between its two

@@ -69,8 +69,10 @@ _TABLES = ("meta", "tasks", "stat_cache", "append_intents")
 _TASK_COLUMNS = (
     "scope, task_id, key, components, outputs, status, started_at, finished_at, duration_ms"
 )
+_INTENT_COLUMNS = (
+    "scope, task_id, key, components, outputs, target, staged, before_hash, after_hash, started_at"
+)
 _DROP_INTENT = "DELETE FROM append_intents WHERE scope = ? AND task_id = ?"
-_TEN = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _UINT64 = 1 << 64
 _INT64_MAX = (1 << 63) - 1
 
@@ -194,15 +196,19 @@ class StateStore:
 
     def save_intent(self, intent: AppendIntent) -> None:
         """Save an append's intent; committed before the append's own commit may happen."""
+        marks = ", ".join("?" * len(intent.as_row()))
+        sql = f"INSERT OR REPLACE INTO append_intents ({_INTENT_COLUMNS}) VALUES ({marks})"
         with self._transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO append_intents VALUES " + _TEN, intent.as_row())
+            conn.execute(sql, intent.as_row())
 
     def intents(self, scope: str | None = None) -> list[AppendIntent]:
-        """Intents left by appends whose task was never recorded (all scopes without one)."""
+        """Intents left by appends whose task was never recorded (all scopes without one);
+        an unreadable row is left out, as if there were none."""
         where, args = ("WHERE scope = ?", (scope,)) if scope is not None else ("", ())
+        sql = f"SELECT {_INTENT_COLUMNS} FROM append_intents {where} ORDER BY scope, task_id"
         with self._connection() as conn:
-            rows = conn.execute(f"SELECT * FROM append_intents {where}", args).fetchall()
-        return [AppendIntent(*row) for row in rows]
+            rows = conn.execute(sql, args).fetchall()
+        return [intent for intent in map(AppendIntent.from_row, rows) if intent is not None]
 
     def drop_intent(self, scope: str, task_id: str) -> None:
         with self._transaction() as conn:

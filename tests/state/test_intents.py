@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,3 +89,13 @@ def test_a_missing_target_with_the_staged_temp_means_staged(tmp_path: Path) -> N
     assert saved.outcome() == "staged"
     put(Path(saved.staged), b"half")
     assert saved.outcome() == "not_committed"
+
+
+def test_an_unreadable_intent_row_counts_as_none(store: StateStore, tmp_path: Path) -> None:
+    store.save_intent(intent(tmp_path, "s.a"))
+    store.save_intent(intent(tmp_path, "s.b"))
+    raw = sqlite3.connect(store.path)
+    with raw:
+        raw.execute("UPDATE append_intents SET outputs = '{not json' WHERE task_id = 's.a'")
+    raw.close()
+    assert [i.task_id for i in store.intents()] == ["s.b"]
