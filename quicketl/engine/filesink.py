@@ -4,6 +4,10 @@ Append really appends. Parquet cannot grow in place, so the old rows and the new
 to a new file (columns matched by name). CSV and JSON keep the old file's bytes and add the new
 rows after them; for CSV the header must match. A partitioned folder is rebuilt as hard links
 to its existing files plus new `part_<uuid>` files, then swapped in whole.
+
+An append is not idempotent: run twice, it adds the rows twice. So every append (even the first,
+to a missing target) calls `before_commit(staged, target)` just before its commit, and the
+caller saves what is about to happen; a retry after a kill can then tell whether it did.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +29,9 @@ from quicketl.state.atomic import commit_path
 
 _COMPRESSION = {".gz": "gzip", ".zst": "zstd"}
 
+BeforeCommit = Callable[[Path, Path], None]
+"""Called with (staged temp, target) just before an append's commit."""
+
 
 def compression_of(path: str) -> str | None:
     """gzip or zstd for a `.csv.gz`/`.json.zst` target; DuckDB cannot tell from a temp name."""
@@ -31,19 +39,38 @@ def compression_of(path: str) -> str | None:
 
 
 def write_file(
-    session: Session, sink: FileSink, query: str, target: Path, *, profile: bool
+    session: Session,
+    sink: FileSink,
+    query: str,
+    target: Path,
+    *,
+    profile: bool,
+    before_commit: BeforeCommit | None = None,
 ) -> Written:
     """Write the rows `query` returns to `target` as the sink says."""
+    commit = _Commit(before_commit if sink.mode == "append" else None)
     if sink.partition_by:
-        return _write_partitioned(session, sink, query, target, profile)
+        return _write_partitioned(session, sink, query, target, profile, commit)
     if sink.mode == "append" and target.is_file() and target.stat().st_size > 0:
         if sink.resolved_format == "parquet":
-            return _append_parquet(session, sink, query, target, profile)
-        return _append_text(session, sink, query, target, profile)
+            return _append_parquet(session, sink, query, target, profile, commit)
+        return _append_text(session, sink, query, target, profile, commit)
     with staged(target) as tmp:
         rows, report = _copy(session, query, tmp, _options(sink), profile)
-        commit_path(tmp, target)
+        commit(tmp, target)
     return Written(rows, [target], report)
+
+
+class _Commit:
+    """`commit_path`, preceded for appends by the caller's `before_commit`."""
+
+    def __init__(self, before_commit: BeforeCommit | None) -> None:
+        self.before_commit = before_commit
+
+    def __call__(self, tmp: Path, target: Path) -> None:
+        if self.before_commit is not None:
+            self.before_commit(tmp, target)
+        commit_path(tmp, target)
 
 
 def _options(sink: FileSink) -> list[str]:
@@ -68,7 +95,7 @@ def _copy(
 
 
 def _write_partitioned(
-    session: Session, sink: FileSink, query: str, target: Path, profile: bool
+    session: Session, sink: FileSink, query: str, target: Path, profile: bool, commit: _Commit
 ) -> Written:
     options = [*_options(sink), f"PARTITION_BY ({idents(sink.partition_by)})"]
     with staged(target) as tmp:
@@ -78,30 +105,30 @@ def _write_partitioned(
             options += ["OVERWRITE_OR_IGNORE true", "FILENAME_PATTERN 'part_{uuid}'"]
         rows, report = _copy(session, query, tmp, options, profile)
         tmp.mkdir(exist_ok=True)  # no rows writes no partition, but the folder is the output
-        commit_path(tmp, target)
+        commit(tmp, target)
     return Written(rows, [target], report)
 
 
 def _append_parquet(
-    session: Session, sink: FileSink, query: str, target: Path, profile: bool
+    session: Session, sink: FileSink, query: str, target: Path, profile: bool, commit: _Commit
 ) -> Written:
     old = f"read_parquet({string_literal(str(target))})"
     before = int(session.scalar(f"SELECT count(*) FROM {old}"))
     both = f"SELECT * FROM {old} UNION ALL BY NAME SELECT * FROM ({query})"
     with staged(target) as tmp:
         rows, report = _copy(session, both, tmp, _options(sink), profile)
-        commit_path(tmp, target)
+        commit(tmp, target)
     return Written(rows - before, [target], report)
 
 
 def _append_text(
-    session: Session, sink: FileSink, query: str, target: Path, profile: bool
+    session: Session, sink: FileSink, query: str, target: Path, profile: bool, commit: _Commit
 ) -> Written:
     with scratch(target) as fresh, staged(target) as tmp:
         rows, report = _copy(session, query, fresh, _options(sink), profile)
         shutil.copyfile(target, tmp)
         _add_rows(tmp, fresh, header=sink.resolved_format == "csv", target=target)
-        commit_path(tmp, target)
+        commit(tmp, target)
     return Written(rows, [target], report)
 
 

@@ -21,7 +21,7 @@ from quicketl.engine.chain import Chain
 from quicketl.engine.checks import run_checks
 from quicketl.engine.dbsink import write_table
 from quicketl.engine.dburl import duckdb_file
-from quicketl.engine.filesink import write_file
+from quicketl.engine.filesink import BeforeCommit, write_file
 from quicketl.engine.locations import relative_to_root, sink_target
 from quicketl.engine.prepare import prepare
 from quicketl.engine.relation import Relation
@@ -43,15 +43,17 @@ def run_pipeline(
     dry_run: bool = False,
     fail_on_checks: bool = True,
     threads: int | None = None,
+    before_commit: BeforeCommit | None = None,
 ) -> PipelineResult:
     """Run one pipeline. Invalid input raises ConfigError before anything is written;
-    a failure while running is returned as status "failed" with a readable `error`."""
+    a failure while running is returned as status "failed" with a readable `error`.
+    `before_commit` is called just before an append to a file commits (see filesink)."""
     started = time.perf_counter()
     result = PipelineResult(loaded.config.name, "success", dry_run=dry_run)
     with Session(threads, pipeline_access(loaded)) as session:
         try:
             chain = prepare(session, loaded, materialise=True)
-            _execute(session, loaded, chain, result, fail_on_checks)
+            _execute(session, loaded, chain, result, fail_on_checks, before_commit)
         except RUNTIME_ERRORS as exc:
             _fail(result, runtime_message(exc))
     result.duration_ms = _since(started)
@@ -64,13 +66,14 @@ def _execute(
     chain: Chain,
     result: PipelineResult,
     fail_on_checks: bool,
+    before_commit: BeforeCommit | None,
 ) -> None:
     config = loaded.config
     if result.dry_run or config.checks or isinstance(config.sink, DatabaseSink):
-        _materialised(session, loaded, chain, result, fail_on_checks)
+        _materialised(session, loaded, chain, result, fail_on_checks, before_commit)
         return
     started = time.perf_counter()
-    written = _write_file(session, loaded, chain.query(), profile=True)
+    written = _write_file(session, loaded, chain.query(), True, before_commit)
     _record_steps(session, loaded, chain, result, written.profile, None)
     _record_write(loaded, result, written, started)
 
@@ -81,6 +84,7 @@ def _materialised(
     chain: Chain,
     result: PipelineResult,
     fail_on_checks: bool,
+    before_commit: BeforeCommit | None,
 ) -> None:
     query = f"CREATE TEMP TABLE {ident(FINAL_TABLE)} AS {chain.query()}"
     stored, profile = session.profiled(query)
@@ -96,7 +100,8 @@ def _materialised(
         result.steps.append(StepResult("sink", "sink", "skipped", detail="dry run"))
     else:
         started = time.perf_counter()
-        _record_write(loaded, result, _write_final(session, loaded, final), started)
+        written = _write_final(session, loaded, final, before_commit)
+        _record_write(loaded, result, written, started)
 
 
 def _step_counts(session: Session, chain: Chain, total: int, *, every: bool) -> list[int | None]:
@@ -130,16 +135,25 @@ def _record_steps(
         result.steps.append(StepResult(step.op, "transform", "ok", count, detail=detail))
 
 
-def _write_file(session: Session, loaded: LoadedPipeline, query: str, *, profile: bool) -> Written:
+def _write_file(
+    session: Session,
+    loaded: LoadedPipeline,
+    query: str,
+    profile: bool,
+    before_commit: BeforeCommit | None,
+) -> Written:
     sink = loaded.config.sink
     assert isinstance(sink, FileSink)
-    return write_file(session, sink, query, sink_target(sink, loaded.root), profile=profile)
+    target = sink_target(sink, loaded.root)
+    return write_file(session, sink, query, target, profile=profile, before_commit=before_commit)
 
 
-def _write_final(session: Session, loaded: LoadedPipeline, final: Relation) -> Written:
+def _write_final(
+    session: Session, loaded: LoadedPipeline, final: Relation, before_commit: BeforeCommit | None
+) -> Written:
     sink = loaded.config.sink
     if isinstance(sink, FileSink):
-        return _write_file(session, loaded, f"SELECT * FROM {final.ref}", profile=False)
+        return _write_file(session, loaded, f"SELECT * FROM {final.ref}", False, before_commit)
     return write_table(session, sink, final, duckdb_file(sink.connection, loaded.root))
 
 

@@ -2,7 +2,8 @@
 
 It reads the plan snapshot, the state store and file stats, and imports neither YAML,
 pydantic, DuckDB nor doit. Anything it cannot settle (a changed file, a task to run, a lock
-held by another run, an input that is not a file) sends the caller down the full path.
+held by another run, an input that is not a file, an interrupted append) sends the caller
+down the full path. Holding the lock, it removes stale temps as a full run does.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from pathlib import Path
 
 from quicketl.config.project import find_project_root
 from quicketl.errors import StateError
+from quicketl.execute.appends import staged_paths
 from quicketl.execute.decide import Decider
 from quicketl.execute.preview import preview
 from quicketl.execute.result import WorkflowResult
+from quicketl.execute.temps import clean_stale_temps
 from quicketl.plan.model import Plan, Task
 from quicketl.plan.scope import plan_scope
 from quicketl.plan.snapshot import load_snapshot, snapshot_path
@@ -66,11 +69,14 @@ def _decide_all(
     plan = load_snapshot(snapshot_path(cache, workflow_path), cli_vars, stat_cache)
     if plan is None or any(task.external for task in plan.tasks):
         return None
+    if store.intents(plan_scope(plan)):  # only a full run settles an interrupted append
+        return None
     decider = Decider(plan.root, store.get_all(plan_scope(plan)), stat_cache, _no_external)
     outcomes = preview(plan, [t.id for t in plan.tasks], decider)
     if any(o.status != "up_to_date" for o in outcomes):
         return None
     store.save_stat_entries(stat_cache.take_dirty())
+    clean_stale_temps(plan, [task.id for task in plan.tasks], keep=staged_paths(store))
     result = WorkflowResult(
         name=plan.name,
         tasks=outcomes,

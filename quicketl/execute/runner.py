@@ -9,6 +9,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from quicketl.execute.appends import committed_records, settle_appends, staged_paths
 from quicketl.execute.decide import Decider
 from quicketl.execute.events import NullReporter, RunReporter
 from quicketl.execute.freshness import external_values
@@ -17,9 +18,10 @@ from quicketl.execute.result import TaskOutcome, WorkflowResult
 from quicketl.execute.select import require_unselected_outputs, select_tasks
 from quicketl.execute.session import RunSession
 from quicketl.execute.task_run import TaskRunner
+from quicketl.execute.temps import clean_stale_temps
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
-from quicketl.state import CacheLock, StatCache, StateStore, cleanup_temps
+from quicketl.state import CacheLock, StatCache, StateStore, TaskRecord
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,9 @@ def explain_plan(plan: Plan, options: RunOptions) -> WorkflowResult:
     task_ids = select_tasks(plan, options.select)
     with StateStore(options.cache_dir) as store:
         stat_cache = StatCache(store.stat_entries())
-        decider = _decider(plan, store, stat_cache, options.force)
+        # An append committed by a killed run counts as recorded, as the next run will record it.
+        settled = committed_records(plan, task_ids, store, stat_cache)
+        decider = _decider(plan, store, stat_cache, options.force, settled)
         outcomes = preview(plan, task_ids, decider)
         store.save_stat_entries(stat_cache.take_dirty())
     return _result(plan, outcomes, started, dry_run=True)
@@ -72,14 +76,25 @@ def run_plan(
         )
         store = stack.enter_context(StateStore(options.cache_dir))
         stat_cache = StatCache(store.stat_entries())
+        notes = settle_appends(plan, task_ids, store, stat_cache)
+        clean_stale_temps(plan, task_ids, keep=staged_paths(store))
         decider = _decider(plan, store, stat_cache, options.force)
         outcomes = _run(plan, task_ids, options, decider, store, stat_cache, reporter)
         store.save_stat_entries(stat_cache.take_dirty())
+    for outcome in outcomes:  # say why a task whose append was never recorded is up to date
+        if outcome.task_id in notes:
+            outcome.reasons.insert(0, notes[outcome.task_id])
     return _result(plan, outcomes, started, dry_run=False)
 
 
-def _decider(plan: Plan, store: StateStore, stat_cache: StatCache, force: bool) -> Decider:
-    records = store.get_all(plan_scope(plan))
+def _decider(
+    plan: Plan,
+    store: StateStore,
+    stat_cache: StatCache,
+    force: bool,
+    settled: Mapping[str, TaskRecord] | None = None,
+) -> Decider:
+    records = {**store.get_all(plan_scope(plan)), **(settled or {})}
     return Decider(plan.root, records, stat_cache, external_values, force)
 
 
@@ -111,7 +126,6 @@ def _run(
         options.fail_on_checks,
         options.variables,
     )
-    _clean_stale_temps(plan)
     _schedule(plan, task_ids, session, decider, runner, workers, options.cache_dir)
     reporter.run_finished()
     return [session.outcomes[t] for t in task_ids if t in session.outcomes]
@@ -154,13 +168,6 @@ def _schedule(
 def _duckdb_threads(workers: int) -> int:
     """DuckDB threads per task, so parallel workers do not oversubscribe the cores."""
     return max(1, (os.cpu_count() or 1) // max(1, workers))
-
-
-def _clean_stale_temps(plan: Plan) -> None:
-    folders = {(plan.root / out).parent for task in plan.tasks for out in task.outputs}
-    for folder in folders:
-        if folder.is_dir():
-            cleanup_temps(folder)
 
 
 def _result(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from quicketl.engine.result import PipelineResult
 from quicketl.errors import EngineError, QuickETLError
+from quicketl.execute.appends import intent_saver
 from quicketl.execute.databases import DatabaseLocks, database_files
 from quicketl.execute.decide import Decision
 from quicketl.execute.session import RunSession
@@ -34,7 +35,7 @@ class TaskRunner:
     def run(self, task: Task, decision: Decision) -> None:
         started = time.time()
         self.session.reporter.task_started(task.id)
-        result, exception = self._execute(task)
+        result, exception = self._execute(task, decision, started)
         reasons = list(decision.reasons)
         if exception is None and result is not None and result.succeeded:
             self._record(task, decision, started)
@@ -53,15 +54,21 @@ class TaskRunner:
             exception=exception,
         )
 
-    def _execute(self, task: Task) -> tuple[PipelineResult | None, QuickETLError | None]:
+    def _execute(
+        self, task: Task, decision: Decision, started: float
+    ) -> tuple[PipelineResult | None, QuickETLError | None]:
         from quicketl.engine.runner import run_pipeline
         from quicketl.plan.tasks import load_task_pipeline
 
+        save_intent = intent_saver(self.store, self.scope, task, decision, started, self.stat_cache)
         try:
             loaded = load_task_pipeline(self.session.plan, task, self.variables)
             with self.databases.holding(database_files(task)):
                 result = run_pipeline(
-                    loaded, fail_on_checks=self.fail_on_checks, threads=self.duckdb_threads
+                    loaded,
+                    fail_on_checks=self.fail_on_checks,
+                    threads=self.duckdb_threads,
+                    before_commit=save_intent,
                 )
         except QuickETLError as exc:
             return None, exc

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 
 from quicketl.errors import StateError
@@ -68,13 +69,16 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def cleanup_temps(directory: Path) -> list[Path]:
-    """Remove the temps in `directory` (not below it) whose writer is dead; returns them."""
+def cleanup_temps(directory: Path, keep: Collection[Path] = ()) -> list[Path]:
+    """Remove the temps in `directory` (not below it) whose writer is dead, except those in
+    `keep` (matched by name: a temp's name is unique, however its folder is spelt)."""
     try:
         names = os.listdir(directory)
     except (FileNotFoundError, NotADirectoryError):
         return []
-    removed = [Path(directory, name) for name in sorted(names) if _is_stale_temp(name)]
+    kept = {path.name for path in keep}
+    stale = [name for name in sorted(names) if _is_stale_temp(name) and name not in kept]
+    removed = [Path(directory, name) for name in stale]
     for path in removed:
         _remove(path)
     return removed

@@ -21,11 +21,12 @@ from typing import Any
 
 from quicketl.errors import StateError
 from quicketl.state.hashing import StatEntry, canonical_json
+from quicketl.state.intents import AppendIntent
 from quicketl.state.outputs import OutputRecord, output_record, outputs_changed
 
 __all__ = ["StateStore", "TaskRecord", "output_record", "outputs_changed"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "state.db"
 BUSY_TIMEOUT_S = 60.0
 
@@ -50,11 +51,28 @@ _SCHEMA = (
         inode INTEGER NOT NULL,
         hash TEXT NOT NULL
     ) WITHOUT ROWID""",
+    """CREATE TABLE append_intents (
+        scope TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        components TEXT NOT NULL,
+        outputs TEXT NOT NULL,
+        target TEXT NOT NULL,
+        staged TEXT NOT NULL,
+        before_hash TEXT NOT NULL,
+        after_hash TEXT NOT NULL,
+        started_at REAL NOT NULL,
+        PRIMARY KEY (scope, task_id)
+    ) WITHOUT ROWID""",
 )
-_TABLES = ("meta", "tasks", "stat_cache")
+_TABLES = ("meta", "tasks", "stat_cache", "append_intents")
 _TASK_COLUMNS = (
     "scope, task_id, key, components, outputs, status, started_at, finished_at, duration_ms"
 )
+_INTENT_COLUMNS = (
+    "scope, task_id, key, components, outputs, target, staged, before_hash, after_hash, started_at"
+)
+_DROP_INTENT = "DELETE FROM append_intents WHERE scope = ? AND task_id = ?"
 _UINT64 = 1 << 64
 _INT64_MAX = (1 << 63) - 1
 
@@ -131,6 +149,7 @@ class StateStore:
         sql = f"INSERT OR REPLACE INTO tasks ({_TASK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         with self._transaction() as conn:
             conn.execute(sql, row + times)
+            conn.execute(_DROP_INTENT, (scope, task_id))  # the record supersedes the intent
 
     def forget(self, scope: str, task_id: str) -> bool:
         """Drop a task's record so it runs next time; False if there was none."""
@@ -169,9 +188,31 @@ class StateStore:
         with self._transaction() as conn:
             if scope is not None:
                 conn.execute("DELETE FROM tasks WHERE scope = ?", (scope,))
+                conn.execute("DELETE FROM append_intents WHERE scope = ?", (scope,))
                 return
             conn.execute("DELETE FROM tasks")
+            conn.execute("DELETE FROM append_intents")
             conn.execute("DELETE FROM stat_cache")
+
+    def save_intent(self, intent: AppendIntent) -> None:
+        """Save an append's intent; committed before the append's own commit may happen."""
+        marks = ", ".join("?" * len(intent.as_row()))
+        sql = f"INSERT OR REPLACE INTO append_intents ({_INTENT_COLUMNS}) VALUES ({marks})"
+        with self._transaction() as conn:
+            conn.execute(sql, intent.as_row())
+
+    def intents(self, scope: str | None = None) -> list[AppendIntent]:
+        """Intents left by appends whose task was never recorded (all scopes without one);
+        an unreadable row is left out, as if there were none."""
+        where, args = ("WHERE scope = ?", (scope,)) if scope is not None else ("", ())
+        sql = f"SELECT {_INTENT_COLUMNS} FROM append_intents {where} ORDER BY scope, task_id"
+        with self._connection() as conn:
+            rows = conn.execute(sql, args).fetchall()
+        return [intent for intent in map(AppendIntent.from_row, rows) if intent is not None]
+
+    def drop_intent(self, scope: str, task_id: str) -> None:
+        with self._transaction() as conn:
+            conn.execute(_DROP_INTENT, (scope, task_id))
 
     def close(self) -> None:
         with self._lock:

@@ -192,3 +192,36 @@ def snapshot(target: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(target)): p.read_bytes() for p in sorted(target.rglob("*")) if p.is_file()
     }
+
+
+@pytest.mark.parametrize(
+    "sink",
+    [
+        "{path: out/a.csv, mode: append}",
+        "{path: out/a.json, mode: append}",
+        "{path: out/a.parquet, mode: append}",
+        "{path: out/sales, partition_by: region, mode: append}",
+    ],
+)
+def test_every_append_calls_before_commit_with_the_finished_temp(
+    load: Loader, project: Path, sink: str
+) -> None:
+    calls: list[tuple[Path, Path]] = []
+
+    def before_commit(staged: Path, target: Path) -> None:
+        assert staged.exists() and staged.parent == target.parent
+        calls.append((staged, target))
+
+    text = f"name: s\nsource: {{path: data/in.csv}}\nsink: {sink}\n"
+    for rows in ("1,north,10\n", "2,south,20\n"):  # to a missing target, then an existing one
+        batch(project, rows)
+        assert run_pipeline(load(text), before_commit=before_commit).succeeded
+    target = project / ("out/sales" if "sales" in sink else sink.split()[1].rstrip(","))
+    assert [t for _, t in calls] == [target, target]
+    assert not any(staged.exists() for staged, _ in calls)  # each renamed in
+
+
+def test_an_overwrite_does_not_call_before_commit(load: Loader, project: Path) -> None:
+    batch(project, "1,north,10\n")
+    text = "name: s\nsource: {path: data/in.csv}\nsink: {path: out/a.csv}\n"
+    assert run_pipeline(load(text), before_commit=lambda *_: pytest.fail("called")).succeeded

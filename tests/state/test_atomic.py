@@ -85,3 +85,11 @@ def test_cleanup_removes_only_temps_of_dead_runs(tmp_path: Path) -> None:
 
 def test_cleanup_of_a_missing_folder_does_nothing(tmp_path: Path) -> None:
     assert cleanup_temps(tmp_path / "nope") == []
+
+
+def test_cleanup_keeps_the_temps_it_is_told_to_keep(tmp_path: Path) -> None:
+    pid = dead_pid()
+    staged = write(tmp_path / f".a.csv.quicketl-tmp-{pid}-0a1b2c3d", "finished, not renamed in")
+    stale = write(tmp_path / f".a.csv.quicketl-tmp-{pid}-99999999", "half")
+    assert cleanup_temps(tmp_path, keep=[Path("elsewhere/spelt") / staged.name]) == [stale]
+    assert staged.read_text() == "finished, not renamed in"
