@@ -1,0 +1,326 @@
+"""Where a sink may write, checked before any task starts.
+
+A sink never replaces what quicketl did not create. Refused, for file sinks, with paths
+compared after `~`, `..` and symlinks are resolved:
+
+- a target that holds the project folder, or lies in (or holds) the cache folder;
+- a target outside the project root, unless `quicketl.yml` lists a folder holding it in
+  `allowed_output_roots` or `--allow-outside-project` is given;
+- a target whose parent is a file;
+- a YAML file (a pipeline, workflow or project file, or any existing *.yml/*.yaml);
+- an input of the same pipeline, and a file the workflow reads as a raw input;
+- for a partitioned sink, an existing folder (or file) that is not this sink's own output
+  (see `sink_folder`).
+
+Every check is a set or dict lookup per sink or input, so the whole guard stays linear.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from quicketl.config.project import (
+    PROJECT_FILE,
+    ProjectSettings,
+    project_settings,
+    resolve_data_path,
+)
+from quicketl.errors import PlanError, Problem
+from quicketl.plan.model import Plan, Task
+from quicketl.plan.refs import file_refs, is_table
+from quicketl.plan.scope import plan_scope
+from quicketl.plan.sink_folder import foreign_entries
+from quicketl.state.cachedir import DEFAULT_CACHE_DIR_NAME, resolve_cache_dir
+from quicketl.state.owners import owns, read_owners
+from quicketl.state.store import SinkOwner
+
+_GLOB_CHARS = frozenset("*?[")
+_YAML_SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass(frozen=True)
+class SinkRules:
+    """What the checks need to know beyond the tasks themselves."""
+
+    root: Path
+    scope: str
+    cache_dirs: tuple[Path, ...]
+    settings: ProjectSettings
+    allow_outside: bool
+    owners: Mapping[str, SinkOwner]
+    yaml_files: frozenset[Path]
+
+
+@dataclass(frozen=True)
+class _Sink:
+    task: Task
+    target: Path
+    shown: str
+    partition_by: list[str]
+
+
+def rules_for(
+    root: Path,
+    scope: str,
+    *,
+    cache_dir: Path | None,
+    allow_outside: bool,
+    yaml_files: Iterable[Path],
+    owners: Mapping[str, SinkOwner] | None = None,
+) -> SinkRules:
+    """The rules for a project: its settings file, its cache and the owners recorded there."""
+    cache = resolve_cache_dir(root, cache_dir)
+    return SinkRules(
+        root=root,
+        scope=scope,
+        cache_dirs=(cache, root / DEFAULT_CACHE_DIR_NAME),
+        settings=project_settings(root),
+        allow_outside=allow_outside,
+        owners=read_owners(cache) if owners is None else owners,
+        yaml_files=frozenset([*yaml_files, root / PROJECT_FILE]),
+    )
+
+
+def plan_sink_problems(
+    plan: Plan,
+    *,
+    cache_dir: Path | None,
+    allow_outside: bool,
+    owners: Mapping[str, SinkOwner] | None = None,
+) -> list[Problem]:
+    """`sink_problems` for a whole plan, before it runs."""
+    files = [t.pipeline_path for t in plan.tasks]
+    files += [plan.workflow_path] if plan.workflow_path else []
+    rules = rules_for(
+        plan.root,
+        plan_scope(plan),
+        cache_dir=cache_dir,
+        allow_outside=allow_outside,
+        yaml_files=files,
+        owners=owners,
+    )
+    return sink_problems(plan.tasks, rules)
+
+
+def require_safe_sinks(
+    plan: Plan,
+    *,
+    cache_dir: Path | None,
+    allow_outside: bool,
+    owners: Mapping[str, SinkOwner] | None = None,
+) -> None:
+    """Raise PlanError naming every sink of `plan` that must not be written."""
+    problems = plan_sink_problems(
+        plan, cache_dir=cache_dir, allow_outside=allow_outside, owners=owners
+    )
+    if problems:
+        raise PlanError(problems)
+
+
+def sink_problems(tasks: Sequence[Task], rules: SinkRules) -> list[Problem]:
+    """One located problem per task whose file sink must not be written."""
+    root = real(rules.root)
+    rules = _resolved(rules, root)
+    raw = raw_inputs(tasks, root)
+    problems = []
+    for task in tasks:
+        sink = _file_sink(task, root)
+        message = sink and _first_problem(sink, rules, raw)
+        if sink and message:
+            problems.append(_locate(task, message))
+    return problems
+
+
+def _resolved(rules: SinkRules, root: Path) -> SinkRules:
+    caches = tuple(real(path) for path in rules.cache_dirs)
+    yaml_files = frozenset(real(path) for path in rules.yaml_files)
+    return SinkRules(
+        root, rules.scope, caches, rules.settings, rules.allow_outside, rules.owners, yaml_files
+    )
+
+
+def _file_sink(task: Task, root: Path) -> _Sink | None:
+    sink: dict[str, Any] = task.config.get("sink") or {}
+    path = sink.get("path")
+    if sink.get("type") != "file" or not isinstance(path, str) or "://" in path:
+        return None  # database sinks and URLs are checked where they are written
+    target = real(resolve_data_path(path.rstrip("/") or path, root))
+    return _Sink(task, target, shown(target, root), list(sink.get("partition_by") or []))
+
+
+def _first_problem(sink: _Sink, rules: SinkRules, raw: Mapping[Path, str]) -> str | None:
+    checks = (
+        _holds_project,
+        _in_cache,
+        _outside_project,
+        _parent_is_file,
+        _over_yaml,
+        _over_foreign_folder,
+        _over_own_input,
+    )
+    for check in checks:
+        message = check(sink, rules)
+        if message:
+            return message
+    return _over_raw_input(sink, raw)
+
+
+def _holds_project(sink: _Sink, rules: SinkRules) -> str | None:
+    if within(rules.root, sink.target):
+        return f"{sink.shown} holds the project folder itself; a sink may never replace it"
+    return None
+
+
+def _in_cache(sink: _Sink, rules: SinkRules) -> str | None:
+    for cache in rules.cache_dirs:
+        if within(sink.target, cache) or within(cache, sink.target):
+            where = shown(cache, rules.root)
+            return f"{sink.shown} is in or holds the cache folder {where}; write outputs elsewhere"
+    return None
+
+
+def _outside_project(sink: _Sink, rules: SinkRules) -> str | None:
+    allowed = (rules.root, *rules.settings.allowed_output_roots)
+    if rules.allow_outside or any(within(sink.target, folder) for folder in allowed):
+        return None
+    return (
+        f"{sink.shown} is outside the project folder {rules.root}; list a folder holding it "
+        "under allowed_output_roots in quicketl.yml, or pass --allow-outside-project"
+    )
+
+
+def _parent_is_file(sink: _Sink, rules: SinkRules) -> str | None:
+    for parent in sink.target.parents:
+        if parent.is_dir():
+            return None
+        if parent.exists():
+            return f"cannot write {sink.shown}: {shown(parent, rules.root)} is a file"
+    return None
+
+
+def _over_yaml(sink: _Sink, rules: SinkRules) -> str | None:
+    target = sink.target
+    if target in rules.yaml_files or (target.suffix.lower() in _YAML_SUFFIXES and target.exists()):
+        return f"{sink.shown} is a YAML file of the project; a sink may not overwrite it"
+    return None
+
+
+def _over_own_input(sink: _Sink, rules: SinkRules) -> str | None:
+    for pattern, fmt in _file_sources(sink.task.config, rules.root):
+        if _reads(pattern, fmt, sink.target) or within(pattern, sink.target):
+            return (
+                f"{sink.shown} is an input of this pipeline; a sink may not overwrite what it reads"
+            )
+    return None
+
+
+def _over_raw_input(sink: _Sink, raw: Mapping[Path, str]) -> str | None:
+    reader = raw.get(sink.target)
+    if reader is None:
+        return None
+    return (
+        f"{sink.shown} is read by {reader} as a raw input (no pipeline writes that path); "
+        "a sink may not overwrite it"
+    )
+
+
+def _over_foreign_folder(sink: _Sink, rules: SinkRules) -> str | None:
+    target = sink.target
+    if not sink.partition_by or not os.path.lexists(target):
+        return None
+    owned = owns(rules.owners.get(str(target)), target, rules.scope, sink.task.id)
+    replace = "a partitioned sink replaces its whole folder"
+    if not target.is_dir():
+        if owned:
+            return None  # this sink wrote a file there before it was partitioned
+        return f"{sink.shown} is a file, and {replace}; point it at a new or empty folder"
+    found = foreign_entries(target, sink.partition_by, any_columns=owned)
+    if not found:
+        return None
+    return f"{found.describe(sink.shown)}; {replace}: point it at a new or empty folder"
+
+
+def raw_inputs(tasks: Sequence[Task], root: Path) -> dict[Path, str]:
+    """Resolved file inputs that no task writes (by the paths as planned), with a reader."""
+    outputs = {out for task in tasks for out in file_refs(task.outputs)}
+    raw: dict[Path, str] = {}
+    for task in tasks:
+        for ref in task.inputs:
+            if is_table(ref) or _has_glob(ref) or _produced(ref, outputs):
+                continue
+            raw.setdefault(real(resolve_data_path(ref, root)), task.id)
+    return raw
+
+
+def _produced(ref: str, outputs: set[str]) -> bool:
+    # an output folder of partitions produces every path below it
+    parts = ref.split("/")
+    return any("/".join(parts[:end]) in outputs for end in range(len(parts), 0, -1))
+
+
+def _file_sources(config: Mapping[str, Any], root: Path) -> Iterable[tuple[Path, str | None]]:
+    """(resolved path or glob, explicit format) of each file source."""
+    sources = config.get("sources") or {"source": config.get("source")}
+    for source in sources.values():
+        if (
+            isinstance(source, dict)
+            and source.get("type") == "file"
+            and "://" not in source["path"]
+        ):
+            yield _resolve_pattern(source["path"], root), source.get("format")
+
+
+def _resolve_pattern(pattern: str, root: Path) -> Path:
+    """A path or glob with the part before its first wildcard resolved."""
+    parts = Path(pattern).expanduser().parts
+    cut = next((i for i, part in enumerate(parts) if _has_glob(part)), len(parts))
+    head = real(resolve_data_path(str(Path(*parts[:cut])) if cut else ".", root))
+    return head.joinpath(*parts[cut:])
+
+
+def _reads(pattern: Path, fmt: str | None, target: Path) -> bool:
+    """Whether a source reading `pattern` reads the file `target`."""
+    if _has_glob(str(pattern)):
+        return fnmatch.fnmatchcase(str(target), str(pattern))
+    if target == pattern:
+        return True
+    # a folder source reads its files of the source's format, at any depth
+    return pattern.is_dir() and within(target, pattern) and _has_format(target, fmt)
+
+
+def _has_format(target: Path, fmt: str | None) -> bool:
+    name = target.name.lower().removesuffix(".gz").removesuffix(".zst")
+    return fmt is None or name.endswith(f".{fmt}")
+
+
+def _locate(task: Task, message: str) -> Problem:
+    if task.pipeline is not None:
+        return task.pipeline.doc.problem(("sink", "path"), message)
+    return Problem(message, str(task.pipeline_path), None, "sink.path")
+
+
+def _has_glob(text: str) -> bool:
+    return any(char in _GLOB_CHARS for char in text)
+
+
+def real(path: Path) -> Path:
+    """`path` absolute, with `..` and symlinks resolved as far as it exists."""
+    return Path(os.path.realpath(path))
+
+
+def within(path: Path, folder: Path) -> bool:
+    """`path` is `folder` or lies below it (both resolved)."""
+    return path == folder or folder in path.parents
+
+
+def shown(path: Path, root: Path) -> str:
+    """A path as messages show it: relative to the project root when inside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
