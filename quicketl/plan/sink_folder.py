@@ -35,10 +35,10 @@ class Foreign:
 
     def describe(self, shown: str) -> str:
         names = self.files or [f"{name}/" for name in self.folders]
-        what = "files" if self.files else "folders"
-        count = f"more than {len(names)}" if self.truncated else str(len(names))
         if not names:
             return f"{shown} is a folder too large to inspect"
+        what = ("file" if self.files else "folder") + ("s" if len(names) > 1 else "")
+        count = f"more than {len(names)}" if self.truncated else str(len(names))
         listed = ", ".join(sorted(names)[:_SHOWN]) + (", ..." if len(names) > _SHOWN else "")
         return f"{shown} is a folder holding {count} {what} quicketl did not write ({listed})"
 
