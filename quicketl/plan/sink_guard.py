@@ -30,7 +30,7 @@ from quicketl.config.project import (
     project_settings,
     resolve_data_path,
 )
-from quicketl.errors import PlanError, Problem
+from quicketl.errors import ConfigError, PlanError, Problem
 from quicketl.plan.model import Plan, Task
 from quicketl.plan.refs import file_refs, is_table
 from quicketl.plan.scope import plan_scope
@@ -41,6 +41,7 @@ from quicketl.state.store import SinkOwner
 
 _GLOB_CHARS = frozenset("*?[")
 _YAML_SUFFIXES = (".yml", ".yaml")
+_SINK_PATH = ("sink", "path")
 
 
 @dataclass(frozen=True)
@@ -300,8 +301,13 @@ def _has_format(target: Path, fmt: str | None) -> bool:
 
 def _locate(task: Task, message: str) -> Problem:
     if task.pipeline is not None:
-        return task.pipeline.doc.problem(("sink", "path"), message)
-    return Problem(message, str(task.pipeline_path), None, "sink.path")
+        return task.pipeline.doc.problem(_SINK_PATH, message)
+    from quicketl.config.yamlfile import load_yaml_file  # YAML loads only on a refusal
+
+    try:  # a stored plan keeps no YAML; read the file again, only to place the message
+        return load_yaml_file(task.pipeline_path).problem(_SINK_PATH, message)
+    except ConfigError:
+        return Problem(message, str(task.pipeline_path), None, "sink.path")
 
 
 def _has_glob(text: str) -> bool:
