@@ -28,7 +28,6 @@ from quicketl.config.project import (
     PROJECT_FILE,
     ProjectSettings,
     project_settings,
-    resolve_data_path,
 )
 from quicketl.errors import ConfigError, PlanError, Problem
 from quicketl.plan.model import Plan, Task
@@ -60,9 +59,53 @@ class SinkRules:
 @dataclass(frozen=True)
 class _Sink:
     task: Task
-    target: Path
+    target: str  # absolute and resolved
     shown: str
     partition_by: list[str]
+
+
+class _Disk:
+    """Resolved paths and folder checks, memoised: sinks and inputs share few folders, so
+    a plan of thousands of tasks costs a few system calls per task."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self._real: dict[str, str] = {}
+        self._isdir: dict[str, bool] = {}
+
+    def real(self, path: str) -> str:
+        """`path` (relative to the root) absolute, with `~`, `..` and symlinks resolved."""
+        path = os.path.join(self.root, os.path.expanduser(path) if path[:1] == "~" else path)
+        if "/../" in path or path.endswith("/.."):
+            return os.path.realpath(path)
+        folder, name = os.path.split(os.path.normpath(path))
+        if folder not in self._real:
+            self._real[folder] = os.path.realpath(folder)
+        full = os.path.join(self._real[folder], name)
+        return os.path.realpath(full) if os.path.islink(full) else full
+
+    def isdir(self, path: str) -> bool:
+        if path not in self._isdir:
+            self._isdir[path] = os.path.isdir(path)
+        return self._isdir[path]
+
+    def shown(self, path: str) -> str:
+        """A path as messages show it: relative to the project root when inside it."""
+        if path == self.root:
+            return "."
+        return path[len(self.root) + 1 :] if within(path, self.root) else path
+
+
+@dataclass(frozen=True)
+class _Check:
+    """The rules with every path resolved once."""
+
+    rules: SinkRules
+    disk: _Disk
+    caches: tuple[str, ...]
+    allowed: tuple[str, ...]
+    yaml_files: frozenset[str]
+    raw: Mapping[str, str]
 
 
 def rules_for(
@@ -125,36 +168,34 @@ def require_safe_sinks(
 
 def sink_problems(tasks: Sequence[Task], rules: SinkRules) -> list[Problem]:
     """One located problem per task whose file sink must not be written."""
-    root = real(rules.root)
-    rules = _resolved(rules, root)
-    raw = raw_inputs(tasks, root)
+    disk = _Disk(os.path.realpath(rules.root))
+    check = _Check(
+        rules,
+        disk,
+        tuple(disk.real(str(path)) for path in rules.cache_dirs),
+        (disk.root, *(disk.real(str(p)) for p in rules.settings.allowed_output_roots)),
+        frozenset(disk.real(str(path)) for path in rules.yaml_files),
+        raw_inputs(tasks, disk),
+    )
     problems = []
     for task in tasks:
-        sink = _file_sink(task, root)
-        message = sink and _first_problem(sink, rules, raw)
+        sink = _file_sink(task, disk)
+        message = sink and _first_problem(sink, check)
         if sink and message:
             problems.append(_locate(task, message))
     return problems
 
 
-def _resolved(rules: SinkRules, root: Path) -> SinkRules:
-    caches = tuple(real(path) for path in rules.cache_dirs)
-    yaml_files = frozenset(real(path) for path in rules.yaml_files)
-    return SinkRules(
-        root, rules.scope, caches, rules.settings, rules.allow_outside, rules.owners, yaml_files
-    )
-
-
-def _file_sink(task: Task, root: Path) -> _Sink | None:
+def _file_sink(task: Task, disk: _Disk) -> _Sink | None:
     sink: dict[str, Any] = task.config.get("sink") or {}
     path = sink.get("path")
     if sink.get("type") != "file" or not isinstance(path, str) or "://" in path:
         return None  # database sinks and URLs are checked where they are written
-    target = real(resolve_data_path(path.rstrip("/") or path, root))
-    return _Sink(task, target, shown(target, root), list(sink.get("partition_by") or []))
+    target = disk.real(path.rstrip("/") or path)
+    return _Sink(task, target, disk.shown(target), list(sink.get("partition_by") or []))
 
 
-def _first_problem(sink: _Sink, rules: SinkRules, raw: Mapping[Path, str]) -> str | None:
+def _first_problem(sink: _Sink, check: _Check) -> str | None:
     checks = (
         _holds_project,
         _in_cache,
@@ -163,65 +204,68 @@ def _first_problem(sink: _Sink, rules: SinkRules, raw: Mapping[Path, str]) -> st
         _over_yaml,
         _over_foreign_folder,
         _over_own_input,
+        _over_raw_input,
     )
-    for check in checks:
-        message = check(sink, rules)
+    for rule in checks:
+        message = rule(sink, check)
         if message:
             return message
-    return _over_raw_input(sink, raw)
+    return None
 
 
-def _holds_project(sink: _Sink, rules: SinkRules) -> str | None:
-    if within(rules.root, sink.target):
+def _holds_project(sink: _Sink, check: _Check) -> str | None:
+    if within(check.disk.root, sink.target):
         return f"{sink.shown} holds the project folder itself; a sink may never replace it"
     return None
 
 
-def _in_cache(sink: _Sink, rules: SinkRules) -> str | None:
-    for cache in rules.cache_dirs:
+def _in_cache(sink: _Sink, check: _Check) -> str | None:
+    for cache in check.caches:
         if within(sink.target, cache) or within(cache, sink.target):
-            where = shown(cache, rules.root)
+            where = check.disk.shown(cache)
             return f"{sink.shown} is in or holds the cache folder {where}; write outputs elsewhere"
     return None
 
 
-def _outside_project(sink: _Sink, rules: SinkRules) -> str | None:
-    allowed = (rules.root, *rules.settings.allowed_output_roots)
-    if rules.allow_outside or any(within(sink.target, folder) for folder in allowed):
+def _outside_project(sink: _Sink, check: _Check) -> str | None:
+    if check.rules.allow_outside or any(within(sink.target, f) for f in check.allowed):
         return None
     return (
-        f"{sink.shown} is outside the project folder {rules.root}; list a folder holding it "
-        "under allowed_output_roots in quicketl.yml, or pass --allow-outside-project"
+        f"{sink.shown} is outside the project folder {check.disk.root}; list a folder holding "
+        "it under allowed_output_roots in quicketl.yml, or pass --allow-outside-project"
     )
 
 
-def _parent_is_file(sink: _Sink, rules: SinkRules) -> str | None:
-    for parent in sink.target.parents:
-        if parent.is_dir():
-            return None
-        if parent.exists():
-            return f"cannot write {sink.shown}: {shown(parent, rules.root)} is a file"
+def _parent_is_file(sink: _Sink, check: _Check) -> str | None:
+    parent = os.path.dirname(sink.target)
+    while not check.disk.isdir(parent):
+        if os.path.lexists(parent):
+            return f"cannot write {sink.shown}: {check.disk.shown(parent)} is a file"
+        if parent == os.path.dirname(parent):
+            break
+        parent = os.path.dirname(parent)
     return None
 
 
-def _over_yaml(sink: _Sink, rules: SinkRules) -> str | None:
+def _over_yaml(sink: _Sink, check: _Check) -> str | None:
     target = sink.target
-    if target in rules.yaml_files or (target.suffix.lower() in _YAML_SUFFIXES and target.exists()):
+    is_yaml = target.lower().endswith(_YAML_SUFFIXES) and os.path.lexists(target)
+    if target in check.yaml_files or is_yaml:
         return f"{sink.shown} is a YAML file of the project; a sink may not overwrite it"
     return None
 
 
-def _over_own_input(sink: _Sink, rules: SinkRules) -> str | None:
-    for pattern, fmt in _file_sources(sink.task.config, rules.root):
-        if _reads(pattern, fmt, sink.target) or within(pattern, sink.target):
+def _over_own_input(sink: _Sink, check: _Check) -> str | None:
+    for pattern, fmt in _file_sources(sink.task.config, check.disk):
+        if _reads(pattern, fmt, sink.target, check.disk) or within(pattern, sink.target):
             return (
                 f"{sink.shown} is an input of this pipeline; a sink may not overwrite what it reads"
             )
     return None
 
 
-def _over_raw_input(sink: _Sink, raw: Mapping[Path, str]) -> str | None:
-    reader = raw.get(sink.target)
+def _over_raw_input(sink: _Sink, check: _Check) -> str | None:
+    reader = check.raw.get(sink.target)
     if reader is None:
         return None
     return (
@@ -230,11 +274,11 @@ def _over_raw_input(sink: _Sink, raw: Mapping[Path, str]) -> str | None:
     )
 
 
-def _over_foreign_folder(sink: _Sink, rules: SinkRules) -> str | None:
-    target = sink.target
-    if not sink.partition_by or not os.path.lexists(target):
+def _over_foreign_folder(sink: _Sink, check: _Check) -> str | None:
+    if not sink.partition_by or not os.path.lexists(sink.target):
         return None
-    owned = owns(rules.owners.get(str(target)), target, rules.scope, sink.task.id)
+    target, rules = Path(sink.target), check.rules
+    owned = owns(rules.owners.get(sink.target), target, rules.scope, sink.task.id)
     replace = "a partitioned sink replaces its whole folder"
     if not target.is_dir():
         if owned:
@@ -246,15 +290,15 @@ def _over_foreign_folder(sink: _Sink, rules: SinkRules) -> str | None:
     return f"{found.describe(sink.shown)}; {replace}: point it at a new or empty folder"
 
 
-def raw_inputs(tasks: Sequence[Task], root: Path) -> dict[Path, str]:
+def raw_inputs(tasks: Sequence[Task], disk: _Disk) -> dict[str, str]:
     """Resolved file inputs that no task writes (by the paths as planned), with a reader."""
     outputs = {out for task in tasks for out in file_refs(task.outputs)}
-    raw: dict[Path, str] = {}
+    raw: dict[str, str] = {}
     for task in tasks:
         for ref in task.inputs:
             if is_table(ref) or _has_glob(ref) or _produced(ref, outputs):
                 continue
-            raw.setdefault(real(resolve_data_path(ref, root)), task.id)
+            raw.setdefault(disk.real(ref), task.id)
     return raw
 
 
@@ -264,7 +308,7 @@ def _produced(ref: str, outputs: set[str]) -> bool:
     return any("/".join(parts[:end]) in outputs for end in range(len(parts), 0, -1))
 
 
-def _file_sources(config: Mapping[str, Any], root: Path) -> Iterable[tuple[Path, str | None]]:
+def _file_sources(config: Mapping[str, Any], disk: _Disk) -> Iterable[tuple[str, str | None]]:
     """(resolved path or glob, explicit format) of each file source."""
     sources = config.get("sources") or {"source": config.get("source")}
     for source in sources.values():
@@ -273,29 +317,31 @@ def _file_sources(config: Mapping[str, Any], root: Path) -> Iterable[tuple[Path,
             and source.get("type") == "file"
             and "://" not in source["path"]
         ):
-            yield _resolve_pattern(source["path"], root), source.get("format")
+            yield _resolve_pattern(source["path"], disk), source.get("format")
 
 
-def _resolve_pattern(pattern: str, root: Path) -> Path:
+def _resolve_pattern(pattern: str, disk: _Disk) -> str:
     """A path or glob with the part before its first wildcard resolved."""
+    if not _has_glob(pattern):
+        return disk.real(pattern)
     parts = Path(pattern).expanduser().parts
-    cut = next((i for i, part in enumerate(parts) if _has_glob(part)), len(parts))
-    head = real(resolve_data_path(str(Path(*parts[:cut])) if cut else ".", root))
-    return head.joinpath(*parts[cut:])
+    cut = next(i for i, part in enumerate(parts) if _has_glob(part))
+    head = disk.real(str(Path(*parts[:cut])) if cut else ".")
+    return os.path.join(head, *parts[cut:])
 
 
-def _reads(pattern: Path, fmt: str | None, target: Path) -> bool:
+def _reads(pattern: str, fmt: str | None, target: str, disk: _Disk) -> bool:
     """Whether a source reading `pattern` reads the file `target`."""
-    if _has_glob(str(pattern)):
-        return fnmatch.fnmatchcase(str(target), str(pattern))
+    if _has_glob(pattern):
+        return fnmatch.fnmatchcase(target, pattern)
     if target == pattern:
         return True
     # a folder source reads its files of the source's format, at any depth
-    return pattern.is_dir() and within(target, pattern) and _has_format(target, fmt)
+    return within(target, pattern) and disk.isdir(pattern) and _has_format(target, fmt)
 
 
-def _has_format(target: Path, fmt: str | None) -> bool:
-    name = target.name.lower().removesuffix(".gz").removesuffix(".zst")
+def _has_format(target: str, fmt: str | None) -> bool:
+    name = target.lower().removesuffix(".gz").removesuffix(".zst")
     return fmt is None or name.endswith(f".{fmt}")
 
 
@@ -311,22 +357,9 @@ def _locate(task: Task, message: str) -> Problem:
 
 
 def _has_glob(text: str) -> bool:
-    return any(char in _GLOB_CHARS for char in text)
+    return not _GLOB_CHARS.isdisjoint(text)
 
 
-def real(path: Path) -> Path:
-    """`path` absolute, with `..` and symlinks resolved as far as it exists."""
-    return Path(os.path.realpath(path))
-
-
-def within(path: Path, folder: Path) -> bool:
-    """`path` is `folder` or lies below it (both resolved)."""
-    return path == folder or folder in path.parents
-
-
-def shown(path: Path, root: Path) -> str:
-    """A path as messages show it: relative to the project root when inside it."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+def within(path: str, folder: str) -> bool:
+    """`path` is `folder` or lies below it (both absolute and resolved)."""
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
