@@ -158,6 +158,8 @@ class StateStore:
     def record_owners(self, owners: Iterable[SinkOwner]) -> None:
         """Remember which sink wrote each output path (absolute, resolved) and its inode."""
         rows = [(o.path, o.scope, o.task_id, _as_int64(o.inode)) for o in owners]
+        if not rows:
+            return
         with self._transaction() as conn:
             conn.executemany("INSERT OR REPLACE INTO sink_owners VALUES (?, ?, ?, ?)", rows)
 

@@ -158,7 +158,10 @@ def test_the_guard_is_linear_in_the_number_of_tasks(tmp_path: Path) -> None:
     timings = []
     for n in (1_000, 4_000):
         batch = tasks(n)
-        started = time.perf_counter()
-        assert sink_problems(batch, rules) == []
-        timings.append(time.perf_counter() - started)
+        best = float("inf")
+        for _ in range(3):  # best of three: the machine may be busy
+            started = time.perf_counter()
+            assert sink_problems(batch, rules) == []
+            best = min(best, time.perf_counter() - started)
+        timings.append(best)
     assert timings[1] < timings[0] * 4 * 2.5  # quadratic would be 16x
