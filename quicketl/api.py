@@ -22,6 +22,7 @@ Variables = Mapping[str, object] | None
 
 __all__ = [
     "Pipeline",
+    "check_sink",
     "environment_info",
     "json_schema",
     "load_pipeline_file",
@@ -46,13 +47,37 @@ def load_pipeline_file(path: PathLike, variables: Variables = None) -> LoadedPip
     return load_pipeline(file, VariableScope.standard(variables, root=root), root)
 
 
-def validate_pipeline(path: PathLike, variables: Variables = None) -> LoadedPipeline:
-    """Load a pipeline and check every column and expression against its real sources."""
+def validate_pipeline(
+    path: PathLike,
+    variables: Variables = None,
+    *,
+    allow_outside_project: bool = False,
+    cache_dir: PathLike | None = None,
+) -> LoadedPipeline:
+    """Load a pipeline, check where its sink writes, and check every column and expression
+    against its real sources."""
     loaded = load_pipeline_file(path, variables)
+    check_sink(loaded, allow_outside_project=allow_outside_project, cache_dir=cache_dir)
     from quicketl.engine.prepare import validate_pipeline as check_against_sources
 
     check_against_sources(loaded)
     return loaded
+
+
+def check_sink(
+    loaded: LoadedPipeline,
+    *,
+    allow_outside_project: bool = False,
+    cache_dir: PathLike | None = None,
+) -> None:
+    """Raise PlanError if the pipeline's sink would replace what quicketl did not write, or
+    write outside the project without leave (see `quicketl.plan.sink_guard`)."""
+    from quicketl.plan.single import single_task_plan
+    from quicketl.plan.sink_guard import require_safe_sinks
+
+    cache = Path(cache_dir) if cache_dir is not None else None
+    plan = single_task_plan(loaded)
+    require_safe_sinks(plan, cache_dir=cache, allow_outside=allow_outside_project)
 
 
 def run_pipeline(
@@ -63,16 +88,20 @@ def run_pipeline(
     *,
     force: bool = False,
     cache_dir: PathLike | None = None,
+    allow_outside_project: bool = False,
 ) -> PipelineResult:
     """Run a pipeline file, skipping it while nothing it depends on has changed.
 
     The pipeline is keyed like a workflow task (its resolved config, used variables and input
     contents) in the project's `.quicketl-cache/`; `force` runs it regardless. A dry run reads,
     transforms and checks but writes nothing and records nothing. A failed run is a result
-    with status "failed", not an exception; invalid input raises `ConfigError`.
+    with status "failed", not an exception; invalid input raises `ConfigError`. A sink
+    outside the project root is refused unless `quicketl.yml` allows its folder or
+    `allow_outside_project` is set.
     """
     loaded = load_pipeline_file(path, variables)
     if dry_run:
+        check_sink(loaded, allow_outside_project=allow_outside_project, cache_dir=cache_dir)
         return run_loaded_pipeline(loaded, dry_run=True, fail_on_checks=fail_on_checks)
     from quicketl.api_workflow import run_pipeline_cached
 
@@ -81,6 +110,7 @@ def run_pipeline(
         force=force,
         fail_on_checks=fail_on_checks,
         cache_dir=Path(cache_dir) if cache_dir is not None else None,
+        allow_outside_project=allow_outside_project,
     )
 
 

@@ -25,10 +25,24 @@ if TYPE_CHECKING:
 
 
 def plan_workflow(
-    path: str | Path, variables: Mapping[str, object] | None = None, root: str | Path | None = None
+    path: str | Path,
+    variables: Mapping[str, object] | None = None,
+    root: str | Path | None = None,
+    *,
+    allow_outside_project: bool = False,
+    cache_dir: str | Path | None = None,
 ) -> Plan:
-    """Load and check a workflow file into its immutable `Plan` (raises PlanError/ConfigError)."""
-    return build_plan(Path(path), variables, Path(root).resolve() if root else None)
+    """Load and check a workflow file into its immutable `Plan` (raises PlanError/ConfigError).
+
+    Sinks outside the project root are refused unless `quicketl.yml` allows their folder or
+    `allow_outside_project` is set; `cache_dir` is the cache a run would use."""
+    return build_plan(
+        Path(path),
+        variables,
+        Path(root).resolve() if root else None,
+        allow_outside_project=allow_outside_project,
+        cache_dir=Path(cache_dir) if cache_dir is not None else None,
+    )
 
 
 def remember_plan(plan: Plan, variables: Mapping[str, object] | None, cache_dir: Path) -> None:
@@ -43,13 +57,20 @@ def plan_for_run(
     path: str | Path,
     variables: Mapping[str, object] | None = None,
     cache_dir: str | Path | None = None,
+    *,
+    allow_outside_project: bool = False,
 ) -> Plan:
     """The plan stored by the last run while its files and variables are unchanged (so only
-    the pipelines that run are parsed), else a fresh one."""
+    the pipelines that run are parsed), else a fresh one. (A run checks a stored plan's sinks
+    again before any task starts.)"""
     from quicketl.execute.noop import stored_plan
 
     stored = stored_plan(Path(path), dict(variables or {}), cache_dir)
-    return stored if stored is not None else plan_workflow(path, variables)
+    if stored is not None:
+        return stored
+    return plan_workflow(
+        path, variables, allow_outside_project=allow_outside_project, cache_dir=cache_dir
+    )
 
 
 def run_options(plan: Plan, cache_dir: str | Path | None = None, **kwargs: Any) -> RunOptions:
@@ -66,6 +87,7 @@ def execute_plan(
     wait: bool = True,
     reporter: RunReporter | None = None,
     variables: Mapping[str, object] | None = None,
+    allow_outside_project: bool = False,
 ) -> WorkflowResult:
     """Run an already planned workflow against its cache. `variables` are those it was
     planned with, so the stored plan can be reused while they stay the same."""
@@ -77,6 +99,7 @@ def execute_plan(
         select=tuple(select),
         wait=wait,
         variables=dict(variables or {}),
+        allow_outside_project=allow_outside_project,
     )
     result = run_plan(plan, options, reporter)
     if plan.workflow_path is not None:
@@ -106,9 +129,10 @@ def run_workflow(
     cache_dir: str | Path | None = None,
     wait: bool = True,
     reporter: RunReporter | None = None,
+    allow_outside_project: bool = False,
 ) -> WorkflowResult:
     """Run a workflow incrementally: up-to-date tasks are skipped, the rest run in parallel."""
-    plan = plan_for_run(path, variables, cache_dir)
+    plan = plan_for_run(path, variables, cache_dir, allow_outside_project=allow_outside_project)
     if dry_run:
         return explain_plan(plan, select=select, force=force, cache_dir=cache_dir)
     return execute_plan(
@@ -120,6 +144,7 @@ def run_workflow(
         wait=wait,
         reporter=reporter,
         variables=variables,
+        allow_outside_project=allow_outside_project,
     )
 
 
@@ -130,9 +155,12 @@ def explain(
     select: Sequence[str] = (),
     force: bool = False,
     cache_dir: str | Path | None = None,
+    allow_outside_project: bool = False,
 ) -> WorkflowResult:
     """What a run would do now, task by task, with the reasons; runs nothing."""
-    plan = plan_workflow(path, variables)
+    plan = plan_workflow(
+        path, variables, allow_outside_project=allow_outside_project, cache_dir=cache_dir
+    )
     return explain_plan(plan, select=select, force=force, cache_dir=cache_dir)
 
 
@@ -143,6 +171,7 @@ def run_task(
     project_dir: str | None = None,
     variables: Mapping[str, object] | None = None,
     cache_dir: str | None = None,
+    allow_outside_project: bool = False,
 ) -> dict[str, Any]:
     """Run exactly one task of a workflow against the cache (as generated DAGs do).
 
@@ -151,11 +180,24 @@ def run_task(
     """
     root = Path(project_dir).resolve() if project_dir else None
     path = (root / workflow_path) if root else Path(workflow_path)
-    plan = plan_workflow(path, variables, root or find_project_root(path))
+    plan = plan_workflow(
+        path,
+        variables,
+        root or find_project_root(path),
+        allow_outside_project=allow_outside_project,
+        cache_dir=cache_dir,
+    )
     _require_task(plan, task_id)
     # Orchestrators run independent tasks at once: lock this task only, not the whole cache.
     lock = f"locks/{hash_bytes(f'{plan_scope(plan)}:{task_id}'.encode())}"
-    options = run_options(plan, cache_dir, select=(task_id,), workers=1, lock_name=lock)
+    options = run_options(
+        plan,
+        cache_dir,
+        select=(task_id,),
+        workers=1,
+        lock_name=lock,
+        allow_outside_project=allow_outside_project,
+    )
     result = run_plan(plan, options)
     outcome = result.tasks[0]
     if not outcome.ok:
@@ -189,6 +231,7 @@ def run_pipeline_cached(
     force: bool = False,
     fail_on_checks: bool = True,
     cache_dir: str | Path | None = None,
+    allow_outside_project: bool = False,
 ) -> PipelineResult:
     """`quicketl run`: one pipeline as a one-task plan, skipped while its key is unchanged.
 
@@ -197,9 +240,19 @@ def run_pipeline_cached(
     """
     from quicketl.engine.result import PipelineResult
     from quicketl.plan.single import single_task_plan
+    from quicketl.plan.sink_guard import require_safe_sinks
 
     plan = single_task_plan(loaded)
-    options = run_options(plan, cache_dir, force=force, fail_on_checks=fail_on_checks, workers=1)
+    options = run_options(
+        plan,
+        cache_dir,
+        force=force,
+        fail_on_checks=fail_on_checks,
+        workers=1,
+        allow_outside_project=allow_outside_project,
+    )
+    # Checked before the run takes its lock, so a refused sink leaves no cache folder behind.
+    require_safe_sinks(plan, cache_dir=options.cache_dir, allow_outside=allow_outside_project)
     outcome = run_plan(plan, options).tasks[0]
     if isinstance(outcome.exception, ConfigError):
         raise outcome.exception
@@ -224,13 +277,27 @@ class Workflow:
     >>> wf.run(workers=4).succeeded
     """
 
-    def __init__(self, plan: Plan, variables: Mapping[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        variables: Mapping[str, object] | None = None,
+        *,
+        allow_outside_project: bool = False,
+    ) -> None:
         self.plan = plan
         self.variables = dict(variables or {})
+        self.allow_outside_project = allow_outside_project
 
     @classmethod
-    def from_yaml(cls, path: str | Path, variables: Mapping[str, object] | None = None) -> Workflow:
-        return cls(plan_workflow(path, variables), variables)
+    def from_yaml(
+        cls,
+        path: str | Path,
+        variables: Mapping[str, object] | None = None,
+        *,
+        allow_outside_project: bool = False,
+    ) -> Workflow:
+        plan = plan_workflow(path, variables, allow_outside_project=allow_outside_project)
+        return cls(plan, variables, allow_outside_project=allow_outside_project)
 
     @property
     def name(self) -> str:
@@ -238,6 +305,7 @@ class Workflow:
 
     def run(self, **options: Any) -> WorkflowResult:
         """Run it incrementally (options as `execute_plan`: workers, force, select, ...)."""
+        options.setdefault("allow_outside_project", self.allow_outside_project)
         return execute_plan(self.plan, variables=self.variables, **options)
 
     def status(self, **options: Any) -> WorkflowResult:

@@ -34,6 +34,14 @@ VerboseOption = Annotated[
     typer.Option("--verbose", help="Show tracebacks and more detail on errors."),
 ]
 
+AllowOutsideOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-outside-project",
+        help="Let sinks write outside the project folder (quicketl.yml: allowed_output_roots).",
+    ),
+]
+
 
 def variables_of(var: list[str] | None) -> dict[str, str]:
     """The `--var KEY=VALUE` pairs as a mapping; a malformed pair raises ConfigError."""

@@ -9,6 +9,7 @@ import typer
 
 from quicketl.cli.errors import exit_on_error
 from quicketl.cli.options import (
+    AllowOutsideOption,
     JsonOption,
     PipelineArg,
     VarsOption,
@@ -41,6 +42,7 @@ def run(
         Path | None,
         typer.Option("--cache-dir", help="State folder [default: .quicketl-cache in the root]."),
     ] = None,
+    allow_outside_project: AllowOutsideOption = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -61,6 +63,7 @@ def run(
             fail_on_checks=fail_on_checks,
             force=force,
             cache_dir=cache_dir,
+            allow_outside_project=allow_outside_project,
         )
     if as_json:
         from quicketl.report.json_report import pipeline_document, to_json
@@ -76,6 +79,7 @@ def run(
 def validate(
     pipeline: PipelineArg,
     var: VarsOption = None,
+    allow_outside_project: AllowOutsideOption = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -86,7 +90,9 @@ def validate(
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
 
-        loaded = api.validate_pipeline(pipeline, variables=variables_of(var))
+        loaded = api.validate_pipeline(
+            pipeline, variables=variables_of(var), allow_outside_project=allow_outside_project
+        )
     from quicketl.report.validation_report import (
         describe_pipeline,
         render_validation,

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from quicketl.cli.errors import exit_on_error
-from quicketl.cli.options import JsonOption, VarsOption, VerboseOption, rich_console, variables_of
+from quicketl.cli.options import (
+    AllowOutsideOption,
+    JsonOption,
+    VarsOption,
+    VerboseOption,
+    rich_console,
+    variables_of,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -65,6 +72,7 @@ def run(
     select: SelectOption = None,
     cache_dir: CacheDirOption = None,
     no_wait: NoWaitOption = False,
+    allow_outside_project: AllowOutsideOption = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -73,7 +81,8 @@ def run(
         from quicketl import api
 
         variables = variables_of(var)
-        plan = api.plan_for_run(workflow, variables, cache_dir)
+        allow = allow_outside_project
+        plan = api.plan_for_run(workflow, variables, cache_dir, allow_outside_project=allow)
         console = rich_console(stderr=as_json)
         if dry_run:
             result = api.explain_plan(plan, select=select or (), force=force, cache_dir=cache_dir)
@@ -91,6 +100,7 @@ def run(
                 wait=not no_wait,
                 reporter=_reporter(console, as_json),
                 variables=variables,
+                allow_outside_project=allow,
             )
     _print_result(result, console, as_json)
     raise typer.Exit(0 if result.succeeded else 1)
@@ -103,6 +113,7 @@ def status(
     select: SelectOption = None,
     force: ForceOption = False,
     cache_dir: CacheDirOption = None,
+    allow_outside_project: AllowOutsideOption = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -110,7 +121,10 @@ def status(
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
 
-        plan = api.plan_workflow(workflow, variables_of(var))
+        allow = allow_outside_project
+        plan = api.plan_workflow(
+            workflow, variables_of(var), allow_outside_project=allow, cache_dir=cache_dir
+        )
         result = api.explain_plan(plan, select=select or (), force=force, cache_dir=cache_dir)
     _print_result(result, rich_console(stderr=as_json), as_json)
 
@@ -119,11 +133,14 @@ def status(
 def validate(
     workflow: WorkflowArg,
     var: VarsOption = None,
+    allow_outside_project: AllowOutsideOption = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Check a workflow and every pipeline it names, without running anything."""
-    plan = _plan_or_exit(workflow, var, verbose=verbose, as_json=as_json)
+    plan = _plan_or_exit(
+        workflow, var, verbose=verbose, as_json=as_json, allow_outside=allow_outside_project
+    )
     if not as_json:
         from quicketl.report.plan_report import render_structure
 
@@ -145,12 +162,20 @@ def info(
         render_info(rich_console(), plan)
 
 
-def _plan_or_exit(workflow: Path, var: list[str] | None, *, verbose: bool, as_json: bool) -> Plan:
+def _plan_or_exit(
+    workflow: Path,
+    var: list[str] | None,
+    *,
+    verbose: bool,
+    as_json: bool,
+    allow_outside: bool = False,
+) -> Plan:
     """The plan, or the exit with its problems; with --json the plan document is printed."""
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
 
-        plan: Plan = api.plan_workflow(workflow, variables_of(var))
+        variables = variables_of(var)
+        plan: Plan = api.plan_workflow(workflow, variables, allow_outside_project=allow_outside)
     if as_json:
         from quicketl.report.json_report import to_json
         from quicketl.report.plan_json import plan_document

@@ -1,49 +1,40 @@
-"""The project root: where relative data paths and `.quicketl-cache/` live."""
+"""The project root (where relative data paths and `.quicketl-cache/` live) and its settings."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from quicketl.errors import ConfigError, Problem
 
+if TYPE_CHECKING:
+    from quicketl.config.yamlfile import YamlDoc
+
 PROJECT_FILE = "quicketl.yml"
 _ROOT_LISTS = ("allowed_output_roots", "allowed_input_roots")
+# QuickETL 1.x project files carry these; they are accepted and left to the features using them.
+_TOLERATED = (
+    "name",
+    "description",
+    "version",
+    "defaults",
+    "environments",
+    "profiles",
+    "secrets",
+    "plugins",
+    "telemetry",
+    "logging",
+)
 
 
 @dataclass(frozen=True)
 class ProjectSettings:
-    """What `quicketl.yml` allows beyond the project root; folders resolved and absolute."""
+    """What `quicketl.yml` allows beyond the project root: absolute, resolved folders."""
 
     allowed_output_roots: tuple[Path, ...] = ()
     allowed_input_roots: tuple[Path, ...] = ()
-
-
-def project_settings(root: Path) -> ProjectSettings:
-    """The settings of `root/quicketl.yml` (defaults without one); a bad value is a ConfigError."""
-    path = root / PROJECT_FILE
-    if not path.is_file():
-        return ProjectSettings()
-    from quicketl.config.yamlfile import load_yaml_file  # YAML only when there is a file
-
-    doc = load_yaml_file(path)
-    data = doc.data if isinstance(doc.data, dict) else {}
-    problems: list[Problem] = []
-    lists: dict[str, tuple[Path, ...]] = {}
-    for key in _ROOT_LISTS:
-        value = data.get(key) or []
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            problems.append(doc.problem((key,), "expected a list of folder paths"))
-            continue
-        lists[key] = tuple(_absolute(entry, root) for entry in value)
-    if problems:
-        raise ConfigError(problems)
-    return ProjectSettings(**lists)
-
-
-def _absolute(entry: str, root: Path) -> Path:
-    """A folder from the project file: `~` expanded, relative to the root, `..` resolved."""
-    return (root / Path(entry).expanduser()).resolve()
 
 
 def find_project_root(start: Path, cwd: Path | None = None) -> Path:
@@ -60,3 +51,48 @@ def resolve_data_path(path: str, root: Path) -> Path:
     """A data path from a pipeline, relative to the project root unless absolute."""
     candidate = Path(path).expanduser()
     return candidate if candidate.is_absolute() else root / candidate
+
+
+def project_settings(root: Path) -> ProjectSettings:
+    """The settings of `root/quicketl.yml` (defaults without one); ConfigError if malformed."""
+    path = root / PROJECT_FILE
+    if not path.is_file():
+        return ProjectSettings()
+    from quicketl.config.yamlfile import load_yaml_file  # YAML loads only when a file exists
+
+    doc = load_yaml_file(path)
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        raise ConfigError([doc.problem((), "the project file must be a mapping of settings")])
+    problems = _unknown_keys(doc, data)
+    roots = {key: _roots(doc, data.get(key), key, root, problems) for key in _ROOT_LISTS}
+    if problems:
+        raise ConfigError(problems)
+    return ProjectSettings(roots["allowed_output_roots"], roots["allowed_input_roots"])
+
+
+def _unknown_keys(doc: YamlDoc, data: dict[Any, Any]) -> list[Problem]:
+    from quicketl.config.suggest import did_you_mean
+
+    known = (*_ROOT_LISTS, *_TOLERATED)
+    return [
+        doc.problem((str(key),), f"unknown setting '{key}'{did_you_mean(str(key), known)}")
+        for key in data
+        if str(key) not in known
+    ]
+
+
+def _roots(
+    doc: YamlDoc, value: Any, key: str, root: Path, problems: list[Problem]
+) -> tuple[Path, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    found: list[Path] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, str) or not item.strip():
+            loc = (key, index) if isinstance(value, list) else (key,)
+            problems.append(doc.problem(loc, "give a folder path (a non-empty string)"))
+            continue
+        found.append(Path(os.path.realpath(resolve_data_path(item, root))))
+    return tuple(found)

@@ -21,6 +21,7 @@ from quicketl.execute.task_run import TaskRunner
 from quicketl.execute.temps import clean_stale_temps
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
+from quicketl.plan.sink_guard import require_safe_sinks
 from quicketl.state import CacheLock, StatCache, StateStore, TaskRecord
 
 
@@ -34,6 +35,7 @@ class RunOptions:
     wait: bool = True
     fail_on_checks: bool = True
     lock_name: str = "lock"
+    allow_outside_project: bool = False
     variables: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -107,8 +109,11 @@ def _run(
     stat_cache: StatCache,
     reporter: RunReporter,
 ) -> list[TaskOutcome]:
-    reporter.run_started(plan, list(task_ids))
     previewed = preview(plan, task_ids, decider)
+    if any(o.status != "up_to_date" for o in previewed):
+        # A stored plan was checked when it was made; the folders may have changed since.
+        _require_safe_sinks(plan, options, store)
+    reporter.run_started(plan, list(task_ids))
     if all(o.status == "up_to_date" for o in previewed):
         for outcome in previewed:  # the fast path: nothing to run, doit never imported
             reporter.task_finished(outcome)
@@ -163,6 +168,12 @@ def _schedule(
         runner.run(task, session.decisions[task_id])
 
     run_with_doit(plan, task_ids, is_up_to_date, run_task, workers, state_dir)
+
+
+def _require_safe_sinks(plan: Plan, options: RunOptions, store: StateStore) -> None:
+    allow = options.allow_outside_project
+    owners = store.owners()
+    require_safe_sinks(plan, cache_dir=options.cache_dir, allow_outside=allow, owners=owners)
 
 
 def _duckdb_threads(workers: int) -> int:

@@ -16,6 +16,7 @@ from quicketl.execute.session import RunSession
 from quicketl.plan.model import Task
 from quicketl.plan.refs import file_refs
 from quicketl.state import StatCache, StateStore, output_record
+from quicketl.state.owners import owners_of
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class TaskRunner:
         self.store.record_success(
             self.scope, task.id, decision.key, decision.components, outputs, started_at=started
         )
+        written = [self.root / path for path in file_refs(task.outputs)]
+        self.store.record_owners(owners_of(written, self.scope, task.id))
 
     def _continues(self, task: Task) -> bool:
         stage = next(s for s in self.session.plan.stages if s.name == task.stage)

@@ -15,6 +15,8 @@ from quicketl.errors import ConfigError, PlanError, Problem
 from quicketl.plan.edges import declared_edges, lineage_edges, merge_edges, transitive_reduction
 from quicketl.plan.graph import ancestors, find_cycle, topological_order
 from quicketl.plan.model import Edge, Plan, StageInfo, Task
+from quicketl.plan.scope import root_relative
+from quicketl.plan.sink_guard import rules_for, sink_problems
 from quicketl.plan.tasks import task_for
 
 
@@ -37,9 +39,16 @@ class _Draft:
 
 
 def build_plan(
-    workflow_path: Path, variables: Mapping[str, object] | None = None, root: Path | None = None
+    workflow_path: Path,
+    variables: Mapping[str, object] | None = None,
+    root: Path | None = None,
+    *,
+    allow_outside_project: bool = False,
+    cache_dir: Path | None = None,
 ) -> Plan:
-    """Load, check and resolve a workflow; raise PlanError listing every problem found."""
+    """Load, check and resolve a workflow; raise PlanError listing every problem found.
+
+    `cache_dir` is the cache whose records say which output folders quicketl wrote."""
     root = root or find_project_root(workflow_path)
     cli_vars = dict(variables or {})
     workflow = load_workflow(workflow_path, VariableScope.standard(cli_vars, root=root), root)
@@ -47,6 +56,15 @@ def build_plan(
     _check_stages(draft)
     for index, stage in enumerate(workflow.config.stages):
         _add_stage_tasks(draft, index, stage)
+    scope = root_relative(workflow.path, root)
+    rules = rules_for(
+        root,
+        scope,
+        cache_dir=cache_dir,
+        allow_outside=allow_outside_project,
+        yaml_files=[workflow.path, *(task.pipeline_path for task in draft.tasks)],
+    )
+    draft.problems += sink_problems(draft.tasks, rules)
     order, edges = _edges(draft)
     if draft.problems:
         raise PlanError(draft.problems)

@@ -24,7 +24,7 @@ from quicketl.state.hashing import StatEntry, canonical_json
 from quicketl.state.intents import AppendIntent
 from quicketl.state.outputs import OutputRecord, output_record, outputs_changed
 
-__all__ = ["StateStore", "TaskRecord", "output_record", "outputs_changed"]
+__all__ = ["SinkOwner", "StateStore", "TaskRecord", "output_record", "outputs_changed"]
 
 SCHEMA_VERSION = 2
 DB_NAME = "state.db"
@@ -64,8 +64,15 @@ _SCHEMA = (
         started_at REAL NOT NULL,
         PRIMARY KEY (scope, task_id)
     ) WITHOUT ROWID""",
+    # Which sink wrote each output (a partitioned sink may replace only its own folder).
+    """CREATE TABLE sink_owners (
+        path TEXT PRIMARY KEY,
+        scope TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        inode INTEGER NOT NULL
+    ) WITHOUT ROWID""",
 )
-_TABLES = ("meta", "tasks", "stat_cache", "append_intents")
+_TABLES = ("meta", "tasks", "stat_cache", "append_intents", "sink_owners")
 _TASK_COLUMNS = (
     "scope, task_id, key, components, outputs, status, started_at, finished_at, duration_ms"
 )
@@ -101,6 +108,16 @@ class TaskRecord:
         scope, task_id, key, components, outputs, status, started, finished, duration = row
         parsed = tuple(json.loads(outputs))
         return cls(scope, task_id, key, components, parsed, status, started, finished, duration)
+
+
+@dataclass(frozen=True)
+class SinkOwner:
+    """The sink (scope and task) that wrote `path`, and the inode it left there."""
+
+    path: str
+    scope: str
+    task_id: str
+    inode: int
 
 
 class StateStore:
@@ -156,6 +173,19 @@ class StateStore:
         sql = "DELETE FROM tasks WHERE scope = ? AND task_id = ?"
         with self._transaction() as conn:
             return conn.execute(sql, (scope, task_id)).rowcount > 0
+
+    def record_owners(self, owners: Iterable[SinkOwner]) -> None:
+        """Remember which sink wrote each output path (absolute, resolved) and its inode."""
+        rows = [(o.path, o.scope, o.task_id, _as_int64(o.inode)) for o in owners]
+        if not rows:
+            return
+        with self._transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO sink_owners VALUES (?, ?, ?, ?)", rows)
+
+    def owners(self) -> dict[str, SinkOwner]:
+        with self._connection() as conn:
+            rows = conn.execute("SELECT path, scope, task_id, inode FROM sink_owners").fetchall()
+        return {row[0]: SinkOwner(row[0], row[1], row[2], row[3] % _UINT64) for row in rows}
 
     def scopes(self) -> list[str]:
         with self._connection() as conn:
