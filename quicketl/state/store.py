@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -337,10 +337,8 @@ def _same_file(fd: int, path: Path) -> bool:
 
 
 def _move_if_present(source: Path, target: Path) -> None:
-    try:
+    with suppress(FileNotFoundError):
         os.replace(source, target)
-    except FileNotFoundError:
-        pass
 
 
 def _ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
@@ -401,9 +399,7 @@ def _upgrade_from_1(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE IF EXISTS stat_cache")
     for statement in _SCHEMA:
         conn.execute(statement.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1))
-    conn.execute(
-        "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
-    )
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
 
 def _replace_tables(conn: sqlite3.Connection) -> None:
