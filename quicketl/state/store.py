@@ -307,6 +307,16 @@ def _code(error: sqlite3.Error) -> int:
     return int(getattr(error, "sqlite_errorcode", 0)) & 0xFF
 
 
+def looks_like_database(path: Path) -> bool:
+    """Whether `path` is a regular file that is empty or starts as SQLite files do."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(len(_SQLITE_MAGIC))
+    except OSError:  # missing, a folder, unreadable
+        return False
+    return not head or head == _SQLITE_MAGIC
+
+
 def _set_aside(path: Path) -> bool:
     """Rename a file that is not a SQLite database at all out of the way, with its WAL files,
     so a fresh cache can start; False if it is not (or no longer) such a file.
