@@ -531,6 +531,24 @@ def test_a_file_added_to_a_glob_input_reruns_its_reader(tmp_path: Path) -> None:
     assert rows(tmp_path / "out/all.parquet") == [(0, "b0"), (1, "b1")]
 
 
+@pytest.mark.parametrize("glob", ["data/parts/*.csv", "data/**/*.csv"])
+def test_a_dotfile_added_to_a_glob_input_reruns_its_reader_which_reads_it(
+    tmp_path: Path, glob: str
+) -> None:
+    project = new_project(tmp_path)
+    project.csv("data/parts/a.csv", rows=2)
+    project.pipeline("all", glob, "out/all.parquet")
+    workflow = project.workflow([{"name": "s", "pipelines": ["pipelines/all.yml"]}])
+    run(workflow)
+    project.csv("data/parts/.late.csv", rows=1, salt="z")
+    status = explain(workflow)
+    assert reasons(status) == {"s.all": ["input data/parts/.late.csv added"]}
+    result = run(workflow)
+    assert reasons(result) == {"s.all": ["input data/parts/.late.csv added"]}
+    assert sorted(rows(tmp_path / "out/all.parquet")) == [(0, "a0"), (0, "z0"), (1, "a1")]
+    up_to_date(run(workflow), ["s.all"])
+
+
 def test_a_failing_freshness_query_names_the_task(tmp_path: Path) -> None:
     workflow = db_project(tmp_path, freshness="SELECT count(*) FROM t")
     run(workflow)
