@@ -124,11 +124,17 @@ def cache_gc(where: str | Path | None = None, cache_dir: str | Path | None = Non
 def _stale_plans(cache: Path) -> list[str]:
     removed = []
     for snapshot in (cache / "plans").glob("*.json"):
-        try:
-            workflow = Path(json.loads(snapshot.read_text())["plan"]["workflow_path"])
-        except (OSError, ValueError, KeyError):
-            workflow = Path("/nonexistent")
-        if not workflow.is_file():
+        workflow = _workflow_of(snapshot)
+        if workflow is None or not workflow.is_file():
             snapshot.unlink()
             removed.append(f"stored plan {snapshot.name}")
     return removed
+
+
+def _workflow_of(snapshot: Path) -> Path | None:
+    """The workflow a stored plan was made from; None when the plan cannot be read."""
+    try:
+        workflow = json.loads(snapshot.read_text(encoding="utf-8"))["plan"]["workflow_path"]
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return None
+    return Path(workflow) if isinstance(workflow, str) else None

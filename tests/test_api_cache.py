@@ -145,3 +145,15 @@ def test_a_lock_that_links_to_a_user_file_never_truncates_it(tmp_path: Path) -> 
     assert project_files(tmp_path) == before
     assert cli("cache", "clean", cwd=tmp_path).returncode == 0
     assert project_files(tmp_path) == before
+
+
+@pytest.mark.parametrize("text", ["[]", '{"plan": []}', '{"plan": {"workflow_path": 7}}', "{"])
+def test_cache_gc_drops_a_damaged_stored_plan(tmp_path: Path, text: str) -> None:
+    project = new_project(tmp_path)
+    run_workflow(linear_three(project))
+    [snapshot] = (tmp_path / CACHE / "plans").glob("*.json")
+    snapshot.write_text(text)
+    done = cli("cache", "gc", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert f"removed stored plan {snapshot.name}" in done.stdout
+    assert not snapshot.exists()
