@@ -116,7 +116,7 @@ UNREADABLE_STATS = "some stat-cache entries could not be read; those files are h
 
 def _records(rows: list[tuple[Any, ...]]) -> list[TaskRecord]:
     records = [TaskRecord.from_row(row) for row in rows]
-    if None in records:
+    if any(record is None for record in records):
         cache_warning(UNREADABLE_RECORDS)
     return [record for record in records if record is not None]
 
@@ -184,7 +184,7 @@ class StateStore:
         with self._connection() as conn:
             rows = conn.execute(sql).fetchall()
         entries = [stat_entry_from_row(row) for row in rows]
-        if None in entries:
+        if any(entry is None for entry in entries):
             cache_warning(UNREADABLE_STATS)
         return [entry for entry in entries if entry is not None]
 
@@ -260,8 +260,11 @@ class StateStore:
         try:
             return self._connect()
         except sqlite3.DatabaseError as error:
-            if _code(error) != sqlite3.SQLITE_NOTADB or not _set_aside(self.path):
+            if _code(error) != sqlite3.SQLITE_NOTADB:
                 raise
+            # Set it aside, unless another run just did (and started a fresh one): either
+            # way, try once more.
+            _set_aside(self.path)
         return self._connect()
 
     def _connect(self) -> sqlite3.Connection:

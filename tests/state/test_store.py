@@ -201,6 +201,28 @@ def test_a_file_that_is_not_a_database_is_set_aside_with_one_warning(
     assert "was not a SQLite database; moved it to state.db.unreadable" in err
 
 
+def test_runs_finding_a_garbage_database_at_once_keep_each_others_records(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "state.db").write_bytes(b"garbage " * 500)
+    start = threading.Barrier(6)
+
+    def one_run(index: int) -> None:
+        start.wait()
+        with StateStore(tmp_path / "cache") as store:
+            record(store, f"t{index}")
+
+    threads = [threading.Thread(target=one_run, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with StateStore(tmp_path / "cache") as store:
+        assert sorted(store.get_all(SCOPE)) == [f"t{i}" for i in range(6)]
+    assert (tmp_path / "cache" / "state.db.unreadable").read_bytes() == b"garbage " * 500
+
+
 def test_a_folder_in_place_of_the_database_is_a_state_error_naming_cache_clean(
     tmp_path: Path,
 ) -> None:
