@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from quicketl.state.globbing import glob_files, has_magic
+from quicketl.state.globbing import glob_files, has_magic, path_matches
 
 FILES = [
     "top.csv",
@@ -134,3 +134,10 @@ def test_two_double_stars_match_nothing_as_duckdb_refuses_them(tree: Path) -> No
 def test_has_magic() -> None:
     assert has_magic("a/*.csv") and has_magic("x?.csv") and has_magic("x[1].csv")
     assert not has_magic("data/plain.csv")
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_path_matches_agrees_with_the_listing_for_plain_files(tree: Path, pattern: str) -> None:
+    listed = set(glob_files(pattern, tree))
+    for rel in FILES:
+        assert path_matches(pattern, rel) == (rel in listed), rel
