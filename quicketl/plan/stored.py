@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from quicketl.errors import Problem
-from quicketl.plan.model import Edge, EdgeReason, Plan, StageInfo, Task
+from quicketl.plan.model import Edge, Plan, StageInfo, Task
 
 T = TypeVar("T")
 _EDGE_REASONS = ("depends_on", "order", "lineage")
@@ -35,13 +35,16 @@ class Unreadable(ValueError):
     """A stored value that does not have the shape it was written with."""
 
 
-def need(value: object, kind: type[T] | tuple[type, ...]) -> T:
-    """`value` when it is a `kind` (bool is never taken for int), else `Unreadable`."""
-    if isinstance(value, bool) and kind is int:
-        raise Unreadable(f"expected {kind}, found a boolean")
-    if not isinstance(value, kind):
-        raise Unreadable(f"expected {kind}, found {type(value).__name__}")
-    return cast(T, value)
+# Exact types, not isinstance: parsed JSON holds only the builtin types themselves, and
+# `type(x) is int` never takes a boolean for a number. Plans can hold thousands of tasks and
+# edges, so these checks stay cheap.
+
+
+def need(value: object, kind: type[T]) -> T:
+    """`value` when its type is exactly `kind`, else `Unreadable`."""
+    if type(value) is not kind:
+        raise Unreadable(f"expected {kind.__name__}, found {type(value).__name__}")
+    return value
 
 
 def text_or_none(value: object) -> str | None:
@@ -49,13 +52,16 @@ def text_or_none(value: object) -> str | None:
 
 
 def texts(value: object) -> tuple[str, ...]:
-    return tuple(need(item, str) for item in need(value, list))
+    items = need(value, list)
+    if not all(type(item) is str for item in items):
+        raise Unreadable("expected a list of strings")
+    return tuple(items)
 
 
 def text_map(value: object) -> dict[str, str]:
     mapping = need(value, dict)
-    for name, item in mapping.items():
-        need(name, str), need(item, str)
+    if not all(type(k) is str and type(v) is str for k, v in mapping.items()):
+        raise Unreadable("expected a map of strings")
     return mapping
 
 
@@ -122,10 +128,11 @@ def _stage_from(value: object) -> StageInfo:
 
 
 def _edge_from(value: object) -> Edge:
-    upstream, downstream, reason = texts(value) if len(need(value, list)) == 3 else ("", "", "")
-    if reason not in _EDGE_REASONS:
-        raise Unreadable(f"an edge of unknown kind {reason!r}")
-    return Edge(upstream, downstream, cast(EdgeReason, reason))
+    if type(value) is list and len(value) == 3:
+        upstream, downstream, reason = value
+        if type(upstream) is str and type(downstream) is str and reason in _EDGE_REASONS:
+            return Edge(upstream, downstream, reason)
+    raise Unreadable(f"not an edge: {value!r}")
 
 
 def _problem_from(value: object) -> Problem:
