@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quicketl.config.project import find_project_root
+from quicketl.errors import StateError
 from quicketl.plan.scope import scope_file
 from quicketl.state import CacheLock, StateStore, resolve_cache_dir
+from quicketl.state.lock import LOCK_NAME
+from quicketl.state.store import looks_like_database
 
 
 @dataclass
@@ -55,18 +58,49 @@ def _status(cache: Path) -> CacheReport:
 def cache_clean(
     where: str | Path | None = None, cache_dir: str | Path | None = None
 ) -> CacheReport:
-    """Forget everything: the next run of every workflow runs every task once."""
+    """Forget everything: the next run of every workflow runs every task once.
+
+    Works on any cache, however damaged (a garbage or newer-schema database, a folder where
+    a file should be): it is the advice every cache error gives, so it must never fail on one.
+    """
     _, cache = locate_cache(where, cache_dir)
-    report = _status(cache)
+    report = _status_if_readable(cache)
     if not report.exists:
         return report
+    _remove_odd_lock(cache / LOCK_NAME)
     with CacheLock(cache, wait=False):
-        for entry in cache.iterdir():
-            if entry.name == "lock":
-                continue
-            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-            report.removed.append(entry.name)
+        for entry in sorted(cache.iterdir()):
+            if entry.name != LOCK_NAME:
+                _remove(entry)
+                report.removed.append(entry.name)
     return report
+
+
+def _status_if_readable(cache: Path) -> CacheReport:
+    """The cache's status when its database reads; else only that the cache is there."""
+    if not looks_like_database(cache / "state.db"):
+        return CacheReport(cache, exists=cache.is_dir())
+    try:
+        return _status(cache)
+    except StateError:
+        return CacheReport(cache, exists=True)
+
+
+def _remove_odd_lock(lock: Path) -> None:
+    # A lock that is not a plain file (made by hand) cannot be taken; nothing can hold it.
+    if lock.is_symlink() or lock.is_dir():
+        _remove(lock)
+
+
+def _remove(entry: Path) -> None:
+    """Remove a file or a folder; a link is removed itself, never what it points to."""
+    try:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    except OSError as error:
+        raise StateError(f"cannot remove {entry}: {error.strerror or error}") from error
 
 
 def cache_gc(where: str | Path | None = None, cache_dir: str | Path | None = None) -> CacheReport:
@@ -90,11 +124,17 @@ def cache_gc(where: str | Path | None = None, cache_dir: str | Path | None = Non
 def _stale_plans(cache: Path) -> list[str]:
     removed = []
     for snapshot in (cache / "plans").glob("*.json"):
-        try:
-            workflow = Path(json.loads(snapshot.read_text())["plan"]["workflow_path"])
-        except (OSError, ValueError, KeyError):
-            workflow = Path("/nonexistent")
-        if not workflow.is_file():
+        workflow = _workflow_of(snapshot)
+        if workflow is None or not workflow.is_file():
             snapshot.unlink()
             removed.append(f"stored plan {snapshot.name}")
     return removed
+
+
+def _workflow_of(snapshot: Path) -> Path | None:
+    """The workflow a stored plan was made from; None when the plan cannot be read."""
+    try:
+        workflow = json.loads(snapshot.read_text(encoding="utf-8"))["plan"]["workflow_path"]
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return None
+    return Path(workflow) if isinstance(workflow, str) else None

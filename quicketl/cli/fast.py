@@ -3,6 +3,7 @@
 Only the plain form is taken here (a workflow file with --var, --workers, --json,
 --cache-dir, --no-wait, --verbose). Anything else, or anything the no-op path cannot settle,
 returns None and the full command line takes over, so behaviour never differs, only speed.
+That includes any error raised in here: the full path, with its error handling, answers.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class _Args:
     variables: dict[str, str] = field(default_factory=dict)
     cache_dir: str | None = None
     as_json: bool = False
+    verbose: bool = False
 
 
 def try_fast_workflow_run(args: Sequence[str]) -> int | None:
@@ -34,14 +36,27 @@ def try_fast_workflow_run(args: Sequence[str]) -> int | None:
     parsed = _parse(args)
     if parsed is None or parsed.workflow is None or not parsed.workflow.is_file():
         return None
-    from quicketl import api
-
-    answer = api.try_noop_run(parsed.workflow, parsed.variables, parsed.cache_dir)
+    answer = _try_noop(parsed)
     if answer is None:
         return None
     plan, result = answer
     _print(plan, result, parsed.as_json)
     return 0
+
+
+def _try_noop(parsed: _Args) -> tuple[Plan, WorkflowResult] | None:
+    assert parsed.workflow is not None
+    try:
+        from quicketl import api
+
+        answer: tuple[Plan, WorkflowResult] | None = api.try_noop_run(
+            parsed.workflow, parsed.variables, parsed.cache_dir
+        )
+    except Exception as exc:  # never a traceback from here: the full path answers instead
+        if parsed.verbose:
+            sys.stderr.write(f"(no-op check gave up: {type(exc).__name__}: {exc})\n")
+        return None
+    return answer
 
 
 def _parse(args: Sequence[str]) -> _Args | None:
@@ -56,6 +71,7 @@ def _parse(args: Sequence[str]) -> _Args | None:
                 return None
         elif item in _FLAGS:
             parsed.as_json = parsed.as_json or item == "--json"
+            parsed.verbose = parsed.verbose or item == "--verbose"
         elif item.startswith("-") or parsed.workflow is not None:
             return None
         else:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import glob
 import os
 from pathlib import Path
 
 from quicketl.config.project import resolve_data_path
 from quicketl.config.sinks import FileSink
 from quicketl.config.sources import FileSource
+from quicketl.state.globbing import glob_files
 
 _GLOB_CHARS = frozenset("*?[")
 REMOTE_SINK = "writing to remote storage is not supported (writes must be atomic); use a local path"
@@ -35,10 +35,11 @@ def source_pattern(source: FileSource, root: Path) -> str:
 
 
 def matching_files(pattern: str) -> list[Path]:
-    """The files a pattern matches, sorted (DuckDB reads a glob in the same order)."""
+    """The files a pattern matches, sorted, by DuckDB's own glob rules (dotfiles included),
+    so that what is checked here is what the cache hashes and what DuckDB reads."""
     if not has_glob(pattern):
         return [Path(pattern)] if Path(pattern).is_file() else []
-    return sorted(Path(p) for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
+    return [Path(p) for p in glob_files(pattern) if os.path.isfile(p)]
 
 
 def sink_target(sink: FileSink, root: Path) -> Path:

@@ -71,9 +71,10 @@ class Decider:
         if self.force:
             return [FORCED]
         record = self._record(task)
-        if record is None:
+        old = None if record is None or record.key == key else record.components
+        if record is None or (record.key != key and old is None):  # none, or unreadable
             return [NEVER_RUN]
-        reasons = diff_reasons(record.components, current) if record.key != key else []
+        reasons = diff_reasons(old, current) if old is not None else []
         if always_runs(current) and not reasons:
             reasons = diff_reasons(current, current)
         with self._lock:
@@ -92,7 +93,7 @@ def _assume_unchanged(
     rewritten = [path for path in current["inputs"] if pending(path)]
     if not rewritten:  # the usual case: no stored components need parsing
         return current
-    recorded = record.components.get("inputs", {})
+    recorded = (record.components or {}).get("inputs", {})
     inputs = dict(current["inputs"])
     for path in rewritten:
         inputs[path] = recorded.get(path, inputs[path])

@@ -1,8 +1,8 @@
-"""Names of inputs and outputs that are database tables, not files (stdlib only)."""
+"""Names of inputs and outputs that are database tables, not files (no heavy imports)."""
 
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
+from quicketl.state.globbing import has_magic, path_matches
 
 TABLE_PREFIX = "table:"
 
@@ -23,8 +23,9 @@ def database_of(ref: str) -> str:
 
 
 def reads_output(pattern: str, output: str) -> bool:
-    """Whether a read pattern covers an output path (a file, or a folder of partitions)."""
-    if pattern == output or fnmatchcase(output, pattern):
+    """Whether a read pattern covers an output path (a file, or a folder of partitions), by
+    the rules DuckDB globs with (`*` stays inside a folder, `**` spans any number)."""
+    if pattern == output or (has_magic(pattern) and path_matches(pattern, output)):
         return True
     # a partitioned sink writes a folder; a reader may glob inside it
     return pattern.startswith(output + "/")

@@ -15,11 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from quicketl.config.variables import as_text, read_dotenv
-from quicketl.errors import Problem
-from quicketl.plan.model import Edge, Plan, StageInfo, Task
+from quicketl.plan.model import Plan, StageInfo, Task
+from quicketl.plan.stored import Unreadable, need, plan_from, text_map
 from quicketl.state import StatCache, commit_path, hash_bytes, hash_path, temp_path_beside
+from quicketl.state.notices import cache_warning
+from quicketl.state.records import is_int
 
 SNAPSHOT_FORMAT = 1
+UNREADABLE = "stored plan {path} could not be read (damaged or edited by hand); planning afresh"
 
 
 def snapshot_path(cache_dir: Path, workflow_path: Path) -> Path:
@@ -43,19 +46,33 @@ def save_snapshot(plan: Plan, cli_vars: Mapping[str, object], path: Path) -> Non
 def load_snapshot(
     path: Path, cli_vars: Mapping[str, object], stat_cache: StatCache | None = None
 ) -> Plan | None:
-    """The stored plan if it is still exactly what planning would produce now, else None."""
+    """The stored plan if it is still exactly what planning would produce now, else None.
+
+    A snapshot that cannot be read, or does not have the shape this version writes, is no
+    snapshot: said once on stderr, and the caller plans afresh (and writes a good one).
+    """
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return None
-    if body.get("format") != SNAPSHOT_FORMAT:
+    except (OSError, ValueError, RecursionError):
+        _unreadable(path)
         return None
-    if any(hash_path(Path(name), stat_cache) != digest for name, digest in body["files"].items()):
+    if isinstance(body, dict) and is_int(body.get("format")) and body["format"] != SNAPSHOT_FORMAT:
+        return None  # written by another version of quicketl: a normal miss
+    try:
+        files, lookups = text_map(body["files"]), need(body["lookups"], dict)
+        if any(hash_path(Path(name), stat_cache) != digest for name, digest in files.items()):
+            return None
+        plan = plan_from(body["plan"])
+    except (Unreadable, KeyError, TypeError):
+        _unreadable(path)
         return None
-    plan = _plan_from(body["plan"])
-    if _lookups(plan, cli_vars) != body["lookups"]:
-        return None
-    return plan
+    return plan if _lookups(plan, cli_vars) == lookups else None
+
+
+def _unreadable(path: Path) -> None:
+    cache_warning(UNREADABLE.format(path=path))
 
 
 def _file_hashes(plan: Plan, stat_cache: StatCache | None) -> dict[str, str]:
@@ -124,37 +141,3 @@ def _task_body(task: Task) -> dict[str, Any]:
         "external": list(task.external),
         "description": task.description,
     }
-
-
-def _plan_from(body: dict[str, Any]) -> Plan:
-    return Plan(
-        name=body["name"],
-        root=Path(body["root"]),
-        workflow_path=Path(body["workflow_path"]),
-        tasks=tuple(_task_from(t) for t in body["tasks"]),
-        edges=tuple(Edge(u, d, r) for u, d, r in body["edges"]),
-        stages=tuple(_stage_from(s) for s in body["stages"]),
-        variables=body["variables"],
-        fail_fast=body["fail_fast"],
-        description=body["description"],
-        warnings=tuple(Problem(*w) for w in body["warnings"]),
-        used_vars=body["used_vars"],
-    )
-
-
-def _stage_from(body: dict[str, Any]) -> StageInfo:
-    return StageInfo(
-        **{**body, "task_ids": tuple(body["task_ids"]), "depends_on": tuple(body["depends_on"])}
-    )
-
-
-def _task_from(body: dict[str, Any]) -> Task:
-    return Task(
-        **{
-            **body,
-            "pipeline_path": Path(body["pipeline_path"]),
-            "inputs": tuple(body["inputs"]),
-            "outputs": tuple(body["outputs"]),
-            "external": tuple(body["external"]),
-        }
-    )

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import glob
 import json
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -15,6 +13,7 @@ from typing import Any, NamedTuple
 import xxhash
 
 from quicketl.errors import StateError
+from quicketl.state.globbing import glob_files, has_magic
 
 BLOCK_SIZE = 1 << 20
 MISSING = "missing"
@@ -22,8 +21,6 @@ MISSING = "missing"
 # mtime tick without its stat changing (git's "racy clean" problem), so such an entry is trusted
 # only inside the process that hashed it and is never persisted.
 RACY_WINDOW_NS = 2_000_000_000
-
-_GLOB_MAGIC = re.compile(r"[*?[]")
 
 FileHasher = Callable[[str], str]
 
@@ -67,18 +64,28 @@ def key_of(components: Mapping[str, Any]) -> str:
 
 
 class StatEntry(NamedTuple):
-    """A file's content hash, valid while its (size, mtime_ns, inode) are unchanged."""
+    """A file's content hash, valid while its (size, mtime_ns, ctime_ns, inode) are unchanged.
+
+    ctime is what makes it safe: a user can set mtime back after an edit of the same size,
+    but any change to the file moves its ctime, which nobody can set (git's index does the same).
+    """
 
     path: str
     size: int
     mtime_ns: int
+    ctime_ns: int
     inode: int
     hash: str
 
+    @classmethod
+    def of(cls, path: str, stat: os.stat_result, digest: str) -> StatEntry:
+        return cls(path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, digest)
+
     def matches(self, stat: os.stat_result) -> bool:
-        return (self.size, self.mtime_ns, self.inode) == (
+        return (self.size, self.mtime_ns, self.ctime_ns, self.inode) == (
             stat.st_size,
             stat.st_mtime_ns,
+            stat.st_ctime_ns,
             stat.st_ino,
         )
 
@@ -113,7 +120,7 @@ class StatCache:
         if entry is not None and entry.matches(stat):
             return entry.hash
         digest = self._hasher(key)
-        entry = StatEntry(key, stat.st_size, stat.st_mtime_ns, stat.st_ino, digest)
+        entry = StatEntry.of(key, stat, digest)
         self._remember(entry, persist=_is_settled(stat))
         return digest
 
@@ -133,7 +140,8 @@ class StatCache:
 
 
 def _is_settled(stat: os.stat_result) -> bool:
-    return time.time_ns() - stat.st_mtime_ns >= RACY_WINDOW_NS
+    # ctime too: an edit whose mtime was set back is as recent as its ctime says.
+    return time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) >= RACY_WINDOW_NS
 
 
 def tree_files(directory: Path) -> list[tuple[str, Path]]:
@@ -169,11 +177,14 @@ def _hash_one_file(path: Path, cache: StatCache | None) -> str:
 
 
 def expand_pattern(pattern: str, root: Path) -> list[str]:
-    """The paths a pattern names, relative to `root` as given; an unmatched glob names itself."""
-    if not _GLOB_MAGIC.search(pattern):
+    """The paths a pattern names, relative to `root` as given; an unmatched glob names itself.
+
+    A glob names exactly the files DuckDB will read for it (dotfiles included, links to
+    folders not entered by `**`): see `quicketl.state.globbing`.
+    """
+    if not has_magic(pattern):
         return [pattern]
-    matches = glob.glob(pattern, root_dir=root, recursive=True)
-    return sorted(matches) or [pattern]
+    return glob_files(pattern, root) or [pattern]
 
 
 def hash_paths(

@@ -12,6 +12,7 @@ import fcntl
 import os
 import time
 from collections.abc import Callable
+from errno import ELOOP
 from pathlib import Path
 from types import TracebackType
 
@@ -87,9 +88,14 @@ class CacheLock:
     def _open(self) -> int:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            # Never through a link: the lock file is written to and truncated.
+            flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW
+            return os.open(self.path, flags, 0o644)
         except OSError as error:
-            raise StateError(f"cannot open the cache lock {self.path}: {error}") from error
+            hint = " (a link; `quicketl cache clean` removes it)" if error.errno == ELOOP else ""
+            raise StateError(
+                f"cannot open the cache lock {self.path}: {error.strerror or error}{hint}"
+            ) from error
 
     def _take(self, fd: int) -> None:
         if _try_flock(fd):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
 from quicketl.state.hashing import MISSING, StatCache, hash_path
 
@@ -13,46 +13,52 @@ OutputChange = Literal["missing", "edited"]
 
 
 class OutputRecord(TypedDict):
-    """One output as a finished task left it; for a folder, size and mtime cover its whole tree."""
+    """One output as a finished task left it; for a folder, size and times cover its whole
+    tree. `ctime_ns` catches an edit whose mtime was set back; records from before it was
+    kept lack it, and are settled by hashing."""
 
     path: str
     size: int
     mtime_ns: int
+    ctime_ns: NotRequired[int]
     hash: str
 
 
-def path_signature(path: Path) -> tuple[int, int] | None:
-    """(size, mtime_ns) of a file, or (total bytes, newest mtime) of a folder; None if absent."""
+Signature = tuple[int, int, int]
+
+
+def path_signature(path: Path) -> Signature | None:
+    """(size, mtime_ns, ctime_ns) of a file, or (total bytes, newest mtime, newest ctime) of
+    a folder; None if absent."""
     try:
         stat = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
     if not os.path.isdir(path):
-        return stat.st_size, stat.st_mtime_ns
+        return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
     try:
-        return _tree_signature(path, stat.st_mtime_ns)
+        return _tree_signature(path, stat)
     except FileNotFoundError:  # changing under our feet: a signature no record has
-        return -1, -1
+        return -1, -1, -1
 
 
-def _tree_signature(directory: Path, mtime_ns: int) -> tuple[int, int]:
-    # Sub-folder mtimes count too: they move when a file is added, removed or renamed.
-    size = 0
+def _tree_signature(directory: Path, top: os.stat_result) -> Signature:
+    # Sub-folder times count too: they move when a file is added, removed or renamed.
+    size, mtime_ns, ctime_ns = 0, top.st_mtime_ns, top.st_ctime_ns
     for folder, dirs, files in os.walk(directory):
-        for name in dirs:
-            mtime_ns = max(mtime_ns, os.stat(os.path.join(folder, name)).st_mtime_ns)
-        for name in files:
+        for name, is_file in [(d, False) for d in dirs] + [(f, True) for f in files]:
             stat = os.stat(os.path.join(folder, name))
-            mtime_ns = max(mtime_ns, stat.st_mtime_ns)
-            size += stat.st_size
-    return size, mtime_ns
+            mtime_ns, ctime_ns = max(mtime_ns, stat.st_mtime_ns), max(ctime_ns, stat.st_ctime_ns)
+            size += stat.st_size if is_file else 0
+    return size, mtime_ns, ctime_ns
 
 
 def output_record(path: str, root: Path, stat_cache: StatCache | None = None) -> OutputRecord:
     """Record `path` (relative to `root` or absolute) as it is now; hash `missing` if absent."""
     full = root / path
-    size, mtime_ns = path_signature(full) or (0, 0)  # stat first, so a racing edit shows later
-    return {"path": path, "size": size, "mtime_ns": mtime_ns, "hash": hash_path(full, stat_cache)}
+    size, mtime_ns, ctime_ns = path_signature(full) or (0, 0, 0)  # stat first: a racing edit
+    digest = hash_path(full, stat_cache)  # then shows as a changed signature next time
+    return {"path": path, "size": size, "mtime_ns": mtime_ns, "ctime_ns": ctime_ns, "hash": digest}
 
 
 def outputs_changed(
@@ -76,6 +82,7 @@ def _change_of(record: OutputRecord, root: Path, cache: StatCache | None) -> Out
     signature = path_signature(full)
     if signature is None:
         return "missing"
-    if signature == (record["size"], record["mtime_ns"]) and record["hash"] != MISSING:
+    recorded = (record["size"], record["mtime_ns"], record.get("ctime_ns"))
+    if signature == recorded and record["hash"] != MISSING:
         return None
     return "edited" if hash_path(full, cache) != record["hash"] else None

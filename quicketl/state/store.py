@@ -7,13 +7,13 @@ shared by the threads of a run behind a lock; other processes wait on SQLite's b
 
 from __future__ import annotations
 
-import json
+import fcntl
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,10 +22,19 @@ from typing import Any
 from quicketl.errors import StateError
 from quicketl.state.hashing import StatEntry, canonical_json
 from quicketl.state.intents import AppendIntent
+from quicketl.state.notices import cache_warning
 from quicketl.state.outputs import OutputRecord, output_record, outputs_changed
+from quicketl.state.records import (
+    components_from_json,
+    is_time,
+    outputs_from_json,
+    stat_entry_from_row,
+)
 
 __all__ = ["SinkOwner", "StateStore", "TaskRecord", "output_record", "outputs_changed"]
 
+# 2: the stat cache keys on ctime_ns too. Version 1 is upgraded in place (its stat cache is
+# dropped, its task records kept), so an upgrade re-runs nothing.
 SCHEMA_VERSION = 2
 DB_NAME = "state.db"
 BUSY_TIMEOUT_S = 60.0
@@ -48,6 +57,7 @@ _SCHEMA = (
         path TEXT PRIMARY KEY,
         size INTEGER NOT NULL,
         mtime_ns INTEGER NOT NULL,
+        ctime_ns INTEGER NOT NULL,
         inode INTEGER NOT NULL,
         hash TEXT NOT NULL
     ) WITHOUT ROWID""",
@@ -81,6 +91,8 @@ _INTENT_COLUMNS = (
 )
 _DROP_INTENT = "DELETE FROM append_intents WHERE scope = ? AND task_id = ?"
 _UINT64 = 1 << 64
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+UNREADABLE_SUFFIX = ".unreadable"
 _INT64_MAX = (1 << 63) - 1
 
 
@@ -99,14 +111,24 @@ class TaskRecord:
     duration_ms: float | None
 
     @cached_property
-    def components(self) -> dict[str, Any]:
-        parsed: dict[str, Any] = json.loads(self.components_json)
+    def components(self) -> dict[str, Any] | None:
+        """The stored components, or None (said once) when they cannot be read: the caller
+        then treats the task as never run."""
+        parsed = components_from_json(self.components_json)
+        if parsed is None:
+            cache_warning(UNREADABLE_RECORDS)
         return parsed
 
     @classmethod
-    def from_row(cls, row: tuple[Any, ...]) -> TaskRecord:
+    def from_row(cls, row: tuple[Any, ...]) -> TaskRecord | None:
+        """The record of a row, or None when a column does not hold what was written."""
         scope, task_id, key, components, outputs, status, started, finished, duration = row
-        parsed = tuple(json.loads(outputs))
+        parsed = outputs_from_json(outputs)
+        texts = (scope, task_id, key, components, status)
+        if parsed is None or not all(isinstance(text, str) for text in texts):
+            return None
+        if not all(is_time(value) for value in (started, finished, duration)):
+            return None
         return cls(scope, task_id, key, components, parsed, status, started, finished, duration)
 
 
@@ -118,6 +140,20 @@ class SinkOwner:
     scope: str
     task_id: str
     inode: int
+
+
+UNREADABLE_RECORDS = (
+    "some task records in the cache could not be read (a damaged state database?); "
+    "those tasks are treated as never run"
+)
+UNREADABLE_STATS = "some stat-cache entries could not be read; those files are hashed again"
+
+
+def _records(rows: list[tuple[Any, ...]]) -> list[TaskRecord]:
+    records = [TaskRecord.from_row(row) for row in rows]
+    if any(record is None for record in records):
+        cache_warning(UNREADABLE_RECORDS)
+    return [record for record in records if record is not None]
 
 
 class StateStore:
@@ -138,14 +174,14 @@ class StateStore:
     def get(self, scope: str, task_id: str) -> TaskRecord | None:
         sql = f"SELECT {_TASK_COLUMNS} FROM tasks WHERE scope = ? AND task_id = ?"
         with self._connection() as conn:
-            row = conn.execute(sql, (scope, task_id)).fetchone()
-        return TaskRecord.from_row(row) if row else None
+            rows = conn.execute(sql, (scope, task_id)).fetchall()
+        return next(iter(_records(rows)), None)
 
     def get_all(self, scope: str) -> dict[str, TaskRecord]:
         sql = f"SELECT {_TASK_COLUMNS} FROM tasks WHERE scope = ?"
         with self._connection() as conn:
             rows = conn.execute(sql, (scope,)).fetchall()
-        return {row[1]: TaskRecord.from_row(row) for row in rows}
+        return {record.task_id: record for record in _records(rows)}
 
     def record_success(
         self,
@@ -190,19 +226,27 @@ class StateStore:
     def scopes(self) -> list[str]:
         with self._connection() as conn:
             rows = conn.execute("SELECT DISTINCT scope FROM tasks ORDER BY scope").fetchall()
-        return [scope for (scope,) in rows]
+        return [scope for (scope,) in rows if isinstance(scope, str)]
 
     def stat_entries(self) -> list[StatEntry]:
-        sql = "SELECT path, size, mtime_ns, inode, hash FROM stat_cache"
+        sql = "SELECT path, size, mtime_ns, ctime_ns, inode, hash FROM stat_cache"
         with self._connection() as conn:
             rows = conn.execute(sql).fetchall()
-        return [_stat_entry(*row) for row in rows]
+        entries = [stat_entry_from_row(row) for row in rows]
+        if any(entry is None for entry in entries):
+            cache_warning(UNREADABLE_STATS)
+        return [entry for entry in entries if entry is not None]
 
     def save_stat_entries(self, entries: Iterable[StatEntry]) -> None:
-        rows = [(e.path, e.size, e.mtime_ns, _as_int64(e.inode), e.hash) for e in entries]
+        rows = [
+            (e.path, e.size, e.mtime_ns, e.ctime_ns, _as_int64(e.inode), e.hash) for e in entries
+        ]
         if not rows:
             return
-        sql = "INSERT OR REPLACE INTO stat_cache VALUES (?, ?, ?, ?, ?)"
+        sql = (
+            "INSERT OR REPLACE INTO stat_cache (path, size, mtime_ns, ctime_ns, inode, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?)"
+        )
         with self._transaction() as conn:
             conn.executemany(sql, rows)
 
@@ -284,6 +328,17 @@ class StateStore:
 
     def _open(self) -> sqlite3.Connection:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as error:
+            if _code(error) != sqlite3.SQLITE_NOTADB:
+                raise
+            # Set it aside, unless another run just did (and started a fresh one): either
+            # way, try once more.
+            _set_aside(self.path)
+        return self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
             self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
         )
@@ -319,28 +374,84 @@ def _try_wal(conn: sqlite3.Connection) -> bool:
 
 
 def _is_busy(error: sqlite3.Error) -> bool:
-    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
-    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return _code(error) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _code(error: sqlite3.Error) -> int:
+    return int(getattr(error, "sqlite_errorcode", 0)) & 0xFF
+
+
+def looks_like_database(path: Path) -> bool:
+    """Whether `path` is a regular file that is empty or starts as SQLite files do."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(len(_SQLITE_MAGIC))
+    except OSError:  # missing, a folder, unreadable
+        return False
+    return not head or head == _SQLITE_MAGIC
+
+
+def _set_aside(path: Path) -> bool:
+    """Rename a file that is not a SQLite database at all out of the way, with its WAL files,
+    so a fresh cache can start; False if it is not (or no longer) such a file.
+
+    Under an flock of that very file, and only after re-reading its first bytes: two runs that
+    both found it must not set aside the fresh database the first of them created.
+    """
+    aside = path.with_name(path.name + UNREADABLE_SUFFIX)
+    try:
+        with open(path, "rb") as stream:
+            fcntl.flock(stream, fcntl.LOCK_EX)
+            head = stream.read(len(_SQLITE_MAGIC))
+            if not head or head == _SQLITE_MAGIC or not _same_file(stream.fileno(), path):
+                return False
+            for suffix in ("-wal", "-shm", ""):
+                _move_if_present(Path(f"{path}{suffix}"), Path(f"{aside}{suffix}"))
+    except OSError:
+        return False
+    cache_warning(
+        f"{path} was not a SQLite database; moved it to {aside.name} and started an empty "
+        "cache (every task runs once)"
+    )
+    return True
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    return os.fstat(fd).st_ino == os.stat(path).st_ino
+
+
+def _move_if_present(source: Path, target: Path) -> None:
+    with suppress(FileNotFoundError):
+        os.replace(source, target)
 
 
 def _ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
-    version = _schema_version(conn)
+    version = _schema_version(conn, path)
     if version == SCHEMA_VERSION:
         return
     if version is not None and version > SCHEMA_VERSION:
         raise StateError(
             f"state database {path} was written by a newer quicketl (schema {version}, "
-            f"this one reads {SCHEMA_VERSION}); upgrade quicketl or use another --cache-dir"
+            f"this one reads {SCHEMA_VERSION}); upgrade quicketl, use another --cache-dir, "
+            "or discard that cache with `quicketl cache clean`"
         )
-    _create_schema(conn)
+    _create_schema(conn, path)
 
 
-def _schema_version(conn: sqlite3.Connection) -> int | None:
+def _schema_version(conn: sqlite3.Connection, path: Path) -> int | None:
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except sqlite3.OperationalError:  # no meta table: a new database
         return None
-    return int(row[0]) if row else None
+    if row is None:
+        return None
+    try:
+        return int(row[0])
+    except (TypeError, ValueError):
+        raise StateError(
+            f"state database {path} holds an unknown schema version {row[0]!r}; "
+            "discard that cache with `quicketl cache clean`"
+        ) from None
 
 
 @contextmanager
@@ -356,12 +467,23 @@ def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
-def _create_schema(conn: sqlite3.Connection) -> None:
-    # An older schema is only a cache: drop it and start afresh. Under the write lock, and
-    # re-checked inside it, so two processes opening a new database do not both create it.
+def _create_schema(conn: sqlite3.Connection, path: Path) -> None:
+    # Under the write lock, and re-checked inside it, so two processes opening a new (or an
+    # old) database do not both create or upgrade it.
     with _immediate(conn):
-        if _schema_version(conn) != SCHEMA_VERSION:
+        version = _schema_version(conn, path)
+        if version == 1:
+            _upgrade_from_1(conn)
+        elif version != SCHEMA_VERSION:
             _replace_tables(conn)
+
+
+def _upgrade_from_1(conn: sqlite3.Connection) -> None:
+    """Keep the task records; the stat cache lacks ctime, and is only a cache: rebuild it."""
+    conn.execute("DROP TABLE IF EXISTS stat_cache")
+    for statement in _SCHEMA:
+        conn.execute(statement.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1))
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
 
 def _replace_tables(conn: sqlite3.Connection) -> None:
@@ -370,10 +492,6 @@ def _replace_tables(conn: sqlite3.Connection) -> None:
     for statement in _SCHEMA:
         conn.execute(statement)
     conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-
-
-def _stat_entry(path: str, size: int, mtime_ns: int, inode: int, digest: str) -> StatEntry:
-    return StatEntry(path, size, mtime_ns, inode % _UINT64, digest)
 
 
 def _as_int64(value: int) -> int:

@@ -6,7 +6,12 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
+from execute.support import invoke
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "medallion"
 HEAVY = ("pydantic", "yaml", "duckdb", "doit", "rich", "typer", "jinja2")
@@ -91,3 +96,66 @@ def test_a_changed_variable_invalidates_the_stored_plan(tmp_path: Path) -> None:
     tasks = {t["task_id"]: t for t in json.loads(changed.stdout)["tasks"]}
     assert tasks["bronze.ingest_payments"]["status"] == "failed"  # the data has USD rows
     assert "var ALT: USD -> GBP" in tasks["bronze.ingest_payments"]["reasons"]
+
+
+def stored_plans(project: Path) -> list[Path]:
+    return sorted((project / ".quicketl-cache" / "plans").glob("*.json"))
+
+
+def damaged_plans() -> dict[str, Callable[[str], str]]:
+    """Ways a stored plan can be damaged that still leave a file behind."""
+
+    def reshaped(text: str, change: Callable[[dict[str, Any]], None]) -> str:
+        body = json.loads(text)
+        change(body)
+        return json.dumps(body)
+
+    return {
+        "a list": lambda text: "[]",
+        "an empty object": lambda text: "{}",
+        "not json": lambda text: text[: len(text) // 2],
+        "tasks not a list": lambda text: reshaped(text, lambda b: b["plan"].update(tasks="x")),
+        "a task field of the wrong type": lambda text: reshaped(
+            text, lambda b: b["plan"]["tasks"][0].update(inputs=[1, 2])
+        ),
+        "an edge to no task": lambda text: reshaped(
+            text, lambda b: b["plan"]["edges"].append(["nowhere", "nothing", "lineage"])
+        ),
+        "files not a map": lambda text: reshaped(text, lambda b: b.update(files=[])),
+    }
+
+
+@pytest.mark.parametrize("damage", damaged_plans())
+def test_a_damaged_stored_plan_is_planned_afresh_with_one_warning(
+    tmp_path: Path, damage: str
+) -> None:
+    project = copy_example(tmp_path)
+    probe(project)
+    [snapshot] = stored_plans(project)
+    snapshot.write_text(damaged_plans()[damage](snapshot.read_text()))
+    again = probe(project, "--json")
+    assert again.returncode == 0, again.stderr
+    assert "Traceback" not in again.stderr
+    document = json.loads(again.stdout)
+    assert [t["status"] for t in document["tasks"]] == ["up_to_date"] * 5
+    assert again.stderr.count("warning: ") == 1, again.stderr
+    assert "could not be read (damaged or edited by hand); planning afresh" in again.stderr
+    healed = probe(project, "--json")
+    assert "HEAVY=\n" in healed.stderr and "warning" not in healed.stderr
+
+
+def test_an_error_inside_the_no_op_check_falls_back_to_the_full_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy_example(tmp_path)
+    probe(project)
+
+    def broken(*args: object) -> None:
+        raise AttributeError("'list' object has no attribute 'get'")
+
+    monkeypatch.setattr("quicketl.execute.noop._decide_all", broken)
+    monkeypatch.chdir(project)
+    code, out, err = invoke(capsys, "workflow", "run", "workflows/medallion.yml", "--json")
+    assert code == 0, err
+    assert [t["status"] for t in json.loads(out)["tasks"]] == ["up_to_date"] * 5
+    assert "Traceback" not in err and "AttributeError" not in err

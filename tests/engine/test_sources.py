@@ -137,6 +137,14 @@ def test_a_folder_source_reads_a_partitioned_folder(load: Loader, project: Path)
     assert sorted(rows) == [(1, "north"), (2, "south")]
 
 
+def test_a_glob_matching_only_dotfiles_reads_them_as_duckdb_does(
+    load: Loader, project: Path
+) -> None:
+    write(project / "data/.late.csv", "id\n7\n")
+    _, rows = run_source(load, project, "path: data/*.csv")
+    assert rows == [(7,)]
+
+
 @pytest.mark.parametrize(
     ("path", "message"),
     [("data/missing.csv", "file not found: "), ("data/none_*.csv", "no file matches ")],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -530,9 +531,74 @@ def test_a_file_added_to_a_glob_input_reruns_its_reader(tmp_path: Path) -> None:
     assert rows(tmp_path / "out/all.parquet") == [(0, "b0"), (1, "b1")]
 
 
+@pytest.mark.parametrize("glob", ["data/parts/*.csv", "data/**/*.csv"])
+def test_a_dotfile_added_to_a_glob_input_reruns_its_reader_which_reads_it(
+    tmp_path: Path, glob: str
+) -> None:
+    project = new_project(tmp_path)
+    project.csv("data/parts/a.csv", rows=2)
+    project.pipeline("all", glob, "out/all.parquet")
+    workflow = project.workflow([{"name": "s", "pipelines": ["pipelines/all.yml"]}])
+    run(workflow)
+    project.csv("data/parts/.late.csv", rows=1, salt="z")
+    status = explain(workflow)
+    assert reasons(status) == {"s.all": ["input data/parts/.late.csv added"]}
+    result = run(workflow)
+    assert reasons(result) == {"s.all": ["input data/parts/.late.csv added"]}
+    assert sorted(rows(tmp_path / "out/all.parquet")) == [(0, "a0"), (0, "z0"), (1, "a1")]
+    up_to_date(run(workflow), ["s.all"])
+
+
 def test_a_failing_freshness_query_names_the_task(tmp_path: Path) -> None:
     workflow = db_project(tmp_path, freshness="SELECT count(*) FROM t")
     run(workflow)
     db_exec(tmp_path, "DROP TABLE t")
     with pytest.raises(EngineError, match=r"^load\.load: freshness query failed: .*\bt\b"):
         run(workflow)
+
+
+# --- edits that keep the size and set the mtime back -------------------------------------
+
+IN_PLACE_EDITS = {
+    "input csv": ("data/raw.csv", "1,a1", "1,b1", "s1.a", [(0, "a0"), (1, "b1"), (2, "a2")]),
+    "pipeline yaml": ("pipelines/b.yml", "id < 4", "id < 1", "s2.b", [(0, "a0")]),
+}
+
+
+def same_size_edit_with_mtime_restored(path: Path, old: str, new: str) -> None:
+    """New bytes, same size, and the old atime and mtime put back (as `cp -p` or a careless
+    script would): only the ctime, which nobody can set, still tells."""
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text and len(old) == len(new)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+
+
+@pytest.mark.parametrize("edit", IN_PLACE_EDITS)
+def test_a_same_size_edit_with_the_mtime_restored_is_seen_by_status_run_and_force(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    # Every stat counts as settled at once, so the stat cache remembers (and would trust)
+    # the first run's entries without the test having to wait out the racy window.
+    monkeypatch.setattr("quicketl.state.hashing.RACY_WINDOW_NS", 0)
+    project = new_project(tmp_path)
+    workflow = linear_three(project)
+    doc = pipeline_doc("b", ["out/a.parquet"], "out/b.parquet", "id < 4")
+    write_yaml(tmp_path / "pipelines/b.yml", doc)
+    run(workflow)
+    up_to_date(run(workflow), LINEAR)
+    path, old, new, edited_task, expected = IN_PLACE_EDITS[edit]
+    same_size_edit_with_mtime_restored(tmp_path / path, old, new)
+    assert statuses(explain(workflow))[edited_task] == "would_run"
+    assert statuses(run(workflow))[edited_task] == "ran"
+    assert rows(tmp_path / "out/c.parquet") == expected
+    forced = run(workflow, force=True)
+    assert statuses(forced) == dict.fromkeys(LINEAR, "ran")
+    assert rows(tmp_path / "out/c.parquet") == expected

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ class Case:
     nothing_new: bool | None = None
     env: dict[str, str] = field(default_factory=dict)
     cwd: str = "."
+    damage: dict[str, str] = field(default_factory=dict)
+    damage_sql: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Case:
@@ -68,6 +71,20 @@ def build(case: Case, root: Path) -> None:
     for rel in case.fifos:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         os.mkfifo(root / rel)
+
+
+def apply_damage(case: Case, root: Path) -> None:
+    """After setup: overwrite files (a glob names every match) and run SQL on SQLite files."""
+    for pattern, text in case.damage.items():
+        matches = sorted(root.glob(pattern))
+        assert matches, f"damage: nothing matches {pattern}"
+        for path in matches:
+            path.write_text(text, encoding="utf-8")
+    for rel, sql in case.damage_sql.items():
+        raw = sqlite3.connect(root / rel)
+        with raw:
+            raw.executescript(sql)
+        raw.close()
 
 
 def run_cli(case: Case, root: Path, args: list[str]) -> subprocess.CompletedProcess[str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .corpus import Case, all_cases, build, guarded, run_cli, snapshot
+from .corpus import Case, all_cases, apply_damage, build, guarded, run_cli, snapshot
 
 CASES = all_cases()
 
@@ -19,6 +19,7 @@ def test_hostile_case(case: Case, tmp_path: Path) -> None:
     for args in case.setup:
         done = run_cli(case, root, args)
         assert done.returncode == 0, f"setup {args} failed:\n{done.stdout}\n{done.stderr}"
+    apply_damage(case, root)
     before = snapshot(tmp_path)
     done = run_cli(case, root, case.command)
     after = snapshot(tmp_path)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import random
+import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import pytest
 import xxhash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quicketl.state import hashing
 from quicketl.state.hashing import (
     BLOCK_SIZE,
     MISSING,
@@ -53,6 +57,14 @@ def set_mtime(path: Path, mtime_ns: int) -> None:
     os.utime(path, ns=(mtime_ns, mtime_ns))
 
 
+@pytest.fixture
+def an_hour_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stat cache's clock an hour ahead: every file's last change (its ctime, which a
+    test cannot set back) is then settled."""
+    later = time.time_ns() + ONE_HOUR_NS
+    monkeypatch.setattr(hashing, "time", SimpleNamespace(time_ns=lambda: later))
+
+
 def test_hash_bytes_is_xxh3_128_hex() -> None:
     assert hash_bytes(b"abc") == xxhash.xxh3_128_hexdigest(b"abc")
     assert len(hash_bytes(b"")) == 32
@@ -73,17 +85,47 @@ def test_stat_cache_hit_does_not_read_the_file(tmp_path: Path) -> None:
     assert hasher.reads == [str(path)]
 
 
-def test_stat_cache_returns_stale_hash_when_stat_is_forged(tmp_path: Path) -> None:
-    # Same size, same inode, mtime restored: the cache cannot tell, which proves it was consulted.
-    path = write(tmp_path / "a.csv", b"aaaa")
+def same_size_edit_with_mtime_restored(path: Path, content: bytes) -> None:
+    """What a careless tool (or `cp -p`, or `rsync -t`) does: new bytes, old size and mtime."""
+    before = os.stat(path)
+    with open(path, "r+b") as stream:
+        stream.write(content)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(path)
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+
+
+def test_same_size_edit_with_mtime_restored_is_rehashed(tmp_path: Path) -> None:
+    # Size, inode and mtime all as before: only ctime, which nobody can set back, tells.
+    path = write(tmp_path / "a.csv", b"aaaa", age_ns=ONE_HOUR_NS)
     cache = StatCache()
     original = cache.hash_file(path)
-    mtime_ns = os.stat(path).st_mtime_ns
-    with open(path, "r+b") as stream:
-        stream.write(b"bbbb")
-    set_mtime(path, mtime_ns)
-    assert cache.hash_file(path) == original
-    assert hash_file(path) != original
+    same_size_edit_with_mtime_restored(path, b"bbbb")
+    assert cache.hash_file(path) == hash_bytes(b"bbbb") != original
+
+
+def test_a_persisted_entry_is_not_trusted_after_a_same_size_edit(
+    tmp_path: Path, an_hour_later: None
+) -> None:
+    path = write(tmp_path / "a.csv", b"aaaa", age_ns=ONE_HOUR_NS)
+    first = StatCache()
+    first.hash_file(path)
+    persisted = first.take_dirty()
+    assert len(persisted) == 1
+    same_size_edit_with_mtime_restored(path, b"bbbb")
+    assert StatCache(persisted).hash_file(path) == hash_bytes(b"bbbb")
+
+
+def test_an_entry_with_a_recent_ctime_is_not_persisted(tmp_path: Path) -> None:
+    # The mtime says settled, but the ctime says the bytes changed a moment ago.
+    path = write(tmp_path / "a.csv", b"aaaa", age_ns=ONE_HOUR_NS)
+    cache = StatCache()
+    cache.hash_file(path)
+    assert cache.take_dirty() == []
 
 
 def test_touched_file_is_rehashed_once_to_the_same_digest(tmp_path: Path) -> None:
@@ -105,12 +147,14 @@ def test_changed_content_with_new_stat_is_rehashed(tmp_path: Path) -> None:
     assert cache.hash_file(path) == hash_bytes(b"three") != old
 
 
-def test_take_dirty_returns_new_settled_entries_once(tmp_path: Path) -> None:
+def test_take_dirty_returns_new_settled_entries_once(tmp_path: Path, an_hour_later: None) -> None:
     path = write(tmp_path / "a.csv", b"abc", age_ns=ONE_HOUR_NS)
     cache = StatCache()
     digest = cache.hash_file(path)
     stat = os.stat(path)
-    expected = StatEntry(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino, digest)
+    expected = StatEntry(
+        str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, digest
+    )
     assert cache.take_dirty() == [expected]
     assert cache.take_dirty() == []
 
@@ -130,7 +174,9 @@ def test_recently_modified_file_is_cached_in_memory_but_not_persisted(tmp_path: 
 def test_loaded_entries_are_used_and_not_dirty(tmp_path: Path) -> None:
     path = write(tmp_path / "a.csv", b"abc", age_ns=ONE_HOUR_NS)
     stat = os.stat(path)
-    entry = StatEntry(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino, "f" * 32)
+    entry = StatEntry(
+        str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, "f" * 32
+    )
     hasher = CountingHasher()
     cache = StatCache([entry], hasher=hasher)
     assert cache.hash_file(path) == "f" * 32
@@ -197,6 +243,20 @@ def test_hash_paths_recursive_glob_and_cache(tmp_path: Path) -> None:
     hashes = hash_paths(["raw/**/*.csv"], tmp_path, cache)
     assert list(hashes) == ["raw/2024/01.csv", "raw/2024/02/x.csv"]
     assert len(cache) == 2
+
+
+def test_hash_paths_hashes_dotfiles_a_glob_matches_as_duckdb_reads_them(tmp_path: Path) -> None:
+    write(tmp_path / "data" / "a.csv", b"a")
+    write(tmp_path / "data" / ".late.csv", b"hidden")
+    write(tmp_path / "data" / ".sub" / "b.csv", b"b")
+    hashes = hash_paths(["data/*.csv", "data/**/b.csv"], tmp_path)
+    assert list(hashes) == ["data/.late.csv", "data/.sub/b.csv", "data/a.csv"]
+
+
+def test_hash_paths_does_not_enter_links_to_folders_under_double_star(tmp_path: Path) -> None:
+    write(tmp_path / "data" / "a.csv", b"a")
+    (tmp_path / "data" / "loop").symlink_to("..")
+    assert list(hash_paths(["data/**/*.csv"], tmp_path)) == ["data/a.csv"]
 
 
 def test_hash_paths_keeps_absolute_paths_as_given(tmp_path: Path) -> None:

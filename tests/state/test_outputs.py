@@ -30,6 +30,7 @@ def test_output_record_of_a_file(tmp_path: Path) -> None:
         "path": "gold/summary.csv",
         "size": 4,
         "mtime_ns": stat.st_mtime_ns,
+        "ctime_ns": stat.st_ctime_ns,
         "hash": hash_bytes(b"a,b\n"),
     }
 
@@ -73,6 +74,22 @@ def test_same_size_edit_is_found_by_hashing_after_the_stat_moved(tmp_path: Path)
     path.write_bytes(b"bbbb")
     shift_mtime(path, ONE_HOUR_NS)
     assert outputs_changed(records, tmp_path) == [("a.csv", "edited")]
+
+
+def test_same_size_edit_with_the_mtime_set_back_is_found(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.csv", b"aaaa")
+    records = [output_record("a.csv", tmp_path)]
+    before = os.stat(path)
+    path.write_bytes(b"bbbb")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert outputs_changed(records, tmp_path) == [("a.csv", "edited")]
+
+
+def test_a_record_from_before_ctime_was_kept_is_settled_by_hashing(tmp_path: Path) -> None:
+    write(tmp_path / "a.csv", b"aaaa")
+    old = dict(output_record("a.csv", tmp_path))
+    del old["ctime_ns"]
+    assert outputs_changed([old], tmp_path) == []  # type: ignore[list-item]
 
 
 def test_stat_decides_and_a_touched_output_is_hashed_once(tmp_path: Path) -> None:
