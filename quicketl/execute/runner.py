@@ -112,7 +112,7 @@ def _run(
         options.variables,
     )
     _clean_stale_temps(plan)
-    _schedule(plan, task_ids, session, decider, runner, workers, options.cache_dir)
+    _schedule(plan, task_ids, session, decider, runner, workers)
     reporter.run_finished()
     return [session.outcomes[t] for t in task_ids if t in session.outcomes]
 
@@ -124,10 +124,7 @@ def _schedule(
     decider: Decider,
     runner: TaskRunner,
     workers: int,
-    state_dir: Path,
 ) -> None:
-    from quicketl.execute.doit_driver import run_with_doit
-
     def is_up_to_date(task_id: str) -> bool:
         task = plan.task(task_id)
         if session.blocker(task) is not None:
@@ -148,7 +145,13 @@ def _schedule(
             return
         runner.run(task, session.decisions[task_id])
 
-    run_with_doit(plan, task_ids, is_up_to_date, run_task, workers, state_dir)
+    if len(task_ids) == 1:  # nothing to order: `run`, and `run_task` from a DAG, skip doit
+        if not is_up_to_date(task_ids[0]):
+            run_task(task_ids[0])
+        return
+    from quicketl.execute.doit_driver import run_with_doit
+
+    run_with_doit(plan, task_ids, is_up_to_date, run_task, workers)
 
 
 def _duckdb_threads(workers: int) -> int:

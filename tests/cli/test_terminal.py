@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from projects import diamond, new_project
 
 from .terminal import plain, run_on_pty

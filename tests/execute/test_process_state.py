@@ -1,4 +1,4 @@
-"""Runs leave no process-wide trace: standard streams untouched, no scheduler files, threads safe."""
+"""Runs leave no process-wide trace: standard streams kept, no scheduler file, threads safe."""
 
 from __future__ import annotations
 
