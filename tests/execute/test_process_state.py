@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from projects import Project, diamond, new_project
 
 from quicketl import api
+from quicketl.execute.decide import Decision
+from quicketl.execute.task_run import TaskRunner
+from quicketl.plan.model import Task
 
 from .support import run
 
@@ -20,6 +25,9 @@ STRESS = """
 import json, sys
 from concurrent.futures import ThreadPoolExecutor
 from quicketl import api
+from quicketl.execute.decide import Decision
+from quicketl.execute.task_run import TaskRunner
+from quicketl.plan.model import Task
 
 root, calls = sys.argv[1], int(sys.argv[2])
 tasks = ["fan.t0", "fan.t1", "fan.t2", "fan.t3"]
@@ -78,3 +86,35 @@ def test_runs_leave_no_scheduler_file_in_the_cache(tmp_path: Path) -> None:
     cache = tmp_path / ".quicketl-cache"
     names = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file())
     assert not [n for n in names if "doit" in n or n.startswith(".doit")], names
+
+
+def test_one_selected_task_runs_without_importing_doit(tmp_path: Path) -> None:
+    diamond(new_project(tmp_path))
+    script = (
+        "import sys\nfrom quicketl import api\n"
+        "print(api.run_task('workflows/wf.yml', 'first.top', project_dir=sys.argv[1])['status'])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'doit'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.splitlines() == ["ran", "[]"], done.stderr[-2000:]
+
+
+def test_a_bug_in_a_scheduled_task_is_raised_after_every_worker_has_ended(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workflow = diamond(new_project(tmp_path))
+    real_run = TaskRunner.run
+
+    def broken(self: TaskRunner, task: Task, decision: Decision) -> None:
+        if task.id == "middle.left":
+            raise ValueError("boom")
+        real_run(self, task, decision)
+
+    monkeypatch.setattr(TaskRunner, "run", broken)
+    threads = threading.active_count()
+    with pytest.raises(RuntimeError, match=r"middle\.left: ValueError: boom"):
+        run(workflow, workers=4)
+    assert threading.active_count() == threads  # no worker left waiting for work
+    assert (tmp_path / "out/right.parquet").is_file()  # the other branch still ran
