@@ -13,6 +13,7 @@ state store is the truth, so no file is shared between runs), and doit's reporte
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -33,8 +34,10 @@ def run_with_doit(
     is_up_to_date: Callable[[str], bool],
     run_task: Callable[[str], None],
     workers: int,
+    on_interrupt: Callable[[], None],
 ) -> None:
-    """Run the selected tasks in dependency order, `workers` at a time."""
+    """Run the selected tasks in dependency order, `workers` at a time. On Ctrl-C,
+    `on_interrupt` is called and the running tasks end before the KeyboardInterrupt goes on."""
     # doit's own names are positions: a task id may hold characters doit reads as syntax.
     names = {task_id: f"t{i}" for i, task_id in enumerate(task_ids)}
     parents = plan.parents()
@@ -51,9 +54,36 @@ def run_with_doit(
     control.process(None)  # every task given: they are exactly the selected ones
     reporter = _Reporter()
     runner = _runner(Dependency(_MemoryBackend, ":memory:"), reporter, workers)
-    runner.run_all(control.task_dispatcher())
+    _run_on_thread(lambda: runner.run_all(control.task_dispatcher()), on_interrupt)
     if reporter.errors:
         raise RuntimeError(f"the scheduler failed: {reporter.errors[0]}")
+
+
+def _run_on_thread(schedule: Callable[[], object], on_interrupt: Callable[[], None]) -> None:
+    # doit's workers are daemon threads: left inside DuckDB when Ctrl-C ends the process, they
+    # abort it at exit. So doit runs on a thread of its own, Ctrl-C reaches only this one, and
+    # the run winds down: running tasks finish and are recorded, no other starts. A second
+    # Ctrl-C stops waiting.
+    raised: list[BaseException] = []
+    done = threading.Event()  # not Thread.join: an interrupted join can wrongly report the end
+
+    def scheduler() -> None:
+        try:
+            schedule()
+        except BaseException as exc:  # handed to the caller's thread below
+            raised.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=scheduler, name="quicketl-scheduler", daemon=True).start()
+    try:
+        done.wait()
+    except KeyboardInterrupt:
+        on_interrupt()
+        done.wait()
+        raise
+    if raised:
+        raise raised[0]
 
 
 def _runner(deps: Dependency, reporter: _Reporter, workers: int) -> Runner:

@@ -93,11 +93,25 @@ def _run(
     reporter: RunReporter,
 ) -> list[TaskOutcome]:
     reporter.run_started(plan, list(task_ids))
+    try:
+        return _run_started(plan, task_ids, options, decider, store, stat_cache, reporter)
+    finally:  # on an error or Ctrl-C too: a live display must give the terminal back
+        reporter.run_finished()
+
+
+def _run_started(
+    plan: Plan,
+    task_ids: Sequence[str],
+    options: RunOptions,
+    decider: Decider,
+    store: StateStore,
+    stat_cache: StatCache,
+    reporter: RunReporter,
+) -> list[TaskOutcome]:
     previewed = preview(plan, task_ids, decider)
     if all(o.status == "up_to_date" for o in previewed):
         for outcome in previewed:  # the fast path: nothing to run, doit never imported
             reporter.task_finished(outcome)
-        reporter.run_finished()
         return previewed
     session = RunSession(plan, reporter)
     workers = options.workers or default_workers()
@@ -113,7 +127,6 @@ def _run(
     )
     _clean_stale_temps(plan)
     _schedule(plan, task_ids, session, decider, runner, workers)
-    reporter.run_finished()
     return [session.outcomes[t] for t in task_ids if t in session.outcomes]
 
 
@@ -151,7 +164,7 @@ def _schedule(
         return
     from quicketl.execute.doit_driver import run_with_doit
 
-    run_with_doit(plan, task_ids, is_up_to_date, run_task, workers)
+    run_with_doit(plan, task_ids, is_up_to_date, run_task, workers, session.interrupt)
 
 
 def _duckdb_threads(workers: int) -> int:

@@ -30,10 +30,13 @@ def run_on_pty(
     timeout: float,
     env: Mapping[str, str] | None = None,
     size: tuple[int, int] = (40, 120),
+    interrupt_on: str | None = None,
 ) -> tuple[int, str]:
     """Run `args` with stdin, stdout and stderr on one pty of `size` (rows, columns): (exit
-    code, everything it wrote, escape sequences kept). Past `timeout` seconds the command's
-    whole process group is killed and `TerminalTimeout` is raised with the output so far."""
+    code, everything it wrote, escape sequences kept). With `interrupt_on`, the command gets
+    SIGINT (a user's Ctrl-C) when that text first shows in its plain output. Past `timeout`
+    seconds its whole process group is killed and `TerminalTimeout` is raised with the
+    output so far."""
     master, slave = pty.openpty()
     rows, columns = size
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
@@ -50,7 +53,8 @@ def run_on_pty(
     finally:
         os.close(slave)  # only the child holds it now: reading then ends when the child does
     try:
-        output = _read_until_closed(master, process, time.monotonic() + timeout)
+        deadline = time.monotonic() + timeout
+        output = _read_until_closed(master, process, deadline, interrupt_on)
         return process.wait(timeout=5), output
     finally:
         os.close(master)
@@ -69,9 +73,14 @@ def _terminal_env(env: Mapping[str, str] | None) -> dict[str, str]:
     return {**base, "TERM": "xterm-256color", **(env or {})}
 
 
-def _read_until_closed(master: int, process: subprocess.Popen[bytes], deadline: float) -> str:
+def _read_until_closed(
+    master: int, process: subprocess.Popen[bytes], deadline: float, interrupt_on: str | None
+) -> str:
     chunks: list[bytes] = []
     while True:
+        if interrupt_on and interrupt_on in plain(b"".join(chunks).decode("utf-8", "replace")):
+            os.killpg(process.pid, signal.SIGINT)  # the terminal sends Ctrl-C to the group
+            interrupt_on = None
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             os.killpg(process.pid, signal.SIGKILL)
