@@ -77,13 +77,20 @@ def _run_on_thread(schedule: Callable[[], object], on_interrupt: Callable[[], No
 
     threading.Thread(target=scheduler, name="quicketl-scheduler", daemon=True).start()
     try:
-        done.wait()
+        _wait(done)
     except KeyboardInterrupt:
         on_interrupt()
-        done.wait()
+        _wait(done)
         raise
     if raised:
         raise raised[0]
+
+
+def _wait(done: threading.Event) -> None:
+    # In short waits: Ctrl-C may be delivered to any thread, and Python sees it only once
+    # this one wakes up.
+    while not done.wait(0.05):
+        pass
 
 
 def _runner(deps: Dependency, reporter: _Reporter, workers: int) -> Runner:
