@@ -110,15 +110,30 @@ def _run(
     reporter: RunReporter,
 ) -> list[TaskOutcome]:
     previewed = preview(plan, task_ids, decider)
-    if any(o.status != "up_to_date" for o in previewed):
-        # A stored plan was checked when it was made; the folders may have changed since.
-        _require_safe_sinks(plan, options, store)
-    reporter.run_started(plan, list(task_ids))
     if all(o.status == "up_to_date" for o in previewed):
+        reporter.run_started(plan, list(task_ids))
         for outcome in previewed:  # the fast path: nothing to run, doit never imported
             reporter.task_finished(outcome)
         reporter.run_finished()
         return previewed
+    # A stored plan was checked when it was made; the folders may have changed since.
+    _require_safe_sinks(plan, options, store)
+    reporter.run_started(plan, list(task_ids))
+    try:
+        return _run_started(plan, task_ids, options, decider, store, stat_cache, reporter)
+    finally:  # on an error or Ctrl-C too: a live display must give the terminal back
+        reporter.run_finished()
+
+
+def _run_started(
+    plan: Plan,
+    task_ids: Sequence[str],
+    options: RunOptions,
+    decider: Decider,
+    store: StateStore,
+    stat_cache: StatCache,
+    reporter: RunReporter,
+) -> list[TaskOutcome]:
     session = RunSession(plan, reporter)
     workers = options.workers or default_workers()
     runner = TaskRunner(
@@ -131,8 +146,7 @@ def _run(
         options.fail_on_checks,
         options.variables,
     )
-    _schedule(plan, task_ids, session, decider, runner, workers, options.cache_dir)
-    reporter.run_finished()
+    _schedule(plan, task_ids, session, decider, runner, workers)
     return [session.outcomes[t] for t in task_ids if t in session.outcomes]
 
 
@@ -143,10 +157,7 @@ def _schedule(
     decider: Decider,
     runner: TaskRunner,
     workers: int,
-    state_dir: Path,
 ) -> None:
-    from quicketl.execute.doit_driver import run_with_doit
-
     def is_up_to_date(task_id: str) -> bool:
         task = plan.task(task_id)
         if session.blocker(task) is not None:
@@ -167,7 +178,13 @@ def _schedule(
             return
         runner.run(task, session.decisions[task_id])
 
-    run_with_doit(plan, task_ids, is_up_to_date, run_task, workers, state_dir)
+    if len(task_ids) == 1:  # nothing to order: `run`, and `run_task` from a DAG, skip doit
+        if not is_up_to_date(task_ids[0]):
+            run_task(task_ids[0])
+        return
+    from quicketl.execute.doit_driver import run_with_doit
+
+    run_with_doit(plan, task_ids, is_up_to_date, run_task, workers, session.interrupt)
 
 
 def _require_safe_sinks(plan: Plan, options: RunOptions, store: StateStore) -> None:

@@ -22,6 +22,7 @@ class RunSession:
     outcomes: dict[str, TaskOutcome] = field(default_factory=dict)
     decisions: dict[str, Decision] = field(default_factory=dict)
     stopped_by: str | None = None
+    interrupted: bool = False
     failed: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _parents: dict[str, set[str]] = field(init=False)
@@ -46,7 +47,14 @@ class RunSession:
                     return f"upstream {failed_above[0]} failed"
             if self.stopped_by is not None:
                 return f"not started: {self.stopped_by} failed and fail_fast is on"
+            if self.interrupted:
+                return "not started: the run was interrupted"
         return None
+
+    def interrupt(self) -> None:
+        """Ctrl-C: the tasks running now finish and are recorded; no other starts."""
+        with self._lock:
+            self.interrupted = True
 
     def record_failure(self, task: Task, stop: bool) -> None:
         with self._lock:

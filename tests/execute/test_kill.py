@@ -156,14 +156,16 @@ def test_kill_9_at_random_moments_then_rerun(tmp_path: Path) -> None:
         assert not [p for p in (root / "out").iterdir() if is_temp_name(p.name)], "stale temps"
 
 
-def test_doit_state_half_written_by_a_killed_run_does_not_stop_later_runs(
+def test_a_doit_file_left_by_an_older_version_is_neither_read_nor_written(
     tmp_path: Path,
 ) -> None:
     project = new_project(tmp_path)
     workflow = linear_three(project)
     assert run(workflow).succeeded
-    (tmp_path / ".quicketl-cache/doit.json").write_text('{"s1.a": {"_values_:')  # cut short
+    leftover = tmp_path / ".quicketl-cache/doit.json"
+    leftover.write_text('{"s1.a": {"_values_:')  # cut short by a killed run of an old version
     with (tmp_path / "data/raw.csv").open("a") as stream:
         stream.write("7,z7\n")
     result = run(workflow)
     assert statuses(result) == dict.fromkeys(["s1.a", "s2.b", "s3.c"], "ran")
+    assert leftover.read_text() == '{"s1.a": {"_values_:'
