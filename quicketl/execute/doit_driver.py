@@ -75,13 +75,17 @@ def _run_on_thread(schedule: Callable[[], object], on_interrupt: Callable[[], No
         finally:
             done.set()
 
-    threading.Thread(target=scheduler, name="quicketl-scheduler", daemon=True).start()
+    thread = threading.Thread(target=scheduler, name="quicketl-scheduler", daemon=True)
     try:
+        thread.start()  # inside: Ctrl-C may arrive while start() waits for the thread
         _wait(done)
     except KeyboardInterrupt:
         on_interrupt()
         _wait(done)
         raise
+    finally:
+        if done.is_set():  # set just before the thread ends: let it end
+            thread.join()
     if raised:
         raise raised[0]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,27 +17,42 @@ from .support import explain, run, statuses
 
 
 class CtrlCWhenStarting(NullReporter):
-    """Presses Ctrl-C as the first task starts, and gives it time to arrive before the task
-    runs, so the interrupt lands while that task is running."""
+    """Presses Ctrl-C as the first task starts, and holds that task until the main thread has
+    seen the interrupt, so it lands while the task is running however loaded the machine is."""
 
     def __init__(self) -> None:
         self.pressed = False
+        self.seen = threading.Event()
 
     def task_started(self, task_id: str) -> None:
         if not self.pressed:
             self.pressed = True
             os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.5)
+            assert self.seen.wait(30), "the main thread never saw Ctrl-C"
+
+    def on_sigint(self, signum: int, frame: object) -> None:
+        self.seen.set()
+        raise KeyboardInterrupt  # what Python's own handler does
+
+
+@pytest.fixture
+def ctrl_c() -> Iterator[CtrlCWhenStarting]:
+    presser = CtrlCWhenStarting()
+    previous = signal.signal(signal.SIGINT, presser.on_sigint)
+    try:
+        yield presser
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_ctrl_c_lets_the_running_task_finish_and_starts_no_other(
-    tmp_path: Path, workers: int
+    tmp_path: Path, workers: int, ctrl_c: CtrlCWhenStarting
 ) -> None:
     workflow = diamond(new_project(tmp_path))
     threads = threading.active_count()
     with pytest.raises(KeyboardInterrupt):
-        run(workflow, workers=workers, reporter=CtrlCWhenStarting())
+        run(workflow, workers=workers, reporter=ctrl_c)
     assert threading.active_count() == threads  # every worker has ended
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["top.parquet"]
     assert statuses(explain(workflow)) == {
