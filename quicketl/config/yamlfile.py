@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from quicketl.config.suggest import format_loc
+from quicketl.config.yamlguard import MAX_DEPTH, check_node_graph, read_yaml_source
 from quicketl.errors import ConfigError, Problem
 
 Loc = tuple[str | int, ...]
@@ -82,14 +83,18 @@ def child(node: Any, part: str | int) -> Any:
 def load_yaml_text(text: str, path: Path) -> YamlDoc:
     """Parse `text`; a syntax error becomes a ConfigError with line and column."""
     try:
-        node, data = _parse(text, _FastLoader)
-    except yaml.YAMLError:
+        node, data = _parse(text, _FastLoader, path)
+    except yaml.YAMLError as fast_error:
         try:  # parse again for the pure-Python parser's clearer message
-            node, data = _parse(text, _Loader)
+            node, data = _parse(text, _Loader, path)
         except yaml.MarkedYAMLError as exc:
             raise ConfigError([_syntax_problem(exc, path)]) from None
         except yaml.YAMLError as exc:
             raise ConfigError([Problem(f"invalid YAML: {exc}", str(path))]) from None
+        except RecursionError:  # the pure-Python composer recurses once per level
+            raise ConfigError([_too_deep(fast_error, path)]) from None
+    except RecursionError:  # no libyaml: the pure-Python composer went first
+        raise ConfigError([_too_deep(None, path)]) from None
     lines: dict[Loc, int] = {}
     if node is not None:
         _collect_lines(node, (), lines)
@@ -101,19 +106,29 @@ def load_yaml_text(text: str, path: Path) -> YamlDoc:
     return YamlDoc(path, data, lines)
 
 
-def _parse(text: str, loader_class: Any) -> tuple[yaml.Node | None, Any]:
+def _parse(text: str, loader_class: Any, path: Path) -> tuple[yaml.Node | None, Any]:
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
+        if node is None:
+            return None, None
+        check_node_graph(node, path)  # before anything walks the data
+        return node, loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+def _too_deep(fast_error: yaml.YAMLError | None, path: Path) -> Problem:
+    """libyaml stops at 1,000 levels with a located error; say it in our words."""
+    mark = getattr(fast_error, "problem_mark", None)
+    message = f"the document is nested more than {MAX_DEPTH} levels deep"
+    return Problem(message, str(path), mark.line + 1 if mark is not None else None)
 
 
 def load_yaml_file(path: Path) -> YamlDoc:
     """Read and parse a YAML file, with clear errors for a missing or unreadable file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_yaml_source(path)
     except FileNotFoundError:
         raise ConfigError([Problem("file not found", str(path))]) from None
     except (OSError, UnicodeDecodeError) as exc:
