@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from quicketl.config.yamlguard import MAX_YAML_BYTES
 from quicketl.config.yamlfile import load_yaml_file, load_yaml_text
+from quicketl.config.yamlguard import MAX_YAML_BYTES
 from quicketl.errors import ConfigError
 
 DOC = """\
