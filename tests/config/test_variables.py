@@ -147,6 +147,7 @@ def test_a_dotenv_that_is_not_utf8_names_the_file_and_line(tmp_path: Path) -> No
 
 
 def test_a_dotenv_that_is_not_utf8_fails_loading_cleanly(tmp_path: Path) -> None:
-    (tmp_path / ".env").write_bytes(b"\xff\xfeD\x00=\x00x\x00\n\x00")  # UTF-16, as some editors save
+    # UTF-16, as some editors save it
+    (tmp_path / ".env").write_bytes(b"\xff\xfeD\x00=\x00x\x00\n\x00")
     with pytest.raises(ConfigError, match=r"\.env:1: byte 0xff is not UTF-8 text"):
         source_path(tmp_path)
