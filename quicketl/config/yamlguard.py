@@ -16,23 +16,12 @@ from pathlib import Path
 
 import yaml
 
+from quicketl.config.filekind import special_kind
 from quicketl.errors import ConfigError, Problem
 
 MAX_YAML_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 100
 MAX_ALIAS_VALUES = 100_000
-
-_KINDS = (
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def special_kind(mode: int) -> str | None:
-    """What a non-regular, non-folder file is ("a named pipe (FIFO)"), or None."""
-    return next((what for test, what in _KINDS if test(mode)), None)
 
 
 def read_yaml_source(path: Path) -> str:

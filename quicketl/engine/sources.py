@@ -16,7 +16,12 @@ from typing import Literal
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.sources import DatabaseSource, FileSource
 from quicketl.config.yamlfile import Loc
-from quicketl.engine.dburl import UnsupportedConnection, duckdb_file
+from quicketl.engine.dburl import (
+    UnsupportedConnection,
+    duckdb_file,
+    not_a_database,
+    not_a_database_message,
+)
 from quicketl.engine.located import locator, problem_at, source_loc
 from quicketl.engine.locations import has_glob, is_remote, matching_files, source_pattern
 from quicketl.engine.readers import file_reader
@@ -181,6 +186,10 @@ def _existing_database(loaded: LoadedPipeline, loc: Loc, source: DatabaseSource)
         path = duckdb_file(source.connection, loaded.root)
     except UnsupportedConnection as exc:
         raise ConfigError([problem_at(loaded, (*loc, "connection"), str(exc))]) from None
+    what = not_a_database(path)
+    if what is not None:
+        message = not_a_database_message(path, what, writing=False)
+        raise ConfigError([problem_at(loaded, (*loc, "connection"), message)])
     if not path.is_file():
         message = f"DuckDB database not found: {path}"
         raise ConfigError([problem_at(loaded, (*loc, "connection"), message)])

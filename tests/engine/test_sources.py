@@ -239,3 +239,31 @@ def test_database_source_problems(
     with pytest.raises(ConfigError, match=message) as caught:
         validate_pipeline(loaded)
     assert caught.value.problems[0].field == field
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        ("id,status\n1,paid\n", "a CSV file, not a DuckDB database"),
+        ("", "an empty file, not a DuckDB database"),
+    ],
+)
+def test_a_database_url_naming_a_csv_file_blames_the_connection(
+    load: Loader, project: Path, content: str, what: str
+) -> None:
+    orders = write(project / "data" / "orders.csv", content)
+    loaded = load(
+        "name: p\nsource:\n  connection: duckdb:///data/orders.csv\n  table: orders\n"
+        "sink: {path: out/o.csv}\n"
+    )
+    for check in (validate_pipeline, run_pipeline):
+        with pytest.raises(ConfigError) as caught:
+            check(loaded)
+        (problem,) = caught.value.problems
+        assert (problem.field, problem.line) == ("source.connection", 3)
+        assert problem.message == (
+            f"{orders} is {what}; a duckdb:/// URL names a database file "
+            "(read other files with a file source)"
+        )
+    assert orders.read_text() == content
+    assert not (project / "out").exists()
