@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import glob
 import os
 from pathlib import Path
 
 from quicketl.config.project import resolve_data_path
 from quicketl.config.sinks import FileSink
 from quicketl.config.sources import FileSource
+from quicketl.state.fileglob import glob_files
 
 _GLOB_CHARS = frozenset("*?[")
 REMOTE_SINK = "writing to remote storage is not supported (writes must be atomic); use a local path"
@@ -35,10 +35,11 @@ def source_pattern(source: FileSource, root: Path) -> str:
 
 
 def matching_files(pattern: str) -> list[Path]:
-    """The files a pattern matches, sorted (DuckDB reads a glob in the same order)."""
+    """What a pattern matches other than folders, sorted (DuckDB reads a glob in the same
+    order). Pipes and devices are listed too: the caller refuses them rather than read them."""
     if not has_glob(pattern):
-        return [Path(pattern)] if Path(pattern).is_file() else []
-    return sorted(Path(p) for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
+        return [Path(pattern)] if os.path.exists(pattern) and not os.path.isdir(pattern) else []
+    return glob_files(pattern)
 
 
 def sink_target(sink: FileSink, root: Path) -> Path:

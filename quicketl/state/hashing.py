@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import glob
+import errno
 import json
 import os
 import re
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -15,9 +16,11 @@ from typing import Any, NamedTuple
 import xxhash
 
 from quicketl.errors import StateError
+from quicketl.state.fileglob import glob_paths
 
 BLOCK_SIZE = 1 << 20
 MISSING = "missing"
+NOT_A_FILE = "not-a-file:"  # the digest of a pipe or device: its file type, never its bytes
 # A file modified less than this long before it was hashed may be modified again within the same
 # mtime tick without its stat changing (git's "racy clean" problem), so such an entry is trusted
 # only inside the process that hashed it and is never persisted.
@@ -38,7 +41,15 @@ def hash_file(path: str | os.PathLike[str]) -> str:
     hasher = xxhash.xxh3_128()
     buffer = bytearray(BLOCK_SIZE)
     view = memoryview(buffer)
-    with open(path, "rb", buffering=0) as stream:
+    # O_NONBLOCK: opening a named pipe must not wait for a writer; then only regular files are
+    # read, since a pipe or /dev/zero never ends. The engine refuses such an input by name.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(fd, "rb", buffering=0) as stream:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+        if not stat.S_ISREG(mode):
+            return f"{NOT_A_FILE}{stat.S_IFMT(mode):o}"
         while size := stream.readinto(buffer):
             hasher.update(view[:size])
     return str(hasher.hexdigest())
@@ -172,7 +183,7 @@ def expand_pattern(pattern: str, root: Path) -> list[str]:
     """The paths a pattern names, relative to `root` as given; an unmatched glob names itself."""
     if not _GLOB_MAGIC.search(pattern):
         return [pattern]
-    matches = glob.glob(pattern, root_dir=root, recursive=True)
+    matches = glob_paths(pattern, root)
     return sorted(matches) or [pattern]
 
 
