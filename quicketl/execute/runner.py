@@ -20,6 +20,7 @@ from quicketl.execute.task_run import TaskRunner
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
 from quicketl.state import CacheLock, StatCache, StateStore, cleanup_temps
+from quicketl.state.store import DB_NAME
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,10 @@ def explain_plan(plan: Plan, options: RunOptions) -> WorkflowResult:
     """Every selected task's decision with its reasons; runs nothing and takes no lock."""
     started = time.perf_counter()
     task_ids = select_tasks(plan, options.select)
+    if not (options.cache_dir / DB_NAME).is_file():
+        # Nothing recorded yet, so every task would run; looking must not create the cache.
+        decider = Decider(plan.root, {}, StatCache(), external_values, options.force)
+        return _result(plan, preview(plan, task_ids, decider), started, dry_run=True)
     with StateStore(options.cache_dir) as store:
         stat_cache = StatCache(store.stat_entries())
         decider = _decider(plan, store, stat_cache, options.force)
