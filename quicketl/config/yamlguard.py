@@ -31,12 +31,13 @@ def read_yaml_source(path: Path) -> str:
     """
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     with os.fdopen(fd, "rb") as stream:
-        mode, size = os.fstat(fd).st_mode, os.fstat(fd).st_size
+        info = os.fstat(fd)
+        mode, size = info.st_mode, info.st_size
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(f"[Errno 21] Is a directory: '{path}'")
         kind = special_kind(mode)
         if kind is not None:
-            raise ConfigError([Problem(f"not a regular file ({kind})", str(path))])
+            raise ConfigError([Problem(f"cannot read: {kind}, not a regular file", str(path))])
         if size > MAX_YAML_BYTES:
             limit = f"{MAX_YAML_BYTES // (1024 * 1024)} MiB"
             message = f"file is larger than {limit}; quicketl reads YAML files up to that size"

@@ -43,16 +43,25 @@ def hash_file(path: str | os.PathLike[str]) -> str:
     view = memoryview(buffer)
     # O_NONBLOCK: opening a named pipe must not wait for a writer; then only regular files are
     # read, since a pipe or /dev/zero never ends. The engine refuses such an input by name.
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        if error.errno != errno.ENXIO:  # ENXIO: a socket, or a device without a driver
+            raise
+        return _not_a_file(os.stat(path).st_mode)
     with open(fd, "rb", buffering=0) as stream:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
         if not stat.S_ISREG(mode):
-            return f"{NOT_A_FILE}{stat.S_IFMT(mode):o}"
+            return _not_a_file(mode)
         while size := stream.readinto(buffer):
             hasher.update(view[:size])
     return str(hasher.hexdigest())
+
+
+def _not_a_file(mode: int) -> str:
+    return f"{NOT_A_FILE}{stat.S_IFMT(mode):o}"
 
 
 def canonical_json(obj: Any) -> str:

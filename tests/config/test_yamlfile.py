@@ -175,4 +175,4 @@ def test_a_special_file_is_refused_unread(tmp_path: Path, special: str) -> None:
         path = tmp_path / "pipe.yml"
         os.mkfifo(path)
     kind = "a character device" if special == "/dev/zero" else "a named pipe (FIFO)"
-    assert load_with_deadline(path) == f"{path}: not a regular file ({kind})"
+    assert load_with_deadline(path) == f"{path}: cannot read: {kind}, not a regular file"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -259,12 +260,16 @@ def test_a_recursive_glob_does_not_enter_linked_folders_as_duckdb_does(tmp_path:
     assert list(hash_paths(["data/*/*.csv"], tmp_path)) == ["data/link/b.csv", "data/sub/a.csv"]
 
 
-@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero", "socket"])
 def test_a_pipe_or_device_is_not_read(tmp_path: Path, special: str) -> None:
     path = Path(special)
     if special == "fifo":
         path = tmp_path / "pipe.csv"
         os.mkfifo(path)
+    if special == "socket":
+        path = tmp_path / "s.csv"
+        listener = socket.socket(socket.AF_UNIX)
+        listener.bind(str(path))
     digest = within(DEADLINE_S, hash_path, path)
     assert digest.startswith("not-a-file:")
     assert within(DEADLINE_S, StatCache().hash_file, path) == digest
