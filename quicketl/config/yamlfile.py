@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from quicketl.config.suggest import format_loc
-from quicketl.config.yamlguard import MAX_DEPTH, check_node_graph, read_yaml_source
+from quicketl.config.yamlguard import MAX_DEPTH, check_aliases, read_yaml_source, too_deep
 from quicketl.errors import ConfigError, Problem
 
 Loc = tuple[str | int, ...]
@@ -97,7 +97,7 @@ def load_yaml_text(text: str, path: Path) -> YamlDoc:
         raise ConfigError([_too_deep(None, path)]) from None
     lines: dict[Loc, int] = {}
     if node is not None:
-        _collect_lines(node, (), lines)
+        _collect_lines(node, (), lines, path)
         duplicates = list(_duplicate_keys(node, ()))
         if duplicates:
             raise ConfigError(
@@ -112,7 +112,7 @@ def _parse(text: str, loader_class: Any, path: Path) -> tuple[yaml.Node | None, 
         node = loader.get_single_node()
         if node is None:
             return None, None
-        check_node_graph(node, path)  # before anything walks the data
+        check_aliases(node, text, path)  # before anything walks the data
         return node, loader.construct_document(node)
     finally:
         loader.dispose()
@@ -121,8 +121,7 @@ def _parse(text: str, loader_class: Any, path: Path) -> tuple[yaml.Node | None, 
 def _too_deep(fast_error: yaml.YAMLError | None, path: Path) -> Problem:
     """libyaml stops at 1,000 levels with a located error; say it in our words."""
     mark = getattr(fast_error, "problem_mark", None)
-    message = f"the document is nested more than {MAX_DEPTH} levels deep"
-    return Problem(message, str(path), mark.line + 1 if mark is not None else None)
+    return too_deep(path, mark.line + 1 if mark is not None else None).problems[0]
 
 
 def load_yaml_file(path: Path) -> YamlDoc:
@@ -145,16 +144,20 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: Path) -> Problem:
     return Problem(message, str(path), mark.line + 1)
 
 
-def _collect_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
+def _collect_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int], path: Path) -> None:
+    # Every later walk over the data recurses once or twice per level, so the depth is capped
+    # here, on the first walk, well inside Python's recursion limit.
+    if len(loc) >= MAX_DEPTH:
+        raise too_deep(path, node.start_mark.line + 1)
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = str(key_node.value)
             lines[(*loc, key)] = key_node.start_mark.line + 1
-            _collect_lines(value_node, (*loc, key), lines)
+            _collect_lines(value_node, (*loc, key), lines, path)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _collect_lines(item, (*loc, index), lines)
+            _collect_lines(item, (*loc, index), lines, path)
 
 
 def _duplicate_keys(node: yaml.Node, loc: Loc) -> Iterator[tuple[int, str, str]]:

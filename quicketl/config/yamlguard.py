@@ -45,14 +45,23 @@ def read_yaml_source(path: Path) -> str:
         return stream.read().decode("utf-8")
 
 
-def check_node_graph(root: yaml.Node, path: Path) -> None:
-    """Refuse a document nested too deep, with a recursive alias, or whose aliases expand to
-    more than MAX_ALIAS_VALUES values; a ConfigError names the line."""
+def too_deep(path: Path, line: int | None) -> ConfigError:
+    message = f"the document is nested more than {MAX_DEPTH} levels deep"
+    return ConfigError([Problem(message, str(path), line)])
+
+
+def check_aliases(root: yaml.Node, text: str, path: Path) -> None:
+    """Refuse a recursive alias, or aliases that expand to more than MAX_ALIAS_VALUES values;
+    a ConfigError names the line.
+
+    Without an anchor (`&`) there is no alias, the graph is a tree, and there is nothing to
+    measure: the walk that records line numbers checks the depth as it goes, for free.
+    """
+    if "&" not in text:
+        return
     sizes, heights = _measure(root, path)
     if heights[id(root)] > MAX_DEPTH:
-        line = _deep_line(root, heights)
-        message = f"the document is nested more than {MAX_DEPTH} levels deep"
-        raise ConfigError([Problem(message, str(path), line)])
+        raise too_deep(path, _deep_line(root, heights))
     if sizes[id(root)] - len(sizes) > MAX_ALIAS_VALUES:
         line = _largest_line(root, sizes)
         message = (
@@ -71,7 +80,8 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 def _measure(root: yaml.Node, path: Path) -> tuple[dict[int, int], dict[int, int]]:
-    """Expanded size and height of every distinct node, bottom-up with an explicit stack.
+    """Expanded size and height of every distinct node, bottom-up with an explicit stack
+    (heights too: an alias can nest a deep value deeper still).
 
     Each node is measured once however many aliases point at it, so this is linear in the
     document even when its expansion is not. A node met again while its own children are
