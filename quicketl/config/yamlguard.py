@@ -10,6 +10,7 @@ workflow is under 1 MiB, 5 levels deep, and uses no alias at all.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -34,7 +35,7 @@ def read_yaml_source(path: Path) -> str:
         info = os.fstat(fd)
         mode, size = info.st_mode, info.st_size
         if stat.S_ISDIR(mode):
-            raise IsADirectoryError(f"[Errno 21] Is a directory: '{path}'")
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         kind = special_kind(mode)
         if kind is not None:
             raise ConfigError([Problem(f"cannot read: {kind}, not a regular file", str(path))])

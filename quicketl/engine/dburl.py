@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from quicketl.config.filekind import special_kind
@@ -56,15 +57,15 @@ def not_a_database(path: Path) -> str | None:
     """
     try:
         mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            return "a folder"
+        kind = special_kind(mode)
+        if kind is not None:
+            return kind
+        with open(path, "rb") as stream:
+            head = stream.read(_MAGIC_AT + len(_MAGIC))
     except OSError:
-        return None
-    if os.path.isdir(path):
-        return "a folder"
-    kind = special_kind(mode)
-    if kind is not None:
-        return kind
-    with open(path, "rb") as stream:
-        head = stream.read(_MAGIC_AT + len(_MAGIC))
+        return None  # missing or unreadable: opening it says which, in DuckDB's words
     if not head:
         return "an empty file"
     if head[_MAGIC_AT:] == _MAGIC:
