@@ -17,6 +17,7 @@ from quicketl.plan.builder import build_plan
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
 from quicketl.state import hash_bytes, resolve_cache_dir
+from quicketl.state.store import DB_NAME
 
 if TYPE_CHECKING:
     from quicketl.config.loader import LoadedPipeline
@@ -253,6 +254,8 @@ def run_pipeline_cached(
     )
     # Checked before the run takes its lock, so a refused sink leaves no cache folder behind.
     require_safe_sinks(plan, cache_dir=options.cache_dir, allow_outside=allow_outside_project)
+    if not (options.cache_dir / DB_NAME).is_file():
+        _refuse_before_the_cache_exists(loaded)
     outcome = run_plan(plan, options).tasks[0]
     if isinstance(outcome.exception, ConfigError):
         raise outcome.exception
@@ -267,6 +270,18 @@ def run_pipeline_cached(
         up_to_date=outcome.status == "up_to_date",
         reasons=list(outcome.reasons),
     )
+
+
+def _refuse_before_the_cache_exists(loaded: LoadedPipeline) -> None:
+    """With nothing recorded the pipeline runs anyway: check it against its sources first, so
+    that input it refuses leaves nothing behind, not even the cache folder. (With a cache, the
+    run checks it as it starts; this costs one more schema detection, on a first run only.)"""
+    from quicketl.engine.prepare import validate_pipeline
+
+    try:
+        validate_pipeline(loaded)
+    except EngineError:
+        return  # a failure while reading is the run's to report, as a failed run
 
 
 class Workflow:

@@ -9,7 +9,7 @@ import pytest
 from projects import linear_three, new_project
 
 from quicketl import api
-from quicketl.errors import ExportError
+from quicketl.errors import ConfigError, ExportError
 
 
 def test_workflow_object_plans_once_then_runs_explains_and_exports(tmp_path: Path) -> None:
@@ -47,3 +47,36 @@ def test_a_run_reuses_the_stored_plan_and_loads_only_what_runs(tmp_path: Path) -
         (tmp_path / "pipelines/c.yml").read_text() + "description: edited\n"
     )
     assert all(t.pipeline is not None for t in api.plan_for_run(path).tasks)  # planned afresh
+
+
+def everything_under(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("predicate", "reads"),
+    [("nope > 1", "data/a.csv"), ("id > 1", "data/none.csv")],
+    ids=["unknown column", "missing file"],
+)
+def test_refused_pipeline_writes_nothing_not_even_the_cache(
+    tmp_path: Path, predicate: str, reads: str
+) -> None:
+    project = new_project(tmp_path)
+    project.csv("data/a.csv")
+    path = project.write(
+        "p.yml",
+        f"name: p\nsource: {{path: {reads}}}\ntransforms:\n  - op: filter\n"
+        f"    predicate: {predicate}\nsink: {{path: out/o.parquet}}\n",
+    )
+    before = everything_under(tmp_path)
+    with pytest.raises(ConfigError, match=r"p\.yml:"):
+        api.run_pipeline(path)
+    assert everything_under(tmp_path) == before
+
+
+def test_status_and_dry_run_of_a_never_run_workflow_write_nothing(tmp_path: Path) -> None:
+    path = linear_three(new_project(tmp_path))
+    before = everything_under(tmp_path)
+    assert [t.status for t in api.explain(path).tasks] == ["would_run"] * 3
+    assert [t.status for t in api.run_workflow(path, dry_run=True).tasks] == ["would_run"] * 3
+    assert everything_under(tmp_path) == before

@@ -43,13 +43,23 @@ def read_dotenv(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
     values: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _dotenv_text(path).splitlines():
         if line.lstrip().startswith("#"):
             continue
         match = _DOTENV_LINE.match(line)
         if match:
             values[match.group(1)] = _unquote(match.group(2))
     return values
+
+
+def _dotenv_text(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        message = f"byte 0x{raw[exc.start]:02x} is not UTF-8 text; save the file as UTF-8"
+        raise ConfigError([Problem(message, str(path), line)]) from None
 
 
 def _unquote(raw: str) -> str:

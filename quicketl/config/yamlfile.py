@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from quicketl.config.suggest import format_loc
+from quicketl.config.yamlguard import MAX_DEPTH, check_aliases, read_yaml_source, too_deep
 from quicketl.errors import ConfigError, Problem
 
 Loc = tuple[str | int, ...]
@@ -82,17 +83,21 @@ def child(node: Any, part: str | int) -> Any:
 def load_yaml_text(text: str, path: Path) -> YamlDoc:
     """Parse `text`; a syntax error becomes a ConfigError with line and column."""
     try:
-        node, data = _parse(text, _FastLoader)
-    except yaml.YAMLError:
+        node, data = _parse(text, _FastLoader, path)
+    except yaml.YAMLError as fast_error:
         try:  # parse again for the pure-Python parser's clearer message
-            node, data = _parse(text, _Loader)
+            node, data = _parse(text, _Loader, path)
         except yaml.MarkedYAMLError as exc:
             raise ConfigError([_syntax_problem(exc, path)]) from None
         except yaml.YAMLError as exc:
             raise ConfigError([Problem(f"invalid YAML: {exc}", str(path))]) from None
+        except RecursionError:  # the pure-Python composer recurses once per level
+            raise ConfigError([_too_deep(fast_error, path)]) from None
+    except RecursionError:  # no libyaml: the pure-Python composer went first
+        raise ConfigError([_too_deep(None, path)]) from None
     lines: dict[Loc, int] = {}
     if node is not None:
-        _collect_lines(node, (), lines)
+        _collect_lines(node, (), lines, path)
         duplicates = list(_duplicate_keys(node, ()))
         if duplicates:
             raise ConfigError(
@@ -101,19 +106,28 @@ def load_yaml_text(text: str, path: Path) -> YamlDoc:
     return YamlDoc(path, data, lines)
 
 
-def _parse(text: str, loader_class: Any) -> tuple[yaml.Node | None, Any]:
+def _parse(text: str, loader_class: Any, path: Path) -> tuple[yaml.Node | None, Any]:
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
+        if node is None:
+            return None, None
+        check_aliases(node, text, path)  # before anything walks the data
+        return node, loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+def _too_deep(fast_error: yaml.YAMLError | None, path: Path) -> Problem:
+    """libyaml stops at 1,000 levels with a located error; say it in our words."""
+    mark = getattr(fast_error, "problem_mark", None)
+    return too_deep(path, mark.line + 1 if mark is not None else None).problems[0]
 
 
 def load_yaml_file(path: Path) -> YamlDoc:
     """Read and parse a YAML file, with clear errors for a missing or unreadable file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_yaml_source(path)
     except FileNotFoundError:
         raise ConfigError([Problem("file not found", str(path))]) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -130,16 +144,20 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: Path) -> Problem:
     return Problem(message, str(path), mark.line + 1)
 
 
-def _collect_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
+def _collect_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int], path: Path) -> None:
+    # Every later walk over the data recurses once or twice per level, so the depth is capped
+    # here, on the first walk, well inside Python's recursion limit.
+    if len(loc) >= MAX_DEPTH:
+        raise too_deep(path, node.start_mark.line + 1)
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = str(key_node.value)
             lines[(*loc, key)] = key_node.start_mark.line + 1
-            _collect_lines(value_node, (*loc, key), lines)
+            _collect_lines(value_node, (*loc, key), lines, path)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _collect_lines(item, (*loc, index), lines)
+            _collect_lines(item, (*loc, index), lines, path)
 
 
 def _duplicate_keys(node: yaml.Node, loc: Loc) -> Iterator[tuple[int, str, str]]:

@@ -6,7 +6,11 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
+
+from quicketl.config.filekind import special_kind
 
 SUPPORTED = "supported: duckdb:///path/to/file.duckdb; PostgreSQL support is planned"
 
@@ -39,3 +43,41 @@ def duckdb_file(url: str, root: Path) -> Path:
 def _redacted(url: str) -> str:
     # A URL may carry a password; never echo more than its scheme-less head.
     return url.split("@", 1)[-1] if "@" in url else url
+
+
+# Every DuckDB database file carries these bytes at this offset (its main header).
+_MAGIC, _MAGIC_AT = b"DUCK", 8
+
+
+def not_a_database(path: Path) -> str | None:
+    """What `path` is when it exists but is no DuckDB database ("a CSV file"), else None.
+
+    DuckDB attaches such a file without complaint and then writes to an in-memory database in
+    its place (or refuses to read it, blaming a later step), so it is checked up front.
+    """
+    try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            return "a folder"
+        kind = special_kind(mode)
+        if kind is not None:
+            return kind
+        with open(path, "rb") as stream:
+            head = stream.read(_MAGIC_AT + len(_MAGIC))
+    except OSError:
+        return None  # missing or unreadable: opening it says which, in DuckDB's words
+    if not head:
+        return "an empty file"
+    if head[_MAGIC_AT:] == _MAGIC:
+        return None
+    suffix = path.suffix.lstrip(".").upper()
+    return f"a {suffix} file" if suffix else "a file of another format"
+
+
+def not_a_database_message(path: Path, what: str, *, writing: bool) -> str:
+    other = (
+        "write other files with a file sink" if writing else "read other files with a file source"
+    )
+    return (
+        f"{path} is {what}, not a DuckDB database; a duckdb:/// URL names a database file ({other})"
+    )

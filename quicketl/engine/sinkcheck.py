@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.sinks import DatabaseSink, FileSink
-from quicketl.engine.dburl import UnsupportedConnection, duckdb_file
+from quicketl.engine.dburl import (
+    UnsupportedConnection,
+    duckdb_file,
+    not_a_database,
+    not_a_database_message,
+)
 from quicketl.engine.filesink import compression_of
 from quicketl.engine.located import problem_at
 from quicketl.engine.locations import REMOTE_SINK, is_remote, sink_target
@@ -40,9 +45,13 @@ def _file_problems(loaded: LoadedPipeline, sink: FileSink) -> list[Problem]:
 
 def _database_problems(loaded: LoadedPipeline, sink: DatabaseSink) -> list[Problem]:
     try:
-        duckdb_file(sink.connection, loaded.root)
+        path = duckdb_file(sink.connection, loaded.root)
     except UnsupportedConnection as exc:
         return [problem_at(loaded, ("sink", "connection"), str(exc))]
+    what = not_a_database(path)
+    if what is not None:
+        message = not_a_database_message(path, what, writing=True)
+        return [problem_at(loaded, ("sink", "connection"), message)]
     return []
 
 

@@ -5,18 +5,29 @@ a sample read (about 90 ms for a 200 MB file). The engine binds the source twice
 pipeline, then to run it), so for a single CSV file it asks DuckDB's `sniff_csv` once for the
 detected options and reads with those, detection off. Anything unusual (a glob, a failed
 sniff, an unexpected answer) keeps the plain auto-detecting read.
+
+The read is built from sniff_csv's typed columns, every value quoted here. Its `Prompt` column
+spells the same call as text, but pastes column names from the file's header unquoted: a header
+such as `it's` would make it invalid SQL, and a crafted one would make it someone else's SQL.
 """
 
 from __future__ import annotations
 
-from quicketl.config.sources import FileSource
+from typing import Any
+
+from quicketl.config.sources import FileOptions, FileSource
 from quicketl.engine.locations import has_glob, is_remote
-from quicketl.engine.readers import csv_options, file_reader
+from quicketl.engine.readers import csv_options, encoding_name, file_reader
 from quicketl.engine.session import Session
-from quicketl.engine.sql import string_literal
+from quicketl.engine.sql import literal, string_literal, struct_literal
 from quicketl.engine.translate import PREPARE_ERRORS
 
 SAMPLE_ROWS = 20480
+_FIELDS = (
+    "Delimiter, Quote, Escape, NewLineDelimiter, Comment, SkipRows, HasHeader, Columns, "
+    "DateFormat, TimestampFormat"
+)
+_EMPTY = "(empty)"  # sniff_csv's spelling of "no quote / escape / comment character"
 
 
 def csv_reader(session: Session, source: FileSource, pattern: str) -> str:
@@ -26,14 +37,47 @@ def csv_reader(session: Session, source: FileSource, pattern: str) -> str:
         return auto
     path = string_literal(pattern)
     try:
-        prompt = session.scalar(
+        found = session.run(
             # read_csv's own sample size: sniff_csv reads more by default, for nothing
-            f"SELECT Prompt FROM sniff_csv({path}, sample_size={SAMPLE_ROWS}"
+            f"SELECT {_FIELDS} FROM sniff_csv({path}, sample_size={SAMPLE_ROWS}"
             f"{csv_options(source.options)})"
         )
     except PREPARE_ERRORS:
         return auto
-    head = f"FROM read_csv({path}, "
-    if not isinstance(prompt, str) or not prompt.startswith(head) or not prompt.endswith(");"):
+    if len(found) != 1 or not _columns(found[0][7]):
         return auto
-    return prompt.removeprefix("FROM ").removesuffix(";")
+    return f"read_csv({path}, auto_detect=false, {_detected(found[0], source.options)})"
+
+
+def _detected(row: tuple[Any, ...], options: FileOptions) -> str:
+    delim, quote, escape, new_line, comment, skip, header, columns, dates, stamps = row
+    parts = [
+        f"delim={string_literal(delim)}",
+        f"quote={string_literal(_char(quote))}",
+        f"escape={string_literal(_char(escape))}",
+        f"new_line={string_literal(new_line)}",
+        f"comment={string_literal(_char(comment))}",
+        f"skip={int(skip)}",
+        f"header={literal(bool(header))}",
+        f"columns={struct_literal(_columns(columns))}",
+    ]
+    if dates is not None:
+        parts.append(f"dateformat={string_literal(dates)}")
+    if stamps is not None:
+        parts.append(f"timestampformat={string_literal(stamps)}")
+    # What the sniffer does not report back: the user's null strings and encoding.
+    if options.null_values is not None:
+        parts.append(f"nullstr={literal(options.null_values)}")
+    if options.encoding is not None:
+        parts.append(f"encoding={string_literal(encoding_name(options.encoding))}")
+    return ", ".join(parts)
+
+
+def _char(value: str) -> str:
+    return "" if value == _EMPTY else value
+
+
+def _columns(columns: Any) -> dict[str, str]:
+    if not isinstance(columns, list):
+        return {}
+    return {str(c["name"]): str(c["type"]) for c in columns if isinstance(c, dict)}

@@ -13,10 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from quicketl.config.filekind import not_regular_message, special_file
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.sources import DatabaseSource, FileSource
 from quicketl.config.yamlfile import Loc
-from quicketl.engine.dburl import UnsupportedConnection, duckdb_file
+from quicketl.engine.dburl import (
+    UnsupportedConnection,
+    duckdb_file,
+    not_a_database,
+    not_a_database_message,
+)
 from quicketl.engine.located import locator, problem_at, source_loc
 from quicketl.engine.locations import has_glob, is_remote, matching_files, source_pattern
 from quicketl.engine.readers import file_reader
@@ -82,9 +88,8 @@ def _file_source(
     source: FileSource,
 ) -> SourceTable:
     pattern = source_pattern(source, loaded.root)
-    if not is_remote(pattern) and not matching_files(pattern):
-        what = "no file matches" if has_glob(pattern) else "file not found:"
-        raise ConfigError([problem_at(loaded, (*loc, "path"), f"{what} {pattern}")])
+    if not is_remote(pattern):
+        _require_regular_files(loaded, loc, pattern)
     fmt = source.resolved_format
     reader = csv_reader(session, source, pattern) if fmt == "csv" else file_reader(source, pattern)
     body = f"SELECT * FROM {reader}"
@@ -94,6 +99,19 @@ def _file_source(
         raise _explain_types(session, loaded, loc, source, pattern, exc) from None
     detail = f"{fmt} {source.path}"
     return SourceTable(name, fmt, session.describe(stand_in), body, None, pattern, detail)
+
+
+def _require_regular_files(loaded: LoadedPipeline, loc: Loc, pattern: str) -> None:
+    """Something to read, and nothing that would never end: a named pipe, /dev/zero."""
+    files = matching_files(pattern)
+    if not files:
+        what = "no file matches" if has_glob(pattern) else "file not found:"
+        raise ConfigError([problem_at(loaded, (*loc, "path"), f"{what} {pattern}")])
+    for path in files:
+        kind = special_file(path)
+        if kind is not None:
+            message = not_regular_message(path, kind)
+            raise ConfigError([problem_at(loaded, (*loc, "path"), message)])
 
 
 def _create_stand_in(
@@ -181,6 +199,10 @@ def _existing_database(loaded: LoadedPipeline, loc: Loc, source: DatabaseSource)
         path = duckdb_file(source.connection, loaded.root)
     except UnsupportedConnection as exc:
         raise ConfigError([problem_at(loaded, (*loc, "connection"), str(exc))]) from None
+    what = not_a_database(path)
+    if what is not None:
+        message = not_a_database_message(path, what, writing=False)
+        raise ConfigError([problem_at(loaded, (*loc, "connection"), message)])
     if not path.is_file():
         message = f"DuckDB database not found: {path}"
         raise ConfigError([problem_at(loaded, (*loc, "connection"), message)])

@@ -32,6 +32,7 @@ _MISSING = re.compile(
     r"(Scalar Function|Aggregate Function|Table Function|Function|Type|Table)"
     r' with name "?([^"!]+?)"? does not exist!(?:\s*Did you mean "([^"]+)"\?)?'
 )
+_TOO_DEEP = re.compile(r"Max expression depth limit of (\d+) exceeded")
 _PREFIX = re.compile(r"^[A-Za-z ]*Error:\s*")
 _DENIED = re.compile(r'Cannot access (?:file|directory) "([^"]*)" - file system operations')
 _NO_EXTENSION = re.compile(r"install the required extension '(\w+)")
@@ -58,6 +59,9 @@ def message_of(exc: duckdb.Error, columns: Sequence[str] = (), sql: str | None =
         return _syntax_message("", sql)
     if match := _MISSING.search(text):
         return _missing_message(match)
+    if match := _TOO_DEEP.search(text):
+        # DuckDB's own advice (a SET statement) is not something a pipeline file can do.
+        return f"the expression is nested more than {match.group(1)} levels deep; simplify it"
     return first_line(text)
 
 

@@ -23,6 +23,7 @@ from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
 from quicketl.plan.sink_guard import require_safe_sinks
 from quicketl.state import CacheLock, StatCache, StateStore, TaskRecord
+from quicketl.state.store import DB_NAME
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,10 @@ def explain_plan(plan: Plan, options: RunOptions) -> WorkflowResult:
     """Every selected task's decision with its reasons; runs nothing and takes no lock."""
     started = time.perf_counter()
     task_ids = select_tasks(plan, options.select)
+    if not (options.cache_dir / DB_NAME).is_file():
+        # Nothing recorded yet, so every task would run; looking must not create the cache.
+        decider = Decider(plan.root, {}, StatCache(), external_values, options.force)
+        return _result(plan, preview(plan, task_ids, decider), started, dry_run=True)
     with StateStore(options.cache_dir) as store:
         stat_cache = StatCache(store.stat_entries())
         # An append committed by a killed run counts as recorded, as the next run will record it.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -17,6 +19,7 @@ from quicketl.state.globbing import glob_files, has_magic
 
 BLOCK_SIZE = 1 << 20
 MISSING = "missing"
+NOT_A_FILE = "not-a-file:"  # the digest of a pipe or device: its file type, never its bytes
 # A file modified less than this long before it was hashed may be modified again within the same
 # mtime tick without its stat changing (git's "racy clean" problem), so such an entry is trusted
 # only inside the process that hashed it and is never persisted.
@@ -35,10 +38,27 @@ def hash_file(path: str | os.PathLike[str]) -> str:
     hasher = xxhash.xxh3_128()
     buffer = bytearray(BLOCK_SIZE)
     view = memoryview(buffer)
-    with open(path, "rb", buffering=0) as stream:
+    # O_NONBLOCK: opening a named pipe must not wait for a writer; then only regular files are
+    # read, since a pipe or /dev/zero never ends. The engine refuses such an input by name.
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        if error.errno != errno.ENXIO:  # ENXIO: a socket, or a device without a driver
+            raise
+        return _not_a_file(os.stat(path).st_mode)
+    with open(fd, "rb", buffering=0) as stream:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+        if not stat.S_ISREG(mode):
+            return _not_a_file(mode)
         while size := stream.readinto(buffer):
             hasher.update(view[:size])
     return str(hasher.hexdigest())
+
+
+def _not_a_file(mode: int) -> str:
+    return f"{NOT_A_FILE}{stat.S_IFMT(mode):o}"
 
 
 def canonical_json(obj: Any) -> str:

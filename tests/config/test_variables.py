@@ -136,3 +136,18 @@ def test_var_assignments_split_at_the_first_equals() -> None:
 def test_var_assignment_without_a_name_is_an_error(pair: str) -> None:
     with pytest.raises(ConfigError, match="--var expects KEY=VALUE"):
         parse_var_assignments([pair])
+
+
+def test_a_dotenv_that_is_not_utf8_names_the_file_and_line(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_bytes(b"A=1\nB=caf\xe9\n")
+    with pytest.raises(ConfigError) as caught:
+        read_dotenv(env)
+    assert str(caught.value) == f"{env}:2: byte 0xe9 is not UTF-8 text; save the file as UTF-8"
+
+
+def test_a_dotenv_that_is_not_utf8_fails_loading_cleanly(tmp_path: Path) -> None:
+    # UTF-16, as some editors save it
+    (tmp_path / ".env").write_bytes(b"\xff\xfeD\x00=\x00x\x00\n\x00")
+    with pytest.raises(ConfigError, match=r"\.env:1: byte 0xff is not UTF-8 text"):
+        source_path(tmp_path)

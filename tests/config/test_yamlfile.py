@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from quicketl.config.yamlfile import load_yaml_file, load_yaml_text
+from quicketl.config.yamlguard import MAX_YAML_BYTES
 from quicketl.errors import ConfigError
 
 DOC = """\
@@ -83,3 +87,92 @@ def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
 def test_a_folder_is_not_readable_as_a_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read file"):
         load_yaml_file(tmp_path)
+
+
+# Hostile documents: each is loaded in a child process with a deadline, so a regression fails
+# instead of hanging (or exhausting the memory of) the test run.
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n"
+    for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+def load_with_deadline(path: Path, seconds: float = 30.0) -> str:
+    """The ConfigError message of loading `path` in a child process, which must end in time."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from quicketl.config.yamlfile import load_yaml_file\n"
+        "from quicketl.errors import ConfigError\n"
+        "try:\n"
+        "    load_yaml_file(Path(sys.argv[1]))\n"
+        "except ConfigError as exc:\n"
+        "    print(exc)\n"
+        "    sys.exit(2)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    return done.stdout.strip()
+
+
+def test_a_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.yml"
+    path.write_text(LAUGHS, encoding="utf-8")
+    assert len(LAUGHS) < 400
+    message = load_with_deadline(path)
+    assert message.startswith(f"{path}:")
+    assert "aliases expand to more than 100000 values" in message
+
+
+def test_a_recursive_alias_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "loop.yml"
+    path.write_text("name: p\nsource: &s [1, *s]\n", encoding="utf-8")
+    assert load_with_deadline(path) == f"{path}:2: an alias refers to the value that contains it"
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 5000 + "]" * 5000, "{a: " * 5000 + "1" + "}" * 5000, "[" * 500 + "]" * 500],
+    ids=["5000 lists", "5000 mappings", "500 lists"],
+)
+def test_deep_nesting_is_a_located_error(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "deep.yml"
+    path.write_text(f"name: p\ndescription: {body}\n", encoding="utf-8")
+    message = load_with_deadline(path)
+    assert message.startswith(f"{path}:2: ")
+    assert "nested more than 100 levels deep" in message
+
+
+def test_nesting_an_honest_file_uses_is_fine(tmp_path: Path) -> None:
+    deep = "[" * 90 + "]" * 90
+    assert load_yaml_text(f"a: {deep}\n", tmp_path / "p.yml").data is not None
+
+
+def test_a_few_aliases_are_fine(tmp_path: Path) -> None:
+    text = "base: &base {delimiter: ';'}\none: *base\ntwo: {<<: *base, header: true}\n"
+    data = load_yaml_text(text, tmp_path / "p.yml").data
+    assert data["two"] == {"delimiter": ";", "header": True}
+
+
+def test_a_file_larger_than_the_cap_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "big.yml"
+    with path.open("wb") as stream:
+        stream.truncate(MAX_YAML_BYTES + 1)  # sparse: no time spent writing it
+    assert load_with_deadline(path) == (
+        f"{path}: file is larger than 16 MiB; quicketl reads YAML files up to that size"
+    )
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_a_special_file_is_refused_unread(tmp_path: Path, special: str) -> None:
+    path = Path(special)
+    if special == "fifo":
+        path = tmp_path / "pipe.yml"
+        os.mkfifo(path)
+    kind = "a character device" if special == "/dev/zero" else "a named pipe (FIFO)"
+    assert load_with_deadline(path) == f"{path}: cannot read: {kind}, not a regular file"

@@ -151,3 +151,23 @@ def test_sink_problems_are_config_errors(
     with pytest.raises(ConfigError, match=message) as caught:
         validate_pipeline(load(text))
     assert caught.value.problems[0].field == field
+
+
+def test_a_database_sink_naming_a_csv_file_is_refused_and_the_file_kept(
+    load: Loader, project: Path
+) -> None:
+    orders = write(project / "data" / "orders.csv", "id,name,amount\n1,ann,10\n")
+    loaded = load(
+        "name: db\nsource: {path: data/orders.csv}\n"
+        "sink:\n  type: database\n  connection: duckdb:///data/orders.csv\n  table: t\n"
+    )
+    for check in (validate_pipeline, run_pipeline):
+        with pytest.raises(ConfigError) as caught:
+            check(loaded)
+        (problem,) = caught.value.problems
+        assert (problem.field, problem.line) == ("sink.connection", 5)
+        assert problem.message == (
+            f"{orders} is a CSV file, not a DuckDB database; a duckdb:/// URL names a database "
+            "file (write other files with a file sink)"
+        )
+    assert orders.read_text() == "id,name,amount\n1,ann,10\n"

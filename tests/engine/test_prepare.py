@@ -206,3 +206,15 @@ def test_a_valid_pipeline_passes(load: Loader) -> None:
     validate_pipeline(
         load(HEAD + steps + "checks:\n  - {type: unique, columns: [name]}\nsink: {path: out.csv}\n")
     )
+
+
+@pytest.mark.parametrize("nested", ["(" * 5000 + "amount" + ")" * 5000, "NOT " * 5000 + "true"])
+def test_a_deeply_nested_expression_is_one_located_problem(load: Loader, nested: str) -> None:
+    found = problems(load, f"  - op: filter\n    predicate: '{nested} > 1'\n")
+    assert where(found) == [
+        (
+            "transforms[0].predicate",
+            7,
+            "the expression is nested more than 1000 levels deep; simplify it",
+        )
+    ]

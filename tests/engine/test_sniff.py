@@ -64,3 +64,35 @@ def test_an_undetectable_csv_names_the_path_and_what_to_set(load: Loader, projec
     assert (problem.field, problem.line) == ("source.path", 3)
     assert problem.message.startswith("DuckDB cannot detect this CSV file's layout")
     assert not (project / "out.parquet").exists()
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["id,it's", "id,\"a'}, 'x': 'VARCHAR'}) --\"", "id,b\\\\'"],
+    ids=["apostrophe", "sql in a name", "backslash quote"],
+)
+def test_a_quote_in_the_header_reads_like_auto_detection(tmp_path: Path, header: str) -> None:
+    path = write(tmp_path / "q.csv", f"{header}\n1,2\n3,4\n")
+    spec = source(path)
+    with Session() as session:
+        explicit = csv_reader(session, spec, str(path))
+        assert "auto_detect=false" in explicit
+        assert rows(session, explicit) == rows(session, file_reader(spec, str(path)))
+
+
+def test_a_quote_in_a_header_runs_end_to_end(load: Loader, project: Path) -> None:
+    write(project / "data" / "q.csv", "id,it's\n1,2\n")
+    loaded = load("""
+        name: p
+        source: {path: data/q.csv}
+        sink: {path: out/q.csv}
+    """)
+    assert run_pipeline(loaded).succeeded
+    assert (project / "out" / "q.csv").read_text() == "id,it's\n1,2\n"
+
+
+def test_a_quote_in_the_path_reads(tmp_path: Path) -> None:
+    path = write(tmp_path / "it's" / "q.csv", "id,v\n1,2\n")
+    spec = source(path)
+    with Session() as session:
+        assert rows(session, csv_reader(session, spec, str(path))) == [(1, 2)]

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import os
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+from deadline import DEADLINE_S, within
 
+from quicketl.config.loader import LoadedPipeline
 from quicketl.engine import run_pipeline, validate_pipeline
-from quicketl.errors import ConfigError
+from quicketl.errors import ConfigError, Problem
 
 from .helpers import Loader, parquet, read_rows, write
 
@@ -247,3 +250,78 @@ def test_database_source_problems(
     with pytest.raises(ConfigError, match=message) as caught:
         validate_pipeline(loaded)
     assert caught.value.problems[0].field == field
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        ("id,status\n1,paid\n", "a CSV file, not a DuckDB database"),
+        ("", "an empty file, not a DuckDB database"),
+    ],
+)
+def test_a_database_url_naming_a_csv_file_blames_the_connection(
+    load: Loader, project: Path, content: str, what: str
+) -> None:
+    orders = write(project / "data" / "orders.csv", content)
+    loaded = load(
+        "name: p\nsource:\n  connection: duckdb:///data/orders.csv\n  table: orders\n"
+        "sink: {path: out/o.csv}\n"
+    )
+    for check in (validate_pipeline, run_pipeline):
+        with pytest.raises(ConfigError) as caught:
+            check(loaded)
+        (problem,) = caught.value.problems
+        assert (problem.field, problem.line) == ("source.connection", 3)
+        assert problem.message == (
+            f"{orders} is {what}; a duckdb:/// URL names a database file "
+            "(read other files with a file source)"
+        )
+    assert orders.read_text() == content
+    assert not (project / "out").exists()
+
+
+def refusal(loaded: LoadedPipeline) -> Problem:
+    """The single problem both validate and run give for `loaded`, each within a deadline."""
+    found = []
+    for check in (validate_pipeline, run_pipeline):
+        with pytest.raises(ConfigError) as caught:
+            within(DEADLINE_S, check, loaded)
+        found.extend(caught.value.problems)
+    assert found[0] == found[1]
+    return found[0]
+
+
+def test_a_named_pipe_source_is_refused_unread(load: Loader, project: Path) -> None:
+    (project / "data").mkdir()
+    os.mkfifo(project / "data" / "pipe.csv")
+    loaded = load("name: p\nsource: {path: data/pipe.csv}\nsink: {path: out/o.csv}\n")
+    problem = refusal(loaded)
+    assert (problem.field, problem.line) == ("source.path", 2)
+    assert problem.message == (
+        f"{project / 'data' / 'pipe.csv'} is a named pipe (FIFO), not a regular file; "
+        "quicketl reads only regular files"
+    )
+
+
+def test_dev_zero_as_a_source_is_refused_unread(load: Loader) -> None:
+    loaded = load("name: p\nsource: {path: /dev/zero, format: csv}\nsink: {path: out/o.csv}\n")
+    assert refusal(loaded).message.startswith("/dev/zero is a character device, not a regular")
+
+
+def test_a_pipe_inside_a_folder_source_is_refused(load: Loader, project: Path) -> None:
+    write(project / "data" / "a.csv", "id\n1\n")
+    os.mkfifo(project / "data" / "late.csv")
+    loaded = load("name: p\nsource: {path: data, format: csv}\nsink: {path: out/o.csv}\n")
+    assert refusal(loaded).message.startswith(f"{project / 'data' / 'late.csv'} is a named pipe")
+
+
+def test_a_folder_source_linking_to_its_parents_reads_its_own_files(
+    load: Loader, project: Path
+) -> None:
+    write(project / "data" / "a.csv", "id\n1\n")
+    (project / "data" / "up").symlink_to("..")
+    (project / "data" / "up2").symlink_to("..")
+    loaded = load("name: p\nsource: {path: data, format: csv}\nsink: {path: out/o.csv}\n")
+    result = within(DEADLINE_S, run_pipeline, loaded)
+    assert result.succeeded, result.error
+    assert result.rows_read == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import socket
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 import xxhash
+from deadline import DEADLINE_S, within
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -295,3 +297,45 @@ def test_key_of_changes_with_any_component() -> None:
     changed = {"format": 1, "vars": {"RUN_DATE": "2025-01-15"}}
     assert key_of(base) != key_of(changed)
     assert key_of(base) == hash_bytes(canonical_json(base).encode())
+
+
+def test_links_to_a_parent_folder_do_not_loop_a_recursive_glob(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.csv").write_text("id\n1\n")
+    (tmp_path / "data" / "up").symlink_to("..")
+    (tmp_path / "data" / "up2").symlink_to("..")  # two links: 2**40 paths when followed
+    hashes = within(DEADLINE_S, hash_paths, ["data/**/*.csv"], tmp_path)
+    assert list(hashes) == ["data/a.csv"]
+
+
+def test_a_recursive_glob_does_not_enter_linked_folders_as_duckdb_does(tmp_path: Path) -> None:
+    (tmp_path / "data" / "sub").mkdir(parents=True)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "data" / "sub" / "a.csv").write_text("1\n")
+    (tmp_path / "other" / "b.csv").write_text("2\n")
+    (tmp_path / "data" / "link").symlink_to("../other")
+    (tmp_path / "data" / "file_link.csv").symlink_to("../other/b.csv")
+    assert list(hash_paths(["data/**/*.csv"], tmp_path)) == ["data/file_link.csv", "data/sub/a.csv"]
+    assert list(hash_paths(["data/*/*.csv"], tmp_path)) == ["data/link/b.csv", "data/sub/a.csv"]
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero", "socket"])
+def test_a_pipe_or_device_is_not_read(tmp_path: Path, special: str) -> None:
+    path = Path(special)
+    if special == "fifo":
+        path = tmp_path / "pipe.csv"
+        os.mkfifo(path)
+    if special == "socket":
+        path = tmp_path / "s.csv"
+        listener = socket.socket(socket.AF_UNIX)
+        listener.bind(str(path))
+    digest = within(DEADLINE_S, hash_path, path)
+    assert digest.startswith("not-a-file:")
+    assert within(DEADLINE_S, StatCache().hash_file, path) == digest
+
+
+def test_a_pipe_inside_a_hashed_folder_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.csv").write_text("1\n")
+    os.mkfifo(tmp_path / "data" / "pipe.csv")
+    assert within(DEADLINE_S, hash_path, tmp_path / "data") != MISSING
