@@ -36,9 +36,11 @@ def source_pattern(source: FileSource, root: Path) -> str:
 
 def matching_files(pattern: str) -> list[Path]:
     """The files a pattern matches, sorted, by DuckDB's own glob rules (dotfiles included),
-    so that what is checked here is what the cache hashes and what DuckDB reads."""
+    so that what is checked here is what the cache hashes and what DuckDB reads. A plain path
+    to a pipe or device is listed too: the caller refuses it rather than read it (a glob
+    skips such files, as DuckDB's does)."""
     if not has_glob(pattern):
-        return [Path(pattern)] if Path(pattern).is_file() else []
+        return [Path(pattern)] if os.path.exists(pattern) and not os.path.isdir(pattern) else []
     return [Path(p) for p in glob_files(pattern) if os.path.isfile(p)]
 
 

@@ -308,11 +308,15 @@ def test_dev_zero_as_a_source_is_refused_unread(load: Loader) -> None:
     assert refusal(loaded).message.startswith("/dev/zero is a character device, not a regular")
 
 
-def test_a_pipe_inside_a_folder_source_is_refused(load: Loader, project: Path) -> None:
+def test_a_pipe_inside_a_folder_source_is_skipped_unread(load: Loader, project: Path) -> None:
+    # DuckDB's glob lists regular files only, so a pipe in a folder is never read: the run
+    # reads the folder's files and finishes, and the cache hashes what DuckDB reads.
     write(project / "data" / "a.csv", "id\n1\n")
     os.mkfifo(project / "data" / "late.csv")
     loaded = load("name: p\nsource: {path: data, format: csv}\nsink: {path: out/o.csv}\n")
-    assert refusal(loaded).message.startswith(f"{project / 'data' / 'late.csv'} is a named pipe")
+    result = within(DEADLINE_S, run_pipeline, loaded)
+    assert result.succeeded, result.error
+    assert result.rows_read == 1
 
 
 def test_a_folder_source_linking_to_its_parents_reads_its_own_files(
