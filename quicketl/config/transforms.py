@@ -136,7 +136,7 @@ class Pivot(StrictModel):
     index: list[str] = Field(min_length=1)
     columns: str = Field(min_length=1)
     values: str = Field(min_length=1)
-    aggfunc: str = "sum"
+    aggfunc: str = "first"  # 1.x's documented default
 
     _index = field_validator("index", mode="before")(as_list)
 
