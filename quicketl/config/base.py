@@ -32,7 +32,20 @@ class StrictModel(BaseModel):
                 raise PydanticCustomError(
                     "unknown_key", "unknown key '{key}'{hint}", {"key": str(key), "hint": hint}
                 )
+        cls._one_spelling_each(data)
         return data
+
+    @classmethod
+    def _one_spelling_each(cls, data: dict[Any, Any]) -> None:
+        """A field with other spellings (`delim` for `delimiter`) is given under one only."""
+        for field in cls.model_fields.values():
+            choices = getattr(field.validation_alias, "choices", None) or []
+            given = [c for c in choices if isinstance(c, str) and c in data]
+            if len(given) > 1:
+                listed = " or ".join(f"'{name}'" for name in given)
+                raise PydanticCustomError(
+                    "two_spellings", "give one of {listed}", {"listed": listed}
+                )
 
     @classmethod
     def _tag_hint(cls, key: str, data: dict[Any, Any]) -> str:
