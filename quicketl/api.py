@@ -52,7 +52,18 @@ def validate_pipeline(path: PathLike, variables: Variables = None) -> LoadedPipe
     from quicketl.engine.prepare import validate_pipeline as check_against_sources
 
     check_against_sources(loaded)
+    _warn_volatile_sql(loaded)
     return loaded
+
+
+def _warn_volatile_sql(loaded: LoadedPipeline) -> None:
+    import warnings
+
+    from quicketl.config.volatile import volatile_sql_warnings
+    from quicketl.errors import VolatileSqlWarning
+
+    for problem in volatile_sql_warnings(loaded.config, loaded.doc):
+        warnings.warn(str(problem), VolatileSqlWarning, stacklevel=3)
 
 
 def run_pipeline(
