@@ -20,6 +20,8 @@ def problems_from_errors(errors: list[ErrorDetails], doc: YamlDoc) -> list[Probl
     seen: set[str] = set()
     problems = []
     for error in errors:
+        if _other_member_fits(error, errors):
+            continue
         problem = _problem(error, doc)
         if str(problem) not in seen:
             seen.add(str(problem))
@@ -37,6 +39,20 @@ def _problem(error: ErrorDetails, doc: YamlDoc) -> Problem:
     if kind in _EXPECTED:
         message = f"expected {_EXPECTED[kind]}, got {_describe(error.get('input'))}"
     return doc.problem(loc, message)
+
+
+def _other_member_fits(error: ErrorDetails, errors: list[ErrorDetails]) -> bool:
+    """A mapping given where a name or a mapping belongs (`order_by: [{column: x}]`) was meant
+    as the mapping: its own problems are reported, not that it is not a name."""
+    loc = error["loc"]
+    if error["type"] != "string_type" or not loc or loc[-1] != "str":
+        return False
+    if not isinstance(error.get("input"), dict):
+        return False
+    siblings = [e["loc"] for e in errors if e is not error]
+    return any(
+        len(other) > len(loc) - 1 and other[: len(loc) - 1] == loc[:-1] for other in siblings
+    )
 
 
 # Pydantic's wording for wrong types, said the way a YAML author thinks of them.

@@ -144,3 +144,18 @@ def test_a_column_named_like_a_source_type_keeps_its_place(tmp_path: Path) -> No
     text = "name: p\nsource:\n  path: a.csv\n  options:\n    columns: {file: 3}\n"
     text += "sink: {path: o.csv}\n"
     assert only(text, tmp_path) == (5, "source.options.columns.file", "expected a string, got 3")
+
+
+def test_a_mapping_where_a_name_or_a_mapping_belongs_reports_only_the_mapping(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "name: p\nsource: {path: a.csv}\nsink: {path: o.csv}\ntransforms:\n"
+        "  - op: window\n    columns:\n"
+        "      - {name: n, func: row_number, order_by: [{column: id, desc: true}]}\n"
+    )
+    assert only(text, tmp_path) == (
+        7,
+        "transforms[0].columns[0].order_by[0].desc",
+        "unknown key 'desc'",
+    )
