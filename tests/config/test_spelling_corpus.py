@@ -104,7 +104,7 @@ def corpus() -> Iterator[tuple[str, dict[str, Any]]]:
             bases = [{tag_field: tag}, sample_item(model, tag_field)]
             for base in bases:
                 for key in (k for k in keys if k != tag_field):
-                    for value in ("x", 10, {key: "x"}):
+                    for value in ("x", 10, [key], {key: "x"}):
                         item = {**base, key: value}
                         yield f"{place}:{tag}+{key}={value!r}", pipeline(place, item)
 

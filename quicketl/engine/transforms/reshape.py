@@ -30,11 +30,14 @@ def aggregate(step: Aggregate, ctx: StepContext) -> CompiledStep:
     items = [ident(name) for name in groups]
     grouping = f" GROUP BY {idents(groups)}" if groups else ""
     row = order_column(ctx.prev)
-    source = numbered(ctx.prev.ref, row)
+    rewritten = {name: rewrite_aggregates(expr, row) for name, expr in step.aggs.items()}
+    # Numbering rows costs a pass in input order: only when an aggregate reads it.
+    ordered = any(reads_row for _, reads_row in rewritten.values())
+    source = numbered(ctx.prev.ref, row) if ordered else ctx.prev.ref
     for name, expr in step.aggs.items():
         if name.casefold() in {g.casefold() for g in groups}:
             out.issues.append(Issue((field, name), f"'{name}' is also a group_by column"))
-        sql, _ = rewrite_aggregates(expr, row)
+        sql = rewritten[name][0]
         items.append(f"{user_sql(sql)} AS {ident(name)}")
         # count(*) makes the probe an aggregate query even without group_by, so a bare
         # column is rejected here just as it is in the real query.
