@@ -31,6 +31,9 @@ _WORDS = frozenset(
 )
 # `freshness:` is run on every run by design: it is how a pipeline asks to be re-run.
 _NOT_KEYED = frozenset({"freshness"})
+# Only SQL that shapes the output: a check writes nothing, and one that fails leaves the
+# pipeline not done, so it runs again.
+_SHAPING = frozenset({"source", "sources", "transforms"})
 
 
 def volatile_sql_warnings(config: PipelineConfig, doc: YamlDoc) -> list[Problem]:
@@ -39,7 +42,7 @@ def volatile_sql_warnings(config: PipelineConfig, doc: YamlDoc) -> list[Problem]
         return []
     found = []
     for loc, text in _strings(doc.data, ()):
-        if is_sql_field(loc) and loc[-1] not in _NOT_KEYED:
+        if loc[0] in _SHAPING and is_sql_field(loc) and loc[-1] not in _NOT_KEYED:
             used = volatile_names(text)
             if used:
                 found.append(doc.problem(loc, _message(used)))

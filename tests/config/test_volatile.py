@@ -63,3 +63,13 @@ def test_a_database_source_without_freshness_always_runs(tmp_path: Path) -> None
     )
     loaded = load_text(text, tmp_path)
     assert volatile_sql_warnings(loaded.config, loaded.doc) == []
+
+
+def test_a_check_reading_the_clock_does_not_warn(tmp_path: Path) -> None:
+    # A check shapes no output; one that fails writes nothing and is never recorded as done.
+    text = PIPELINE.replace(
+        "transforms:", "checks:\n  - {type: expression, expr: 'd <= now()'}\ntransforms:"
+    )
+    loaded = load_text(text, tmp_path)
+    fields = [p.field for p in volatile_sql_warnings(loaded.config, loaded.doc)]
+    assert fields == ["transforms[0].expr", "transforms[2].expr"]
