@@ -93,6 +93,14 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "ORDER BY store, k",
     ),
     "checked_orders": ("out/checked_orders.parquet", f"SELECT * FROM {ORDERS}"),
+    "parquet_source": (
+        "out/parquet_source.parquet",
+        "SELECT * FROM read_parquet('{root}/data/orders.parquet') WHERE region <> 'east'",
+    ),
+    "glob_source": (
+        "out/glob_source.parquet",
+        "SELECT * FROM read_csv('{root}/data/orders*.csv') ORDER BY order_id",
+    ),
     "events": ("out/events.json", "SELECT * FROM read_json('{root}/data/events.jsonl')"),
     "orders_by_region": (
         "out/orders_by_region",
@@ -115,8 +123,13 @@ def cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    shutil.copytree(PROJECT, tmp_path / "project")
-    return tmp_path / "project"
+    root = tmp_path / "project"
+    shutil.copytree(PROJECT, root)
+    # The one binary input, written here so the project stays text.
+    parquet = root / "data" / "orders.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT * FROM read_csv('{root}/data/orders.csv')) TO '{parquet}'")
+    return root
 
 
 def rows(sql: str, root: Path) -> list[tuple[Any, ...]]:
