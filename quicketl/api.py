@@ -61,6 +61,7 @@ def validate_pipeline(
     from quicketl.engine.prepare import validate_pipeline as check_against_sources
 
     check_against_sources(loaded)
+    _warn_volatile_sql(loaded)
     return loaded
 
 
@@ -78,6 +79,16 @@ def check_sink(
     cache = Path(cache_dir) if cache_dir is not None else None
     plan = single_task_plan(loaded)
     require_safe_sinks(plan, cache_dir=cache, allow_outside=allow_outside_project)
+
+
+def _warn_volatile_sql(loaded: LoadedPipeline) -> None:
+    import warnings
+
+    from quicketl.config.volatile import volatile_sql_warnings
+    from quicketl.errors import VolatileSqlWarning
+
+    for problem in volatile_sql_warnings(loaded.config, loaded.doc):
+        warnings.warn(str(problem), VolatileSqlWarning, stacklevel=3)
 
 
 def run_pipeline(

@@ -9,7 +9,8 @@
     └── ExportError               code generation was asked something impossible (exit 2)
 
     QuickETLWarning               root of quicketl's warnings (Python's `warnings` module)
-    └── UnsafeVariableWarning     a `--var` value that looks like SQL, pasted raw into SQL
+    ├── UnsafeVariableWarning     a `--var` value that looks like SQL, pasted raw into SQL
+    └── VolatileSqlWarning        now(), random(), ... in a pipeline that may be skipped
 
 A `ConfigError` carries every `Problem` found, not only the first, so a user fixes a file in
 one pass. Foreign errors (pydantic, YAML, DuckDB) are translated into these at one boundary per
@@ -85,3 +86,7 @@ class QuickETLWarning(UserWarning):
 
 class UnsafeVariableWarning(QuickETLWarning):
     """A caller's variable that looks like SQL was pasted as raw text into a SQL field."""
+
+
+class VolatileSqlWarning(QuickETLWarning):
+    """SQL whose value changes between runs, in a pipeline that is skipped while unchanged."""

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         Unpivot,
         Window,
         WindowColumn,
+        WindowOrder,
     )
     from quicketl.config.workflow import PipelineRef, StageConfig, WorkflowConfig
 
@@ -44,7 +45,7 @@ _HOME = {
     "sinks": "DatabaseSink FileSink",
     "sources": "DatabaseSource FileOptions FileSource",
     "transforms": "Aggregate Cast Coalesce Dedup DeriveColumn FillNull Filter HashKey Join "
-    "Limit Pivot Rename Select Sort SortKey Union Unpivot Window WindowColumn",
+    "Limit Pivot Rename Select Sort SortKey Union Unpivot Window WindowColumn WindowOrder",
     "workflow": "PipelineRef StageConfig WorkflowConfig",
 }
 _MODULE_OF = {name: module for module, names in _HOME.items() for name in names.split()}
@@ -82,6 +83,7 @@ __all__ = [
     "Unpivot",
     "Window",
     "WindowColumn",
+    "WindowOrder",
     "WorkflowConfig",
 ]
 

@@ -28,11 +28,36 @@ class StrictModel(BaseModel):
         known = cls._known_keys()
         for key in data:
             if str(key) not in known:
-                hint = did_you_mean(str(key), sorted(known))
+                hint = cls._tag_hint(str(key), data) or did_you_mean(str(key), sorted(known))
                 raise PydanticCustomError(
                     "unknown_key", "unknown key '{key}'{hint}", {"key": str(key), "hint": hint}
                 )
+        cls._one_spelling_each(data)
         return data
+
+    @classmethod
+    def _one_spelling_each(cls, data: dict[Any, Any]) -> None:
+        """A field with other spellings (`delim` for `delimiter`) is given under one only."""
+        for field in cls.model_fields.values():
+            choices = getattr(field.validation_alias, "choices", None) or []
+            given = [c for c in choices if isinstance(c, str) and c in data]
+            if len(given) > 1:
+                listed = " or ".join(f"'{name}'" for name in given)
+                raise PydanticCustomError(
+                    "two_spellings", "give one of {listed}", {"listed": listed}
+                )
+
+    @classmethod
+    def _tag_hint(cls, key: str, data: dict[Any, Any]) -> str:
+        """For a key spelt like the op or type itself (`{op: limit, limit: 10}`): the real key."""
+        default = "file" if "type" in cls.model_fields else None  # a source's omitted type
+        if key != data.get("op", data.get("type", default)):
+            return ""
+        required = [name for name, field in cls.model_fields.items() if field.is_required()]
+        if len(required) == 1:
+            return f"; did you mean '{required[0]}'?"
+        listed = ", ".join(f"'{name}'" for name in required)
+        return f"; {key} takes {listed}" if required else ""
 
     @classmethod
     def _known_keys(cls) -> set[str]:

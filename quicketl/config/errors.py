@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic_core import ErrorDetails
@@ -19,6 +20,8 @@ def problems_from_errors(errors: list[ErrorDetails], doc: YamlDoc) -> list[Probl
     seen: set[str] = set()
     problems = []
     for error in errors:
+        if _other_member_fits(error, errors):
+            continue
         problem = _problem(error, doc)
         if str(problem) not in seen:
             seen.add(str(problem))
@@ -28,7 +31,7 @@ def problems_from_errors(errors: list[ErrorDetails], doc: YamlDoc) -> list[Probl
 
 def _problem(error: ErrorDetails, doc: YamlDoc) -> Problem:
     kind = error["type"]
-    loc = data_loc(error["loc"], doc.data, names_field=kind == "missing")
+    loc = data_loc(error["loc"], doc.data, names_field=kind == "missing", found=error["input"])
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     if kind == "unknown_key":
         loc = (*loc, ctx["key"])
@@ -36,6 +39,20 @@ def _problem(error: ErrorDetails, doc: YamlDoc) -> Problem:
     if kind in _EXPECTED:
         message = f"expected {_EXPECTED[kind]}, got {_describe(error.get('input'))}"
     return doc.problem(loc, message)
+
+
+def _other_member_fits(error: ErrorDetails, errors: list[ErrorDetails]) -> bool:
+    """A mapping given where a name or a mapping belongs (`order_by: [{column: x}]`) was meant
+    as the mapping: its own problems are reported, not that it is not a name."""
+    loc = error["loc"]
+    if error["type"] != "string_type" or not loc or loc[-1] != "str":
+        return False
+    if not isinstance(error.get("input"), dict):
+        return False
+    siblings = [e["loc"] for e in errors if e is not error]
+    return any(
+        len(other) > len(loc) - 1 and other[: len(loc) - 1] == loc[:-1] for other in siblings
+    )
 
 
 # Pydantic's wording for wrong types, said the way a YAML author thinks of them.
@@ -85,22 +102,62 @@ def _message(kind: str, msg: str, ctx: dict[str, Any]) -> str:
     return msg.removeprefix("Value error, ")
 
 
-def data_loc(loc: tuple[int | str, ...], data: Any, *, names_field: bool = False) -> Loc:
+# The default of `found`: any value will do.
+_ANY: Any = object()
+
+
+def data_loc(
+    loc: tuple[int | str, ...], data: Any, *, names_field: bool = False, found: Any = _ANY
+) -> Loc:
     """Pydantic's loc without its union-member and tag entries, so it matches the YAML.
 
     `names_field` says the last entry is a field of the model (a missing one) even though
     the data lacks it; otherwise an entry the data lacks is a member name, such as the
-    `file` of a source whose `type` was left out.
+    `file` of a source whose `type` was left out. A member name can also be a key of the
+    same mapping (`{op: limit, limit: 10}`); then both readings are tried, and the one
+    whose value looks like `found` (the error's input) wins, the member name on a tie.
     """
-    out: list[str | int] = []
-    node = data
-    for index, part in enumerate(loc):
-        is_last = index == len(loc) - 1
-        if _is_member_name(part, node) or _is_absent_tag(part, node, is_last, names_field):
-            continue
-        out.append(part)
-        node = child(node, part)
-    return tuple(out)
+    readings = list(_readings(loc, data, names_field, arrived=False))
+    for path, node in readings:
+        if found is _ANY or _looks_like(node, found):
+            return path
+    return readings[0][0]
+
+
+def _readings(
+    loc: tuple[int | str, ...], node: Any, names_field: bool, *, arrived: bool
+) -> Iterator[tuple[Loc, Any]]:
+    """Each way to read `loc` against the data: (data path, value there), member name first."""
+    if not loc:
+        yield (), node
+        return
+    part, rest = loc[0], loc[1:]
+    if arrived and _is_own_tag(part, node):
+        yield from _readings(rest, node, names_field, arrived=False)
+        if part not in node:
+            return
+    elif _is_member_name(part, node) or _is_absent_tag(part, node, not rest, names_field):
+        yield from _readings(rest, node, names_field, arrived=False)
+        return
+    for path, value in _readings(rest, child(node, part), names_field, arrived=True):
+        yield (part, *path), value
+
+
+def _is_own_tag(part: int | str, node: Any) -> bool:
+    """`part` is the tag a union member of `node` is named by: its op or type, or the default."""
+    if not isinstance(node, dict) or not isinstance(part, str):
+        return False
+    tag = node.get("op", node.get("type"))
+    if tag is None and "op" not in node:
+        tag = "database" if "connection" in node else "file"
+    return part == tag
+
+
+def _looks_like(node: Any, found: Any) -> bool:
+    """Whether the value at a reading could be what pydantic validated (defaults aside)."""
+    if isinstance(found, dict):
+        return isinstance(node, dict) and set(found) <= set(node) | {"type"}
+    return not isinstance(node, dict)
 
 
 def _is_absent_tag(part: int | str, node: Any, is_last: bool, names_field: bool) -> bool:

@@ -18,7 +18,7 @@ from quicketl.config.suggest import did_you_mean
 from quicketl.config.transforms import Join, Union
 from quicketl.config.variables import VariableScope
 from quicketl.config.workflow import WorkflowConfig
-from quicketl.config.yamlfile import Loc, YamlDoc, load_yaml_file, load_yaml_text
+from quicketl.config.yamlfile import Loc, YamlDoc, child, load_yaml_file, load_yaml_text
 from quicketl.errors import ConfigError, Problem, UnsafeVariableWarning
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -106,7 +106,7 @@ _MAX_ROUNDS = 5
 def unknown_key_paths(errors: list[ErrorDetails], data: Any) -> list[Loc]:
     """Where in `data` each unknown key reported in `errors` is."""
     return [
-        (*data_loc(error["loc"], data), (error.get("ctx") or {})["key"])
+        (*data_loc(error["loc"], data, found=error["input"]), (error.get("ctx") or {})["key"])
         for error in errors
         if error["type"] == "unknown_key"
     ]
@@ -114,7 +114,7 @@ def unknown_key_paths(errors: list[ErrorDetails], data: Any) -> list[Loc]:
 
 def _caused_by_stripping(error: ErrorDetails, data: Any, stripped: set[Loc]) -> bool:
     missing = error["type"] == "missing"
-    loc = data_loc(error["loc"], data, names_field=missing)
+    loc = data_loc(error["loc"], data, names_field=missing, found=error["input"])
     if missing:
         return loc[:-1] in stripped
     return error["type"] != "unknown_key" and loc in stripped
@@ -125,8 +125,9 @@ def _without(data: Any, paths: list[Loc]) -> Any:
     for path in paths:
         node = data
         for part in path[:-1]:
-            node = node[part]
-        node.pop(path[-1], None)
+            node = child(node, part)
+        if isinstance(node, dict):  # a path that misses is left alone, never a crash
+            node.pop(path[-1], None)
     return data
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 
 from quicketl.config.base import StrictModel, as_list
 
@@ -33,13 +33,21 @@ def format_from_path(path: str) -> FileFormat | None:
 
 
 class FileOptions(StrictModel):
-    """Reader options. The CSV ones apply to CSV files only."""
+    """Reader options. The CSV ones apply to CSV files only.
 
-    delimiter: str | None = None
+    QuickETL 1.x's `quote_char` and DuckDB's own names (`delim`, `skip`, `nullstr`) are
+    accepted as other spellings of the same option.
+    """
+
+    delimiter: str | None = Field(default=None, validation_alias=AliasChoices("delimiter", "delim"))
     header: bool | None = None
-    skip_rows: int | None = Field(default=None, ge=0)
-    null_values: list[str] | None = None
-    quote: str | None = None
+    skip_rows: int | None = Field(
+        default=None, ge=0, validation_alias=AliasChoices("skip_rows", "skip")
+    )
+    null_values: list[str] | None = Field(
+        default=None, validation_alias=AliasChoices("null_values", "nullstr")
+    )
+    quote: str | None = Field(default=None, validation_alias=AliasChoices("quote", "quote_char"))
     columns: dict[str, str] | None = None
     encoding: str | None = None
 

@@ -114,13 +114,20 @@ class Union(StrictModel):
     _sources = field_validator("sources", mode="before")(as_list)
 
 
+class WindowOrder(StrictModel):
+    """An `order_by` entry as QuickETL 1.x writes it: `{column: day, descending: true}`."""
+
+    column: str = Field(min_length=1)
+    descending: bool = False
+
+
 class WindowColumn(StrictModel):
     name: str = Field(min_length=1)
     func: str = Field(min_length=1)
     column: str | None = None
     offset: int = Field(default=1, ge=0)
     partition_by: list[str] = Field(default_factory=list)
-    order_by: list[str] = Field(default_factory=list)
+    order_by: list[str | WindowOrder] = Field(default_factory=list)
     default: Any = None
 
     _lists = field_validator("partition_by", "order_by", mode="before")(as_list)
@@ -136,7 +143,7 @@ class Pivot(StrictModel):
     index: list[str] = Field(min_length=1)
     columns: str = Field(min_length=1)
     values: str = Field(min_length=1)
-    aggfunc: str = "sum"
+    aggfunc: str = "first"  # 1.x's documented default
 
     _index = field_validator("index", mode="before")(as_list)
 

@@ -1,7 +1,8 @@
 """Database connection URLs: DuckDB files only, spelt the SQLAlchemy way.
 
 `duckdb:///data/w.duckdb` (three slashes) is relative to the project root and
-`duckdb:////srv/w.duckdb` (four slashes) is absolute.
+`duckdb:////srv/w.duckdb` (four slashes) is absolute. QuickETL 1.x's two slashes,
+`duckdb://data/w.duckdb`, mean what 1.x meant: a relative path (see config/dburl.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import os
 import stat
 from pathlib import Path
 
+from quicketl.config.dburl import duckdb_path
 from quicketl.config.filekind import special_kind
 
 SUPPORTED = "supported: duckdb:///path/to/file.duckdb; PostgreSQL support is planned"
@@ -21,17 +23,17 @@ class UnsupportedConnection(ValueError):
 
 def duckdb_file(url: str, root: Path) -> Path:
     """The DuckDB file a `duckdb:///...` URL names, resolved against the project root."""
-    scheme, sep, rest = url.strip().partition("://")
+    scheme, sep, _ = url.strip().partition("://")
     if not sep:
         raise UnsupportedConnection(f"'{_redacted(url)}' is not a connection URL ({SUPPORTED})")
     if scheme.lower() != "duckdb":
         raise UnsupportedConnection(f"unsupported connection scheme '{scheme}' ({SUPPORTED})")
-    if not rest.startswith("/") or len(rest) < 2:
+    path = duckdb_path(url) or ""
+    if not path:
         raise UnsupportedConnection(
-            "a DuckDB URL needs three slashes before a relative path "
+            "a DuckDB URL names a file: three slashes before a relative path "
             "(duckdb:///data/w.duckdb) or four before an absolute one (duckdb:////srv/w.duckdb)"
         )
-    path = rest[1:].split("?", 1)[0]
     if path == ":memory:":
         raise UnsupportedConnection(
             f"an in-memory database cannot be read or written ({SUPPORTED})"

@@ -10,6 +10,7 @@ from quicketl.config.loader import LoadedWorkflow, load_pipeline, load_workflow
 from quicketl.config.project import find_project_root
 from quicketl.config.suggest import did_you_mean, format_loc
 from quicketl.config.variables import VariableScope
+from quicketl.config.volatile import volatile_sql_warnings
 from quicketl.config.workflow import PipelineRef, StageConfig
 from quicketl.errors import ConfigError, PlanError, Problem
 from quicketl.plan.edges import declared_edges, lineage_edges, merge_edges, transitive_reduction
@@ -130,6 +131,7 @@ def _make_task(
     except ConfigError as exc:
         draft.problems.extend(exc.problems)
         return None
+    draft.warnings.extend(volatile_sql_warnings(loaded.config, loaded.doc))
     return task_for(loaded, stage=stage.name, name=name, entry_variables=ref.variables)
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from quicketl.config.dburl import duckdb_path
 from quicketl.config.pipeline import PipelineConfig
 from quicketl.config.sinks import DatabaseSink, FileSink
 from quicketl.config.sources import DatabaseSource, FileSource
 from quicketl.plan.refs import TABLE_PREFIX, reads_output
 
 __all__ = ["PipelineIO", "normalise", "pipeline_io", "reads_output"]
-
-DUCKDB_PREFIX = "duckdb:///"
 
 
 @dataclass(frozen=True)
@@ -53,9 +52,8 @@ def _output_of(sink: FileSink | DatabaseSink, root: Path) -> str:
 
 def _table_ref(connection: str, table: str, root: Path) -> str:
     """Tables are named by their database file, so lineage links a writer to its readers."""
-    database = connection
-    if connection.startswith(DUCKDB_PREFIX):
-        database = normalise(connection.removeprefix(DUCKDB_PREFIX).split("?", 1)[0], root)
+    path = duckdb_path(connection)
+    database = normalise(path, root) if path else connection
     return f"{TABLE_PREFIX}{database}#{table.lower()}"
 
 

@@ -100,3 +100,5 @@ def render_explain(console: Console, result: WorkflowResult) -> None:
     may = result.count("may_run")
     line = f"{result.count('up_to_date')} up to date, {will} will run"
     console.print(line + (f", {may} may run" if may else ""), highlight=False)
+    for warning in result.warnings:
+        console.print(Text(f"warning: {warning}", style="yellow"))

@@ -384,9 +384,16 @@ CASES = [
         "source.connection",
     ),
     Bad(
-        "duckdb_url_with_two_slashes",
+        "duckdb_url_without_a_file",
+        "name: bad\nsource:\n  connection: 'duckdb://'\n  table: orders\n" + SINK,
+        "a DuckDB URL names a file: three slashes before a relative path (duckdb:///data/w.duckdb)",
+        3,
+        "source.connection",
+    ),
+    Bad(  # two slashes, as 1.x writes it: relative to the project root
+        "duckdb_url_with_two_slashes_is_relative",
         "name: bad\nsource:\n  connection: duckdb://w.duckdb\n  table: orders\n" + SINK,
-        "a DuckDB URL needs three slashes before a relative path (duckdb:///data/w.duckdb)",
+        "DuckDB database not found: {root}/w.duckdb",
         3,
         "source.connection",
     ),

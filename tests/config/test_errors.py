@@ -97,3 +97,65 @@ def test_problem_renders_as_file_line_field_message(tmp_path: Path) -> None:
     assert str(problem) == (
         f"{tmp_path / 'p.yml'}:3: sink.mode: must be one of 'overwrite' or 'append'"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "  - {op: limit, limit: 10}\n",
+            (6, "transforms[0].limit", "unknown key 'limit'"),
+        ),
+        (
+            "  - {op: limit, n: 1, limit: {limit: 2}}\n",
+            (6, "transforms[0].limit", "unknown key 'limit'"),
+        ),
+    ],
+)
+def test_a_key_named_like_its_op_is_located(
+    text: str, expected: tuple[int, str, str], tmp_path: Path
+) -> None:
+    source = "name: p\nsource: {path: a.csv}\nsink: {path: o.csv}\n\ntransforms:\n"
+    line, field, message = only(source + text, tmp_path)
+    assert (line, field) == expected[:2]
+    assert message.startswith(expected[2])
+
+
+def test_a_check_key_named_like_its_type_is_located(tmp_path: Path) -> None:
+    text = (
+        "name: p\nsource: {path: a.csv}\nsink: {path: o.csv}\nchecks:\n"
+        "  - {type: expression, expression: 'amount >= 0'}\n"
+    )
+    line, field, message = only(text, tmp_path)
+    assert (line, field) == (5, "checks[0].expression")
+    assert message.startswith("unknown key 'expression'")
+    assert "'expr'" in message
+
+
+@pytest.mark.parametrize("source", ["{type: file, file: x.csv}", "{file: x.csv}"])
+def test_a_source_key_named_like_its_type_is_located(source: str, tmp_path: Path) -> None:
+    text = f"name: p\nsource: {source}\nsink: {{path: o.csv}}\n"
+    found = problems(text, tmp_path)
+    assert ("source.file", "unknown key 'file'") in {(p.field, p.message[:18]) for p in found}
+    assert all(p.line == 2 for p in found)
+
+
+def test_a_column_named_like_a_source_type_keeps_its_place(tmp_path: Path) -> None:
+    text = "name: p\nsource:\n  path: a.csv\n  options:\n    columns: {file: 3}\n"
+    text += "sink: {path: o.csv}\n"
+    assert only(text, tmp_path) == (5, "source.options.columns.file", "expected a string, got 3")
+
+
+def test_a_mapping_where_a_name_or_a_mapping_belongs_reports_only_the_mapping(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "name: p\nsource: {path: a.csv}\nsink: {path: o.csv}\ntransforms:\n"
+        "  - op: window\n    columns:\n"
+        "      - {name: n, func: row_number, order_by: [{column: id, desc: true}]}\n"
+    )
+    assert only(text, tmp_path) == (
+        7,
+        "transforms[0].columns[0].order_by[0].desc",
+        "unknown key 'desc'",
+    )

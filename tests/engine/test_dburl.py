@@ -18,12 +18,23 @@ def test_four_slashes_are_absolute(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "relative"),
+    [("duckdb://w.duckdb", "w.duckdb"), ("DuckDB://data/w.duckdb?access_mode=x", "data/w.duckdb")],
+)
+def test_two_slashes_as_1x_writes_them_are_relative_to_the_project_root(
+    url: str, relative: str, tmp_path: Path
+) -> None:
+    assert duckdb_file(url, tmp_path) == tmp_path / relative
+
+
+@pytest.mark.parametrize(
     ("url", "message"),
     [
         ("postgresql://user:secret@host/db", "unsupported connection scheme 'postgresql'"),
         ("sqlite:///x.db", "unsupported connection scheme 'sqlite'"),
         ("data/w.duckdb", "is not a connection URL"),
-        ("duckdb://w.duckdb", "three slashes"),
+        ("duckdb://", "names a file: three slashes"),
+        ("duckdb:///", "names a file: three slashes"),
         ("duckdb:///:memory:", "in-memory"),
     ],
 )

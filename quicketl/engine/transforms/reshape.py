@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from quicketl.config.transforms import Aggregate, Pivot, Unpivot
 from quicketl.engine.sql import ident, idents, literal, user_sql
-from quicketl.engine.transforms.context import CompiledStep, Issue, StepContext, function_name
-
-_AGG_ALIASES = {"mean": "avg"}
+from quicketl.engine.transforms.aggfuncs import aggregate_call, rewrite_aggregates
+from quicketl.engine.transforms.context import (
+    CompiledStep,
+    Issue,
+    StepContext,
+    function_name,
+    numbered,
+    order_column,
+)
 
 
 def _ordered(names: list[str]) -> str:
@@ -23,29 +29,40 @@ def aggregate(step: Aggregate, ctx: StepContext) -> CompiledStep:
     groups = [ctx.need(name, ("group_by", i), out) for i, name in enumerate(step.group_by)]
     items = [ident(name) for name in groups]
     grouping = f" GROUP BY {idents(groups)}" if groups else ""
+    row = order_column(ctx.prev)
+    rewritten = {name: rewrite_aggregates(expr, row) for name, expr in step.aggs.items()}
+    # Numbering rows costs a pass in input order: only when an aggregate reads it.
+    ordered = any(reads_row for _, reads_row in rewritten.values())
+    source = numbered(ctx.prev.ref, row) if ordered else ctx.prev.ref
     for name, expr in step.aggs.items():
         if name.casefold() in {g.casefold() for g in groups}:
             out.issues.append(Issue((field, name), f"'{name}' is also a group_by column"))
-        items.append(f"{user_sql(expr)} AS {ident(name)}")
+        sql = rewritten[name][0]
+        items.append(f"{user_sql(sql)} AS {ident(name)}")
         # count(*) makes the probe an aggregate query even without group_by, so a bare
         # column is rejected here just as it is in the real query.
-        probe = f"SELECT count(*), {user_sql(expr)} FROM {ctx.prev.ref}{grouping}"
+        probe = f"SELECT count(*), {user_sql(sql)} FROM {source}{grouping}"
         out.probes.append(((field, name), probe))
         out.texts[(field, name)] = expr
     order = f" ORDER BY {_ordered(groups)}" if groups else ""
-    out.sql = f"SELECT {', '.join(items)} FROM {ctx.prev.ref}{grouping}{order}"
+    out.sql = f"SELECT {', '.join(items)} FROM {source}{grouping}{order}"
     return out
 
 
 def pivot(step: Pivot, ctx: StepContext) -> CompiledStep:
-    """One column per distinct non-null value of `columns`, in sorted order."""
+    """One column per distinct non-null value of `columns`, in sorted order.
+
+    Without `aggfunc` each cell is the first value in input order, as QuickETL 1.x documents.
+    """
     out = CompiledStep(blame=("aggfunc",))
     index = [ctx.need(name, ("index", i), out) for i, name in enumerate(step.index)]
     spread = ctx.need(step.columns, ("columns",), out)
     value = ctx.need(step.values, ("values",), out)
-    func = function_name(step.aggfunc, _AGG_ALIASES, ("aggfunc",), out)
+    func = function_name(step.aggfunc, {}, ("aggfunc",), out)
     if out.issues:
         return out
+    row = order_column(ctx.prev)
+    using, ordered = aggregate_call(func, ident(value), row)
     values = ctx.distinct_values(spread)
     if not values:
         grouped = idents(index)
@@ -53,11 +70,12 @@ def pivot(step: Pivot, ctx: StepContext) -> CompiledStep:
             f"SELECT {grouped} FROM {ctx.prev.ref} GROUP BY {grouped} ORDER BY {_ordered(index)}"
         )
         return out
-    inner = f"SELECT {idents([*index, spread, value])} FROM {ctx.prev.ref}"
+    source = numbered(ctx.prev.ref, row) if ordered else ctx.prev.ref
+    inner = f"SELECT {idents([*index, spread, value, *([row] if ordered else [])])} FROM {source}"
     listed = ", ".join(literal(v) for v in values)
     out.sql = (
         f"SELECT * FROM (PIVOT ({inner}) ON {ident(spread)} IN ({listed}) "
-        f"USING {func}({ident(value)}) GROUP BY {idents(index)}) ORDER BY {_ordered(index)}"
+        f"USING {using} GROUP BY {idents(index)}) ORDER BY {_ordered(index)}"
     )
     return out
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from quicketl.config.transforms import Window, WindowColumn
+from quicketl.config.transforms import Window, WindowColumn, WindowOrder
 from quicketl.engine.sql import ident, idents, literal
 from quicketl.engine.transforms.context import (
     CompiledStep,
@@ -93,8 +93,15 @@ def _over(
     return " ".join(clauses)
 
 
-def _order_term(item: str, loc: tuple[str | int, ...], ctx: StepContext, out: CompiledStep) -> str:
-    """`amount` or `amount desc`; NULLs sort last either way."""
-    match = _DIRECTION.match(item.strip())
-    name, direction = (match.group(1), match.group(2).upper()) if match else (item.strip(), "ASC")
+def _order_term(
+    item: str | WindowOrder, loc: tuple[str | int, ...], ctx: StepContext, out: CompiledStep
+) -> str:
+    """`amount`, `amount desc` or `{column: amount, descending: true}`; NULLs sort last."""
+    if isinstance(item, WindowOrder):
+        name, direction = item.column, "DESC" if item.descending else "ASC"
+        loc = (*loc, "column")
+    elif match := _DIRECTION.match(item.strip()):
+        name, direction = match.group(1), match.group(2).upper()
+    else:
+        name, direction = item.strip(), "ASC"
     return f"{ident(ctx.need(name, loc, out))} {direction} NULLS LAST"

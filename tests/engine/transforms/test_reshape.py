@@ -78,3 +78,56 @@ def test_unpivot_of_mixed_types_uses_text(transformed: Transformed) -> None:
         ["id", "variable", "value"],
         [(1, "price", "2.5"), (1, "colour", "red")],
     )
+
+
+def test_aggregate_takes_the_1x_function_names(transformed: Transformed) -> None:
+    steps = """
+    - op: aggregate
+      group_by: [region]
+      aggs:
+        categories: count_distinct(category)
+        unique_amounts: nunique(amount)
+        amounts: collect(amount)
+        listed: collect_list(category)
+        some: any(category)
+        spread: round(std(amount), 3)
+        variance: var(amount)
+    """
+    columns, rows = transformed(SALES, steps)
+    assert columns[1:] == [
+        "categories",
+        "unique_amounts",
+        "amounts",
+        "listed",
+        "some",
+        "spread",
+        "variance",
+    ]
+    assert rows == [
+        ("North", 2, 3, [100, 200, 50], ["Elec", "Elec", "Home"], "Elec", 76.376, 17500 / 3),
+        ("South", 2, 2, [75, 150], ["Home", "Elec"], "Home", 53.033, 2812.5),
+        (None, 1, 1, [5], ["Home"], "Home", None, None),
+    ]
+
+
+def test_first_and_last_follow_input_order(transformed: Transformed) -> None:
+    steps = "- {op: aggregate, group_by: region, aggs: {f: first(category), l: last(amount)}}"
+    assert transformed(SALES, steps)[1] == [
+        ("North", "Elec", 50),
+        ("South", "Home", 150),
+        (None, "Home", 5),
+    ]
+
+
+def test_pivot_without_aggfunc_takes_the_first_value_in_input_order(
+    transformed: Transformed,
+) -> None:
+    steps = "- {op: pivot, index: region, columns: category, values: amount}"
+    columns, rows = transformed(SALES, steps)
+    assert columns == ["region", "Elec", "Home"]
+    assert rows == [("North", 100, 50), ("South", 150, 75), (None, None, 5)]
+
+
+def test_pivot_takes_the_1x_function_names(transformed: Transformed) -> None:
+    steps = "- {op: pivot, index: region, columns: category, values: amount, aggfunc: nunique}"
+    assert transformed(SALES, steps)[1] == [("North", 2, 1), ("South", 1, 1), (None, 0, 1)]

@@ -89,3 +89,22 @@ def test_several_window_columns_at_once(transformed: Transformed) -> None:
         (4, 20, 4),
         (5, 7, 5),
     ]
+
+
+def test_order_by_takes_1x_column_and_descending_entries(transformed: Transformed) -> None:
+    spec = (
+        "{name: n, func: row_number, partition_by: [shop], "
+        "order_by: [{column: sales, descending: true}, {column: day}]}"
+    )
+    assert window(transformed, spec) == [(1, 1), (2, 2), (3, 3), (4, 2), (5, 1)]
+
+
+def test_an_order_by_entry_without_column_is_located(
+    transformed: Transformed, tmp_path: object
+) -> None:
+    import pytest
+
+    from quicketl.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"columns\[0\]\.order_by\[0\]\.column: required"):
+        window(transformed, "{name: n, func: row_number, order_by: [{descending: true}]}")
