@@ -152,6 +152,11 @@ def run_task(
     root = Path(project_dir).resolve() if project_dir else None
     path = (root / workflow_path) if root else Path(workflow_path)
     plan = plan_workflow(path, variables, root or find_project_root(path))
+    # A generated DAG passes a variable's own expression (`${DB_PASSWORD}`) unless someone set
+    # it: then the workflow file resolves it here, on the worker.
+    passed = {k: v for k, v in (variables or {}).items() if plan.expressions.get(k) != v}
+    if passed != dict(variables or {}):
+        plan = plan_workflow(path, passed, root or find_project_root(path))
     _require_task(plan, task_id)
     # Orchestrators run independent tasks at once: lock this task only, not the whole cache.
     lock = f"locks/{hash_bytes(f'{plan_scope(plan)}:{task_id}'.encode())}"

@@ -122,6 +122,22 @@ class VariableScope:
             raise ConfigError(problems)
         return data
 
+    def resolve_text(self, text: str) -> str | None:
+        """`text` with every reference resolved, or None if one cannot be (no file to blame)."""
+        failed: list[str] = []
+
+        def replace(match: re.Match[str]) -> str:
+            if match.group(0) == "$${":
+                return "${"
+            try:
+                return self._resolve(match, (), text)
+            except _Unresolvable as exc:
+                failed.append(str(exc))
+                return ""
+
+        resolved = _TOKEN.sub(replace, text)
+        return None if failed else resolved
+
     def _walk(self, value: Any, loc: Loc, doc: YamlDoc, problems: list[Problem]) -> Any:
         if isinstance(value, str):
             rendered = self._render(value, loc, doc, problems)

@@ -20,6 +20,7 @@ from quicketl.execute.task_run import TaskRunner
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
 from quicketl.state import CacheLock, StatCache, StateStore, cleanup_temps
+from quicketl.state.secretkey import cache_secret_key
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ def run_plan(
 
 def _decider(plan: Plan, store: StateStore, stat_cache: StatCache, force: bool) -> Decider:
     records = store.get_all(plan_scope(plan))
-    return Decider(plan.root, records, stat_cache, external_values, force)
+    key = cache_secret_key(store.cache_dir)
+    return Decider(plan.root, records, stat_cache, external_values, force, key)
 
 
 def _run(

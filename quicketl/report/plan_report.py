@@ -8,6 +8,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from quicketl.plan.model import Plan
+from quicketl.plan.shown import shown_variables
 from quicketl.plan.scope import root_relative
 
 
@@ -45,7 +46,7 @@ def variables_table(plan: Plan) -> Table:
     table = Table(title="Variables")
     table.add_column("Name")
     table.add_column("Default")
-    for name, value in plan.variables.items():
+    for name, value in shown_variables(plan).items():
         table.add_row(name, repr(value))
     if not plan.variables:
         table.add_row("-", "-")
