@@ -40,13 +40,13 @@ transforms:
     expr: "length('${DB_URL}') + length('${SECRET_KEY}')"
 sink: {type: file, path: out/b.parquet}
 """
-# Fails at run time with a DuckDB error quoting the SQL, which holds the secret.
+# Fails at run time with a DuckDB error quoting the value: Could not convert string '...'.
 PIPELINE_BAD = """\
 name: bad
 source: {type: file, path: data/raw.csv}
 transforms:
   - op: filter
-    predicate: "no_such_column = '${DB_PASSWORD}' AND '${secret:API_TOKEN}' <> ''"
+    predicate: "id = '${DB_PASSWORD}' AND '${secret:API_TOKEN}' <> ''"
 sink: {type: file, path: out/bad.parquet}
 """
 # A connection string whose password comes from a secret; its scheme is refused.

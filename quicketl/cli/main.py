@@ -22,6 +22,13 @@ def version_line() -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line with `argv` (default: the process arguments)."""
+    from quicketl.cli.masked import masked_output
+
+    with masked_output():
+        _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     warnings.showwarning = _show_warning
     if args == ["--version"]:
