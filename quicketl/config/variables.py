@@ -96,11 +96,16 @@ class VariableScope:
     def standard(
         cls, *explicit: Mapping[str, object] | None, root: Path | None = None
     ) -> VariableScope:
-        """Explicit layers first (e.g. --var, pipeline entry, workflow), then env, then .env.
+        """Explicit layers first (e.g. --var, pipeline entry, workflow), then the variables of
+        the environment `--env` selects in quicketl.yml, then env, then .env.
 
         The first explicit layer is the caller's: `--var`, or `variables=` in the Python API.
         """
         layers: list[Mapping[str, object]] = [layer for layer in explicit if layer]
+        if root is not None and os.environ.get("QUICKETL_ENV"):
+            from quicketl.config.profiles import environment_variables  # reads YAML: only then
+
+            layers.append(environment_variables(root, os.environ["QUICKETL_ENV"]))
         environment = [os.environ, read_dotenv(root / ".env") if root is not None else {}]
         supplied = frozenset(explicit[0] or ()) if explicit else frozenset()
         return cls([*layers, *environment], supplied=supplied, environment=environment)

@@ -74,7 +74,9 @@ def load_snapshot(
 
 def _file_hashes(plan: Plan, stat_cache: StatCache | None) -> dict[str, str]:
     assert plan.workflow_path is not None
+    # quicketl.yml: the environment `--env` selects may define variables.
     files = [plan.workflow_path, *(t.pipeline_path for t in plan.tasks), plan.root / ".env"]
+    files.append(plan.root / "quicketl.yml")
     resolved = [path.resolve() for path in files]
     return {str(path): hash_path(path, stat_cache) for path in resolved}
 
@@ -86,6 +88,7 @@ def _lookups(
     secret ones as keyed hashes."""
     environment = [os.environ, read_dotenv(plan.root / ".env")]
     out = {"": _resolve(plan.used_vars, [cli_vars, *environment], environment, key)}
+    out["QUICKETL_ENV"] = {"": os.environ.get("QUICKETL_ENV")}
     for task in plan.tasks:
         layers = [cli_vars, task.variables, plan.variables, *environment]
         out[task.id] = _resolve(task.used_vars, layers, environment, key)
