@@ -156,7 +156,9 @@ def test_no_secret_reaches_any_file_or_output(project: Path) -> None:
 
 
 def test_generated_code_carries_the_unresolved_expression(project: Path) -> None:
-    result = cli("workflow", "generate", "workflows/wf.yml", "--target", "airflow", *VAR, cwd=project)
+    result = cli(
+        "workflow", "generate", "workflows/wf.yml", "--target", "airflow", *VAR, cwd=project
+    )
     assert result.returncode == 0, result.stderr
     assert "'${DB_PASSWORD}'" in result.stdout
 

@@ -36,7 +36,7 @@ class MaskedStream:
 def masked_output() -> Iterator[None]:
     """sys.stdout and sys.stderr masked for the duration, restored after (even on exit)."""
     saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = MaskedStream(saved[0]), MaskedStream(saved[1])  # type: ignore[assignment]
+    sys.stdout, sys.stderr = MaskedStream(saved[0]), MaskedStream(saved[1])
     try:
         yield
     finally:

@@ -44,7 +44,10 @@ class ProjectProfiles:
 
     def problem(self, loc: Loc, message: str) -> Problem:
         """`message` placed at the file, line and field path of `loc`."""
-        line = next((self.lines[loc[:end]] for end in range(len(loc), 0, -1) if loc[:end] in self.lines), None)
+        line = next(
+            (self.lines[loc[:end]] for end in range(len(loc), 0, -1) if loc[:end] in self.lines),
+            None,
+        )
         return Problem(message, str(self.path), line, format_loc(loc) or None)
 
 
@@ -61,7 +64,11 @@ def read_profiles(root: Path) -> ProjectProfiles:
     sections: dict[str, dict[str, dict[str, Any]]] = {}
     for key in _SECTIONS:
         value = data.get(key) or {}
-        bad = [n for n, v in value.items() if not isinstance(v, dict)] if isinstance(value, dict) else []
+        bad = (
+            [n for n, v in value.items() if not isinstance(v, dict)]
+            if isinstance(value, dict)
+            else []
+        )
         if not isinstance(value, dict):
             problems.append(doc.problem((key,), "expected a mapping of names to settings"))
         for name in bad:
@@ -92,7 +99,9 @@ def environment_settings(project: ProjectProfiles, name: str) -> dict[str, Any]:
         current = str(parent) if parent is not None else None
     merged: dict[str, Any] = {}
     for env in reversed(chain):
-        merged = _merge(merged, {k: v for k, v in project.environments[env].items() if k != "extends"})
+        merged = _merge(
+            merged, {k: v for k, v in project.environments[env].items() if k != "extends"}
+        )
     _check_supported(project, name, merged)
     return merged
 
@@ -134,8 +143,13 @@ def _secret_problems(secrets: Any, problem: Any, loc: tuple[str | int, ...]) -> 
         return [problem(loc, "expected a mapping such as {provider: env}")]
     provider = secrets.get("provider", "env")
     if str(provider) != "env":
-        return [problem((*loc, "provider"), f"secret provider {provider!r} is not supported; "
-                        "secrets come from the environment or .env (provider: env)")]
+        return [
+            problem(
+                (*loc, "provider"),
+                f"secret provider {provider!r} is not supported; "
+                "secrets come from the environment or .env (provider: env)",
+            )
+        ]
     return []
 
 
@@ -143,5 +157,7 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in override.items():
         old = merged.get(key)
-        merged[key] = _merge(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+        merged[key] = (
+            _merge(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+        )
     return merged

@@ -4,9 +4,10 @@ Substitution runs after parsing, on string values only, so it never changes a va
 and a value containing `:` or `#` cannot break the document. `${VAR:-default}` falls back to the
 inline default; `$${VAR}` is the literal text `${VAR}`. A provider prefix picks where a value
 comes from, as QuickETL 1.x spells it: `${env:X}` the environment (or `.env`) only,
-`${secret:X}` the same but the value is a secret, `${var:X}` the same as `${X}`. `${VAR|filter}` passes the value (or the
-default, in `${VAR|filter:-default}`) through a filter, such as `sql_string`, which quotes it as
-a SQL string literal. Filters come before the default so that a default may hold any text.
+`${secret:X}` the same but the value is a secret, `${var:X}` the same as `${X}`.
+`${VAR|filter}` passes the value (or the default, in `${VAR|filter:-default}`) through a
+filter, such as `sql_string`, which quotes it as a SQL string literal. Filters come before the
+default so that a default may hold any text.
 """
 
 from __future__ import annotations
@@ -191,7 +192,9 @@ class _Unresolvable(Exception):
 def _unresolved(name: str) -> str:
     provider, _, bare = name.rpartition(":")
     if provider == "secret":
-        return f"unresolved secret ${{{name}}}: set the environment variable {bare} or put it in .env"
+        return (
+            f"unresolved secret ${{{name}}}: set the environment variable {bare} or put it in .env"
+        )
     if provider == "env":
         return f"unresolved environment variable ${{{name}}}: set it or put it in .env"
     return f"unresolved variable ${{{name}}}: pass --var {name}=... or set it"

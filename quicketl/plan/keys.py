@@ -6,7 +6,6 @@ Light by design: the no-op fast path imports this without pydantic, DuckDB or do
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib.util import find_spec

@@ -65,9 +65,10 @@ def load_snapshot(
     if any(hash_path(Path(name), stat_cache) != digest for name, digest in body["files"].items()):
         return None
     plan = _plan_from(body["plan"], cli_vars)
-    if plan is None or _lookups(plan, cli_vars, cache_secret_key(path.parent.parent)) != body[
-        "lookups"
-    ]:
+    if (
+        plan is None
+        or _lookups(plan, cli_vars, cache_secret_key(path.parent.parent)) != body["lookups"]
+    ):
         return None
     return plan
 
@@ -86,7 +87,7 @@ def _lookups(
 ) -> dict[str, dict[str, str | None]]:
     """For every variable used, the value each layer chain gives now (None: inline default);
     secret ones as keyed hashes."""
-    environment = [os.environ, read_dotenv(plan.root / ".env")]
+    environment: list[Mapping[str, Any]] = [os.environ, read_dotenv(plan.root / ".env")]
     out = {"": _resolve(plan.used_vars, [cli_vars, *environment], environment, key)}
     out["QUICKETL_ENV"] = {"": os.environ.get("QUICKETL_ENV")}
     for task in plan.tasks:

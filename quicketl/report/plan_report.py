@@ -8,8 +8,8 @@ from rich.text import Text
 from rich.tree import Tree
 
 from quicketl.plan.model import Plan
-from quicketl.plan.shown import shown_variables
 from quicketl.plan.scope import root_relative
+from quicketl.plan.shown import shown_variables
 
 
 def render_info(console: Console, plan: Plan) -> None:

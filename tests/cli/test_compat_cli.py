@@ -66,7 +66,9 @@ def test_generate_defaults_to_airflow(cli: Invoke, tmp_path: Path) -> None:
     (tmp_path / "quicketl.yml").write_text("name: t\n")
     (tmp_path / "data.csv").write_text("id\n1\n")
     (tmp_path / "p.yml").write_text("name: p\nsource: {path: data.csv}\nsink: {path: o.csv}\n")
-    (tmp_path / "wf.yml").write_text("name: wf\nstages:\n  - name: s\n    pipelines: [{path: p.yml}]\n")
+    (tmp_path / "wf.yml").write_text(
+        "name: wf\nstages:\n  - name: s\n    pipelines: [{path: p.yml}]\n"
+    )
     result = cli("workflow", "generate", "wf.yml")
     assert result.exit_code == 0, result.output
     assert "from airflow" in result.stdout

@@ -34,7 +34,9 @@ profiles:
     host: db.example
     password: ${secret:PG_PASSWORD}
 """
-PIPELINE = "name: p\nsource: {path: i.csv}\nsink: {path: o.csv}\ndescription: '${REGION}-${LIMIT}'\n"
+PIPELINE = (
+    "name: p\nsource: {path: i.csv}\nsink: {path: o.csv}\ndescription: '${REGION}-${LIMIT}'\n"
+)
 
 
 @pytest.fixture
@@ -83,7 +85,9 @@ def test_unknown_environment_is_an_error_naming_the_known_ones(root: Path) -> No
 
 
 def test_an_engine_other_than_duckdb_is_refused(root: Path) -> None:
-    with pytest.raises(ConfigError, match="environments.spark.engine: quicketl runs on DuckDB only"):
+    with pytest.raises(
+        ConfigError, match=r"environments\.spark\.engine: quicketl runs on DuckDB only"
+    ):
         environment_variables(root, "spark")
 
 

@@ -1,4 +1,4 @@
-"""`${secret:X}`, `${env:X}` and `${var:X}` as QuickETL 1.x writes them; a wrong prefix is an error."""
+"""`${secret:X}`, `${env:X}`, `${var:X}` as QuickETL 1.x writes them; a wrong prefix is an error."""
 
 from __future__ import annotations
 
