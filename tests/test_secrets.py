@@ -11,8 +11,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from quicketl.api import run_task
 from quicketl.execute.noop import stored_plan
 from tests.execute.support import cli, reasons, run
 
@@ -186,3 +188,14 @@ def test_a_changed_secret_reruns_without_showing_either_value(
     result = run(workflow, {"SECRET_KEY": CLI_KEY})
     assert reasons(result)["first.a"] == ["var DB_PASSWORD changed (secret, value not shown)"]
     assert "var DB_URL changed (secret, value not shown)" in reasons(result)["second.b"]
+
+
+def test_a_worker_resolves_the_expression_a_generated_dag_passes(project: Path) -> None:
+    variables = {"DB_URL": "${DB_PASSWORD}", "SECRET_KEY": CLI_KEY}
+    run_task("workflows/wf.yml", "first.a", project_dir=str(project), variables=variables)
+    summary = run_task(
+        "workflows/wf.yml", "second.b", project_dir=str(project), variables=variables
+    )
+    assert summary["status"] == "ran"
+    tag = duckdb.sql(f"SELECT DISTINCT tag FROM '{project / 'out/b.parquet'}'").fetchall()
+    assert tag == [(len(ENV_PASSWORD) + len(CLI_KEY),)]
