@@ -39,12 +39,11 @@ def init(
     """
     from quicketl.cli import scaffold
 
-    base = output or Path.cwd()
     with exit_on_error(verbose=verbose):
         if pipeline:
-            written = scaffold.write_pipeline(base, name, force=force)
+            written = scaffold.write_pipeline(output or Path.cwd(), name, force=force)
         else:
-            written = scaffold.write_project(base / (name or "."), force=force)
+            written = scaffold.write_project((output or Path()) / (name or "."), force=force)
     for path in written:
         typer.echo(f"created {path}")
     typer.echo(scaffold.next_steps(written, pipeline_only=pipeline))
