@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from quicketl.api import run_task
+from quicketl.api import run_pipeline, run_task
 from quicketl.execute.noop import stored_plan
 from tests.execute.support import cli, reasons, run
 
@@ -203,3 +203,13 @@ def test_a_worker_resolves_the_expression_a_generated_dag_passes(project: Path) 
     assert summary["status"] == "ran"
     tag = duckdb.sql(f"SELECT DISTINCT tag FROM '{project / 'out/b.parquet'}'").fetchall()
     assert tag == [(len(ENV_PASSWORD) + len(CLI_KEY),)]
+
+
+def test_the_python_api_masks_a_secret_in_a_failed_run(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    result = run_pipeline(project / "pipelines/bad.yml")
+    assert result.error is not None
+    assert "Could not convert string '***' to INT" in result.error
+    assert ENV_PASSWORD not in result.error

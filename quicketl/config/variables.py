@@ -173,12 +173,12 @@ class VariableScope:
     def _resolve(self, match: re.Match[str], loc: Loc, text: str) -> str:
         name, filters, default = _parse_token(match)
         value = self.lookup(name)
+        if value is not None and looks_secret(name):
+            remember(value)  # not a default: that is written in the file for all to see
         if value is None and default is not None:
             value = default
         if value is None:
             raise _Unresolvable(_unresolved(name))
-        if looks_secret(name):
-            remember(value)
         self.used[name] = value
         if not filters and name in self.supplied:
             self.splices.append(Splice(name, value, loc, text, match.start()))
