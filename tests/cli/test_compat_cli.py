@@ -72,3 +72,16 @@ def test_generate_defaults_to_airflow(cli: Invoke, tmp_path: Path) -> None:
     result = cli("workflow", "generate", "wf.yml")
     assert result.exit_code == 0, result.output
     assert "from airflow" in result.stdout
+
+
+@pytest.mark.parametrize("text", ["${TOP_N}", "${secret:TOP_N}", "${env:N:-5}", "${var:N|x}"])
+def test_schema_accepts_provider_references_where_a_number_goes(cli: Invoke, text: str) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(cli("schema").stdout)
+    pipeline = {
+        "name": "p",
+        "source": {"path": "in.csv"},
+        "transforms": [{"op": "limit", "n": text}],
+        "sink": {"path": "o.csv"},
+    }
+    jsonschema.validate(pipeline, schema)
