@@ -13,7 +13,10 @@ from typing import Any, Literal
 from pydantic import AliasChoices, BaseModel
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-VARIABLE_TEXT = {"type": "string", "pattern": r"\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}"}
+VARIABLE_TEXT = {
+    "type": "string",
+    "pattern": r"\$\{(?:(?:env|secret|var):)?[A-Za-z_][A-Za-z0-9_]*(\s*\|[^}]*|:-[^}]*)?\}",
+}
 _SCALARS = ("integer", "number", "boolean")
 
 

@@ -181,13 +181,17 @@ def run_task(
     """
     root = Path(project_dir).resolve() if project_dir else None
     path = (root / workflow_path) if root else Path(workflow_path)
+    project = root or find_project_root(path)
     plan = plan_workflow(
-        path,
-        variables,
-        root or find_project_root(path),
-        allow_outside_project=allow_outside_project,
-        cache_dir=cache_dir,
+        path, variables, project, allow_outside_project=allow_outside_project, cache_dir=cache_dir
     )
+    # A generated DAG passes a variable's own expression (`${DB_PASSWORD}`) unless someone set
+    # it: then the workflow file resolves it here, on the worker.
+    passed = {k: v for k, v in (variables or {}).items() if plan.expressions.get(k) != v}
+    if passed != dict(variables or {}):
+        plan = plan_workflow(
+            path, passed, project, allow_outside_project=allow_outside_project, cache_dir=cache_dir
+        )
     _require_task(plan, task_id)
     # Orchestrators run independent tasks at once: lock this task only, not the whole cache.
     lock = f"locks/{hash_bytes(f'{plan_scope(plan)}:{task_id}'.encode())}"

@@ -45,6 +45,13 @@ class QuickETLError(Exception):
 
     exit_code = 1
 
+    def __str__(self) -> str:
+        # A message may quote a value that came from a secret (a DuckDB error, a path); it is
+        # masked wherever the error is shown, in a traceback too.
+        from quicketl.config.secrets import mask
+
+        return mask(super().__str__())
+
 
 class ConfigError(QuickETLError):
     """Invalid input: the user has to change a file or an argument."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -22,7 +23,14 @@ def version_line() -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line with `argv` (default: the process arguments)."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    from quicketl.cli.masked import masked_output
+
+    with masked_output():
+        _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> None:
+    args = _select_environment(list(sys.argv[1:] if argv is None else argv))
     warnings.showwarning = _show_warning
     if args == ["--version"]:
         print(version_line())
@@ -36,6 +44,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     from quicketl.cli.app import app
 
     app(args=args, prog_name="quicketl")
+
+
+def _select_environment(args: list[str]) -> list[str]:
+    """`--env NAME` (QuickETL 1.x) selects an environment of quicketl.yml for every command,
+    as `QUICKETL_ENV=NAME` does; the variables layer reads it from there."""
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--env" and index + 1 < len(args):
+            os.environ["QUICKETL_ENV"] = args[index + 1]
+            return args[:index] + args[index + 2 :]
+        if arg.startswith("--env="):
+            os.environ["QUICKETL_ENV"] = arg.removeprefix("--env=")
+            return args[:index] + args[index + 1 :]
+    return args
 
 
 _python_showwarning = warnings.showwarning

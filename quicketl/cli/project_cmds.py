@@ -25,21 +25,25 @@ def init(
         bool, typer.Option("--pipeline", help="Write only pipelines/NAME.yml in this project.")
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite files that exist.")] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Create it in this folder (default: here)."),
+    ] = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Create a new project, or a new pipeline file.
 
     `quicketl init NAME` creates the folder NAME with quicketl.yml, sample data and a sample
     pipeline that runs at once. `quicketl init NAME --pipeline` writes pipelines/NAME.yml into
-    the current project.
+    the current project. `-o DIR` does either in DIR instead of the current folder.
     """
     from quicketl.cli import scaffold
 
     with exit_on_error(verbose=verbose):
         if pipeline:
-            written = scaffold.write_pipeline(Path.cwd(), name, force=force)
+            written = scaffold.write_pipeline(output or Path.cwd(), name, force=force)
         else:
-            written = scaffold.write_project(Path(name or "."), force=force)
+            written = scaffold.write_project((output or Path()) / (name or "."), force=force)
     for path in written:
         typer.echo(f"created {path}")
     typer.echo(scaffold.next_steps(written, pipeline_only=pipeline))
@@ -53,6 +57,9 @@ def schema(
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of stdout."),
     ] = None,
+    indent: Annotated[
+        int, typer.Option("--indent", "-i", min=0, help="Spaces per JSON indentation level.")
+    ] = 2,
     verbose: VerboseOption = False,
 ) -> None:
     """Print the JSON Schema of pipeline files.
@@ -61,10 +68,12 @@ def schema(
     of workflow files instead.
     """
     with exit_on_error(verbose=verbose):
-        from quicketl import api
-        from quicketl.report.json_report import to_json
+        import json
 
-        text = to_json(api.json_schema("workflow" if workflow else "pipeline"))
+        from quicketl import api
+
+        document = api.json_schema("workflow" if workflow else "pipeline")
+        text = json.dumps(document, indent=indent, ensure_ascii=False)
         if output is None:
             typer.echo(text)
             return
@@ -73,12 +82,31 @@ def schema(
     typer.echo(f"wrote {output}", err=True)
 
 
-def info() -> None:
+def info(
+    backends: Annotated[
+        bool, typer.Option("--backends", "-b", help="List the engines, and which are supported.")
+    ] = False,
+) -> None:
     """Show versions and platform.
 
-    The versions of quicketl, Python and DuckDB, and the platform.
+    The versions of quicketl, Python and DuckDB, and the platform. --backends lists the
+    engines: DuckDB, and any other engine a YAML file of this project names (not supported).
     """
     from quicketl import api
     from quicketl.report.info_report import render_info
 
-    render_info(rich_console(), api.environment_info())
+    info = api.environment_info()
+    if backends:
+        info = _backends(info["duckdb"])
+    render_info(rich_console(), info)
+
+
+def _backends(duckdb_version: str) -> dict[str, str]:
+    from quicketl.config.engines import engines_named
+    from quicketl.config.project import find_project_root
+
+    root = find_project_root(Path.cwd())
+    rows = {"duckdb": f"supported (DuckDB {duckdb_version}); the only engine"}
+    for engine, files in engines_named(root).items():
+        rows[engine] = f"not supported: named in {', '.join(p.as_posix() for p in files)}"
+    return rows

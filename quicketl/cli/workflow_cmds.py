@@ -239,7 +239,7 @@ def _print_result(result: WorkflowResult, console: Console, as_json: bool) -> No
 @app.command("generate")
 def generate(
     workflow: WorkflowArg,
-    target: Annotated[str, typer.Option("--target", help="airflow or prefect.")],
+    target: Annotated[str, typer.Option("--target", "-t", help="airflow or prefect.")] = "airflow",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
     ] = None,

@@ -2,9 +2,12 @@
 
 Substitution runs after parsing, on string values only, so it never changes a value's YAML type
 and a value containing `:` or `#` cannot break the document. `${VAR:-default}` falls back to the
-inline default; `$${VAR}` is the literal text `${VAR}`. `${VAR|filter}` passes the value (or the
-default, in `${VAR|filter:-default}`) through a filter, such as `sql_string`, which quotes it as
-a SQL string literal. Filters come before the default so that a default may hold any text.
+inline default; `$${VAR}` is the literal text `${VAR}`. A provider prefix picks where a value
+comes from, as QuickETL 1.x spells it: `${env:X}` the environment (or `.env`) only,
+`${secret:X}` the same but the value is a secret, `${var:X}` the same as `${X}`.
+`${VAR|filter}` passes the value (or the default, in `${VAR|filter:-default}`) through a
+filter, such as `sql_string`, which quotes it as a SQL string literal. Filters come before the
+default so that a default may hold any text.
 """
 
 from __future__ import annotations
@@ -17,15 +20,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quicketl.config.filters import FILTERS, FilterRefused
+from quicketl.config.secrets import looks_secret, remember, remember_urls
 from quicketl.config.suggest import did_you_mean
 from quicketl.errors import ConfigError, Problem
 
 if TYPE_CHECKING:
     from quicketl.config.yamlfile import Loc, YamlDoc
 
-# A name, then filters (`|name`, spaces allowed) or a default (`:-text`). Any other `:` after the
-# name is no token (left as text), so prefixes such as `${env:NAME}` stay free for later use.
-_TOKEN = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(\s*\|[^}]*|:-[^}]*)?\}")
+# An optional provider (`secret:`), a name, then filters (`|name`, spaces allowed) or a default
+# (`:-text`). After a provider any reference is a token, so that a misspelt one is an error.
+_TOKEN = re.compile(
+    r"\$\$\{|\$\{(?:([A-Za-z_][A-Za-z0-9_]*):(?!-)([^}|:]*)|([A-Za-z_][A-Za-z0-9_]*))"
+    r"(\s*\|[^}]*|:[^}]*)?\}"
+)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Where each provider looks; `var` is the plain `${NAME}`.
+PROVIDERS = ("env", "secret", "var")
 _DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 
 
@@ -89,6 +99,7 @@ class VariableScope:
 
     layers: Sequence[Mapping[str, object]]
     used: dict[str, str] = field(default_factory=dict)
+    environment: Sequence[Mapping[str, object]] = (os.environ,)
     supplied: frozenset[str] = frozenset()
     splices: list[Splice] = field(default_factory=list)
 
@@ -96,21 +107,27 @@ class VariableScope:
     def standard(
         cls, *explicit: Mapping[str, object] | None, root: Path | None = None
     ) -> VariableScope:
-        """Explicit layers first (e.g. --var, pipeline entry, workflow), then env, then .env.
+        """Explicit layers first (e.g. --var, pipeline entry, workflow), then the variables of
+        the environment `--env` selects in quicketl.yml, then env, then .env.
 
         The first explicit layer is the caller's: `--var`, or `variables=` in the Python API.
         """
         layers: list[Mapping[str, object]] = [layer for layer in explicit if layer]
-        layers.append(os.environ)
-        if root is not None:
-            layers.append(read_dotenv(root / ".env"))
+        if root is not None and os.environ.get("QUICKETL_ENV"):
+            from quicketl.config.profiles import environment_variables  # reads YAML: only then
+
+            layers.append(environment_variables(root, os.environ["QUICKETL_ENV"]))
+        environment = [os.environ, read_dotenv(root / ".env") if root is not None else {}]
         supplied = frozenset(explicit[0] or ()) if explicit else frozenset()
-        return cls(layers, supplied=supplied)
+        return cls([*layers, *environment], supplied=supplied, environment=environment)
 
     def lookup(self, name: str) -> str | None:
-        for layer in self.layers:
-            if name in layer:
-                return as_text(layer[name])
+        """The value of a reference: `NAME` from every layer, `env:NAME`/`secret:NAME` from the
+        environment layers only."""
+        provider, _, bare = name.rpartition(":")
+        for layer in self.environment if provider else self.layers:
+            if bare in layer:
+                return as_text(layer[bare])
         return None
 
     def substitute(self, doc: YamlDoc) -> Any:
@@ -121,9 +138,27 @@ class VariableScope:
             raise ConfigError(problems)
         return data
 
+    def resolve_text(self, text: str) -> str | None:
+        """`text` with every reference resolved, or None if one cannot be (no file to blame)."""
+        failed: list[str] = []
+
+        def replace(match: re.Match[str]) -> str:
+            if match.group(0) == "$${":
+                return "${"
+            try:
+                return self._resolve(match, (), text)
+            except _Unresolvable as exc:
+                failed.append(str(exc))
+                return ""
+
+        resolved = _TOKEN.sub(replace, text)
+        return None if failed else resolved
+
     def _walk(self, value: Any, loc: Loc, doc: YamlDoc, problems: list[Problem]) -> Any:
         if isinstance(value, str):
-            return self._render(value, loc, doc, problems)
+            rendered = self._render(value, loc, doc, problems)
+            remember_urls(rendered)
+            return rendered
         if isinstance(value, dict):
             return {k: self._walk(v, (*loc, str(k)), doc, problems) for k, v in value.items()}
         if isinstance(value, list):
@@ -148,10 +183,12 @@ class VariableScope:
     def _resolve(self, match: re.Match[str], loc: Loc, text: str) -> str:
         name, filters, default = _parse_token(match)
         value = self.lookup(name)
+        if value is not None and looks_secret(name):
+            remember(value)  # not a default: that is written in the file for all to see
         if value is None and default is not None:
             value = default
         if value is None:
-            raise _Unresolvable(f"unresolved variable ${{{name}}}: pass --var {name}=... or set it")
+            raise _Unresolvable(_unresolved(name))
         self.used[name] = value
         if not filters and name in self.supplied:
             self.splices.append(Splice(name, value, loc, text, match.start()))
@@ -162,14 +199,45 @@ class _Unresolvable(Exception):
     """A token that cannot be substituted; the message is the located problem's."""
 
 
+def _unresolved(name: str) -> str:
+    provider, _, bare = name.rpartition(":")
+    if provider == "secret":
+        return (
+            f"unresolved secret ${{{name}}}: set the environment variable {bare} or put it in .env"
+        )
+    if provider == "env":
+        return f"unresolved environment variable ${{{name}}}: set it or put it in .env"
+    return f"unresolved variable ${{{name}}}: pass --var {name}=... or set it"
+
+
 def _parse_token(match: re.Match[str]) -> tuple[str, list[str], str | None]:
-    """The name, the filter names and the default (or None) of a `${...}` token."""
-    name, rest = match.group(1), match.group(2) or ""
+    """The reference (`NAME`, `env:NAME`, `secret:NAME`), the filter names and the default (or
+    None) of a `${...}` token."""
+    name, rest = _reference(match), match.group(4) or ""
     if rest.startswith(":-"):
         return name, [], rest[2:]
+    if rest.startswith(":"):
+        raise _Unresolvable(f"unexpected '{rest.split(':-')[0]}' in {match.group(0)}")
     head, sep, default = rest.partition(":-")
     filters = [part.strip() for part in head.split("|")[1:]] if head else []
     return name, filters, default if sep else None
+
+
+def _reference(match: re.Match[str]) -> str:
+    provider, ref, name = match.group(1), match.group(2), match.group(3)
+    if provider is None:
+        return str(name)
+    token = match.group(0)
+    if provider not in PROVIDERS:
+        hint = did_you_mean(provider, PROVIDERS)
+        known = f"(providers: {', '.join(PROVIDERS)})"
+        raise _Unresolvable(f"unknown provider '{provider}' in {token}{hint} {known}")
+    if not _NAME.fullmatch(ref):
+        raise _Unresolvable(
+            f"{token}: '{ref}' is not a variable name (letters, digits and _); "
+            f"{provider} values come from the environment or .env"
+        )
+    return ref if provider == "var" else f"{provider}:{ref}"
 
 
 def _apply(filters: list[str], name: str, value: str, token: str) -> str:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 import duckdb
 
+from quicketl.config.secrets import mask
 from quicketl.config.suggest import did_you_mean
 from quicketl.errors import ConfigError, Problem
 
@@ -120,7 +121,7 @@ def _denied(text: str) -> str | None:
 
 def runtime_message(exc: BaseException) -> str:
     """An error while data flows, on one line, without the echo of the generated SQL."""
-    text = str(exc).split("\n\n", 1)[0].strip()
+    text = mask(str(exc).split("\n\n", 1)[0].strip())
     if denied := _denied(text):
         return denied
     return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or repr(exc)

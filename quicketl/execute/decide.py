@@ -41,19 +41,21 @@ class Decider:
         stat_cache: StatCache,
         external_values: ExternalValues,
         force: bool = False,
+        secret_key: bytes = b"",
     ) -> None:
         self.root = root
         self.records = records
         self.stat_cache = stat_cache
         self.external_values = external_values
         self.force = force
+        self.secret_key = secret_key
         self._lock = threading.Lock()
 
     def current_components(self, task: Task) -> dict[str, Any]:
         with self._lock:
             inputs = hash_paths(file_refs(task.inputs), self.root, self.stat_cache)
         external = self.external_values(task, self.root) if task.external else {}
-        return components(task.config, task.used_vars, inputs, external)
+        return components(task.config, task.used_vars, inputs, external, self.secret_key)
 
     def decide(self, task: Task, pending: Callable[[str], bool] | None = None) -> Decision:
         """The decision now; `pending(path)` marks inputs an upstream is about to rewrite,

@@ -24,6 +24,7 @@ from quicketl.plan.scope import plan_scope
 from quicketl.plan.snapshot import load_snapshot, snapshot_path
 from quicketl.state import CacheLock, StatCache, StateStore
 from quicketl.state.cachedir import resolve_cache_dir
+from quicketl.state.secretkey import cache_secret_key
 
 
 def try_noop_run(
@@ -71,7 +72,9 @@ def _decide_all(
         return None
     if store.intents(plan_scope(plan)):  # only a full run settles an interrupted append
         return None
-    decider = Decider(plan.root, store.get_all(plan_scope(plan)), stat_cache, _no_external)
+    records = store.get_all(plan_scope(plan))
+    key = cache_secret_key(cache)
+    decider = Decider(plan.root, records, stat_cache, _no_external, secret_key=key)
     outcomes = preview(plan, [t.id for t in plan.tasks], decider)
     if any(o.status != "up_to_date" for o in outcomes):
         return None

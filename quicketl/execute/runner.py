@@ -23,6 +23,7 @@ from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
 from quicketl.plan.sink_guard import require_safe_sinks
 from quicketl.state import CacheLock, StatCache, StateStore, TaskRecord
+from quicketl.state.secretkey import cache_secret_key
 from quicketl.state.store import DB_NAME
 
 
@@ -102,7 +103,8 @@ def _decider(
     settled: Mapping[str, TaskRecord] | None = None,
 ) -> Decider:
     records = {**store.get_all(plan_scope(plan)), **(settled or {})}
-    return Decider(plan.root, records, stat_cache, external_values, force)
+    key = cache_secret_key(store.cache_dir)
+    return Decider(plan.root, records, stat_cache, external_values, force, key)
 
 
 def _run(

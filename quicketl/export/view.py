@@ -117,7 +117,9 @@ def build_view(plan: Plan, options: ExportOptions, reserved: Iterable[str]) -> W
         stages=stages,
         tasks=tuple(by_id[task_id] for task_id in topological_task_ids(plan)),
         edges=tuple(_edge_views(plan.edges, by_id)),
-        variables=tuple(_variable_views(plan.variables, namer)),
+        # A variable referring to others (`${DB_PASSWORD}`) is emitted as written and resolved
+        # on the worker: never a value read from this machine's environment.
+        variables=tuple(_variable_views({**plan.variables, **plan.expressions}, namer)),
     )
 
 

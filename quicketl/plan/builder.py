@@ -217,4 +217,12 @@ def _freeze(draft: _Draft, order: list[str], edges: list[Edge]) -> Plan:
         description=config.description,
         warnings=tuple(draft.warnings),
         used_vars=dict(draft.workflow.used_vars),
+        expressions=_expressions(draft.workflow),
     )
+
+
+def _expressions(workflow: LoadedWorkflow) -> dict[str, str]:
+    raw = workflow.doc.data.get("variables") if isinstance(workflow.doc.data, dict) else None
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): v for k, v in raw.items() if isinstance(v, str) and "${" in v}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from quicketl.config.dburl import duckdb_path
 from quicketl.config.pipeline import PipelineConfig
+from quicketl.config.secrets import mask
 from quicketl.config.sinks import DatabaseSink, FileSink
 from quicketl.config.sources import DatabaseSource, FileSource
 from quicketl.plan.refs import TABLE_PREFIX, reads_output
@@ -30,8 +31,9 @@ def pipeline_io(config: PipelineConfig, root: Path) -> PipelineIO:
         if isinstance(source, FileSource):
             inputs.append(normalise(source.path, root))
         elif isinstance(source, DatabaseSource):
-            external.append(_external_of(source))
-            inputs.append(_table_ref(source.connection, source.table or "*", root))
+            # Both are stored and shown: a connection's password never is.
+            external.append(mask(_external_of(source)))
+            inputs.append(mask(_table_ref(source.connection, source.table or "*", root)))
     if config.volatile:
         external.append("volatile")
     outputs = [_output_of(config.sink, root)]
@@ -47,7 +49,7 @@ def _external_of(source: DatabaseSource) -> str:
 def _output_of(sink: FileSink | DatabaseSink, root: Path) -> str:
     if isinstance(sink, FileSink):
         return normalise(sink.path, root)
-    return _table_ref(sink.connection, sink.table, root)
+    return mask(_table_ref(sink.connection, sink.table, root))
 
 
 def _table_ref(connection: str, table: str, root: Path) -> str:

@@ -6,7 +6,6 @@ Light by design: the no-op fast path imports this without pydantic, DuckDB or do
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib.util import find_spec
@@ -14,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from quicketl import __version__
-from quicketl.state.hashing import hash_bytes
+from quicketl.config.secrets import holds_secret, keyed_hash, looks_secret
 
 KEY_FORMAT = 1
-_SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE|CREDENTIAL", re.I)
 SECRET_PREFIX = "secret:"
 ALWAYS = "always"
 
@@ -47,15 +45,19 @@ def _duckdb_version() -> str:
 
 
 def is_secret(name: str) -> bool:
-    return bool(_SECRET_NAME.search(name))
+    return looks_secret(name)
 
 
-def masked_vars(used: Mapping[str, str]) -> dict[str, str]:
-    """The used variables, with secret-looking names replaced by a hash of their value."""
-    return {
-        name: f"{SECRET_PREFIX}{hash_bytes(value.encode())}" if is_secret(name) else value
-        for name, value in sorted(used.items())
-    }
+def masked_vars(used: Mapping[str, str], secret_key: bytes) -> dict[str, str]:
+    """The used variables, each secret one (by its name or its value) replaced by its keyed
+    hash. Masking is idempotent: a plan restored from its snapshot holds masked values."""
+    return {name: mask_var(name, value, secret_key) for name, value in sorted(used.items())}
+
+
+def mask_var(name: str, value: str, secret_key: bytes) -> str:
+    if value.startswith(SECRET_PREFIX) or not (is_secret(name) or holds_secret(value)):
+        return value
+    return SECRET_PREFIX + keyed_hash(secret_key, value)
 
 
 def components(
@@ -63,13 +65,14 @@ def components(
     used_vars: Mapping[str, str],
     inputs: Mapping[str, str],
     external: Mapping[str, str],
+    secret_key: bytes,
 ) -> dict[str, Any]:
     """All six components of a task key (DESIGN.md section 2)."""
     return {
         "format": KEY_FORMAT,
         "tool": tool_versions(),
         "config": dict(config),
-        "vars": masked_vars(used_vars),
+        "vars": masked_vars(used_vars, secret_key),
         "inputs": dict(inputs),
         "external": dict(external),
     }
@@ -107,7 +110,7 @@ def _var_reasons(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
         before, after = old.get(name), new.get(name)
         if before == after:
             continue
-        if is_secret(name):
+        if is_secret(name) or any(str(v).startswith(SECRET_PREFIX) for v in (before, after)):
             reasons.append(f"var {name} changed (secret, value not shown)")
         elif before is None:
             reasons.append(f"var {name} now used: {after}")

@@ -75,6 +75,9 @@ class Plan:
     description: str | None = None
     warnings: tuple[Problem, ...] = ()
     used_vars: dict[str, str] = field(default_factory=dict)
+    # Workflow variables as written, for those that refer to other variables (`${DB_PASSWORD}`):
+    # generated code carries these, never the values they had on the generating machine.
+    expressions: dict[str, str] = field(default_factory=dict)
 
     def task(self, task_id: str) -> Task:
         for task in self.tasks:

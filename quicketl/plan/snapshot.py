@@ -4,6 +4,11 @@ The no-op fast path loads this instead of parsing YAML and building pydantic mod
 snapshot is valid while the workflow file, every pipeline file and the `.env` file have the
 same bytes, and every variable they used resolves, through the same layers, to the same
 value (or still falls back to its inline default). Imports neither YAML nor pydantic, by design.
+
+No secret is written: secret variables are compared as keyed hashes (HMAC under the cache's
+key), and a workflow variable whose value holds a secret is stored as its expression
+(`${DB_PASSWORD}`) and resolved again on loading. A plan whose pipeline entries pass a secret
+in their `variables:` is not stored at all (the full path runs instead).
 """
 
 from __future__ import annotations
@@ -11,17 +16,21 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from quicketl.config.variables import as_text, read_dotenv
+from quicketl.config.secrets import holds_secret
+from quicketl.config.variables import VariableScope, as_text, read_dotenv
+from quicketl.plan.keys import mask_var
 from quicketl.plan.model import Plan, StageInfo, Task
 from quicketl.plan.stored import Unreadable, need, plan_from, text_map
 from quicketl.state import StatCache, commit_path, hash_bytes, hash_path, temp_path_beside
 from quicketl.state.notices import cache_warning
 from quicketl.state.records import is_int
+from quicketl.state.secretkey import cache_secret_key
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 UNREADABLE = "stored plan {path} could not be read (damaged or edited by hand); planning afresh"
 
 
@@ -32,11 +41,15 @@ def snapshot_path(cache_dir: Path, workflow_path: Path) -> Path:
 
 def save_snapshot(plan: Plan, cli_vars: Mapping[str, object], path: Path) -> None:
     """Write the snapshot atomically (a half-written one would only be ignored, but still)."""
+    if any(holds_secret(as_text(v)) for t in plan.tasks for v in t.variables.values()):
+        path.unlink(missing_ok=True)
+        return
+    key = cache_secret_key(path.parent.parent)
     body = {
         "format": SNAPSHOT_FORMAT,
         "files": _file_hashes(plan, None),
-        "lookups": _lookups(plan, cli_vars),
-        "plan": _plan_body(plan),
+        "lookups": _lookups(plan, cli_vars, key),
+        "plan": _plan_body(plan, key),
     }
     tmp = temp_path_beside(path)
     tmp.write_text(json.dumps(body, default=str), encoding="utf-8")
@@ -68,51 +81,95 @@ def load_snapshot(
     except (Unreadable, KeyError, TypeError):
         _unreadable(path)
         return None
-    return plan if _lookups(plan, cli_vars) == lookups else None
+    resolved = _with_expressions_resolved(plan, cli_vars)
+    key = cache_secret_key(path.parent.parent)
+    return resolved if resolved and _lookups(resolved, cli_vars, key) == lookups else None
 
 
 def _unreadable(path: Path) -> None:
     cache_warning(UNREADABLE.format(path=path))
 
 
+def _with_expressions_resolved(plan: Plan, cli_vars: Mapping[str, object]) -> Plan | None:
+    """The plan with the variables stored as expressions (secrets) resolved again now."""
+    variables = dict(plan.variables)
+    scope = VariableScope.standard(cli_vars, root=plan.root)
+    for name, expression in plan.expressions.items():
+        if variables.get(name) == expression:
+            value = scope.resolve_text(expression)
+            if value is None:
+                return None
+            variables[name] = value
+    return replace(plan, variables=variables)
+
+
 def _file_hashes(plan: Plan, stat_cache: StatCache | None) -> dict[str, str]:
     assert plan.workflow_path is not None
+    # quicketl.yml: the environment `--env` selects may define variables.
     files = [plan.workflow_path, *(t.pipeline_path for t in plan.tasks), plan.root / ".env"]
+    files.append(plan.root / "quicketl.yml")
     resolved = [path.resolve() for path in files]
     return {str(path): hash_path(path, stat_cache) for path in resolved}
 
 
-def _lookups(plan: Plan, cli_vars: Mapping[str, object]) -> dict[str, dict[str, str | None]]:
-    """For every variable used, the value each layer chain gives now (None: inline default)."""
-    dotenv = read_dotenv(plan.root / ".env")
-    base = [cli_vars]
-    out = {"": _resolve(plan.used_vars, [*base, os.environ, dotenv])}
+def _lookups(
+    plan: Plan, cli_vars: Mapping[str, object], key: bytes
+) -> dict[str, dict[str, str | None]]:
+    """For every variable used, the value each layer chain gives now (None: inline default);
+    secret ones as keyed hashes."""
+    environment: list[Mapping[str, Any]] = [os.environ, read_dotenv(plan.root / ".env")]
+    out = {"": _resolve(plan.used_vars, [cli_vars, *environment], environment, key)}
+    out["QUICKETL_ENV"] = {"": os.environ.get("QUICKETL_ENV")}
     for task in plan.tasks:
-        layers = [*base, task.variables, plan.variables, os.environ, dotenv]
-        out[task.id] = _resolve(task.used_vars, layers)
+        layers = [cli_vars, task.variables, plan.variables, *environment]
+        out[task.id] = _resolve(task.used_vars, layers, environment, key)
     return out
 
 
-def _resolve(names: Mapping[str, str], layers: list[Mapping[str, Any]]) -> dict[str, str | None]:
+def _resolve(
+    names: Mapping[str, str],
+    layers: list[Mapping[str, Any]],
+    environment: list[Mapping[str, Any]],
+    key: bytes,
+) -> dict[str, str | None]:
     resolved: dict[str, str | None] = {}
     for name in sorted(names):
-        resolved[name] = next((as_text(layer[name]) for layer in layers if name in layer), None)
+        # `secret:X` and `env:X` read the environment layers only.
+        provider, _, bare = name.rpartition(":")
+        chain = environment if provider else layers
+        value = next((as_text(layer[bare]) for layer in chain if bare in layer), None)
+        resolved[name] = None if value is None else mask_var(name, value, key)
     return resolved
 
 
-def _plan_body(plan: Plan) -> dict[str, Any]:
+def _masked(used: Mapping[str, str], key: bytes) -> dict[str, str]:
+    return {name: mask_var(name, value, key) for name, value in used.items()}
+
+
+def _stored_variables(plan: Plan) -> dict[str, Any]:
+    """The workflow's variables, with the expression instead of a value holding a secret."""
+    return {
+        name: plan.expressions[name]
+        if name in plan.expressions and holds_secret(as_text(value))
+        else value
+        for name, value in plan.variables.items()
+    }
+
+
+def _plan_body(plan: Plan, key: bytes) -> dict[str, Any]:
     return {
         "name": plan.name,
         "root": str(plan.root),
         "workflow_path": str(plan.workflow_path),
         "description": plan.description,
         "fail_fast": plan.fail_fast,
-        "variables": plan.variables,
-        "used_vars": plan.used_vars,
+        "variables": _stored_variables(plan),
+        "expressions": plan.expressions,
+        "used_vars": _masked(plan.used_vars, key),
         "warnings": [[w.message, w.file, w.line, w.field] for w in plan.warnings],
         "stages": [_stage_body(s) for s in plan.stages],
         "edges": [[e.upstream, e.downstream, e.reason] for e in plan.edges],
-        "tasks": [_task_body(t) for t in plan.tasks],
+        "tasks": [_task_body(t, key) for t in plan.tasks],
     }
 
 
@@ -127,7 +184,7 @@ def _stage_body(stage: StageInfo) -> dict[str, Any]:
     }
 
 
-def _task_body(task: Task) -> dict[str, Any]:
+def _task_body(task: Task, key: bytes) -> dict[str, Any]:
     return {
         "id": task.id,
         "stage": task.stage,
@@ -135,7 +192,7 @@ def _task_body(task: Task) -> dict[str, Any]:
         "pipeline_path": str(task.pipeline_path),
         "config": task.config,
         "variables": task.variables,
-        "used_vars": task.used_vars,
+        "used_vars": _masked(task.used_vars, key),
         "inputs": list(task.inputs),
         "outputs": list(task.outputs),
         "external": list(task.external),

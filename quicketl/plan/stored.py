@@ -87,6 +87,7 @@ def plan_from(body: object) -> Plan:
         edges=edges,
         stages=stages,
         variables=need(plan["variables"], dict),
+        expressions=text_map(plan["expressions"]),
         fail_fast=need(plan["fail_fast"], bool),
         description=text_or_none(plan["description"]),
         warnings=_each(plan["warnings"], _problem_from),

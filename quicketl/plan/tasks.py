@@ -7,6 +7,7 @@ from typing import Any
 
 from quicketl.config.loader import LoadedPipeline, load_pipeline
 from quicketl.config.pipeline import PipelineConfig
+from quicketl.config.secrets import mask
 from quicketl.config.variables import VariableScope, as_text
 from quicketl.plan.io import pipeline_io
 from quicketl.plan.model import Plan, Task
@@ -39,11 +40,23 @@ def task_for(
 
 def config_component(config: PipelineConfig) -> dict[str, Any]:
     """The pipeline as its key sees it. The key's JSON sorts mapping keys, but the first entry
-    of `sources` is the primary table, so their order is kept as a list as well."""
+    of `sources` is the primary table, so their order is kept as a list as well. Secret values
+    are masked: they are in the key as keyed hashes of the variables, never in clear."""
     dumped = config.model_dump(mode="json")
     if config.sources:
         dumped["source_order"] = list(config.sources)
-    return dumped
+    masked: dict[str, Any] = _masked(dumped)
+    return masked
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value
 
 
 def load_task_pipeline(

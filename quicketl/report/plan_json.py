@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from quicketl.plan.model import Plan
+from quicketl.plan.shown import shown_variables
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
@@ -13,7 +14,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "description": plan.description,
         "root": str(plan.root),
         "fail_fast": plan.fail_fast,
-        "variables": plan.variables,
+        "variables": shown_variables(plan),
         "stages": [
             {
                 "name": s.name,

@@ -9,6 +9,7 @@ from rich.tree import Tree
 
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import root_relative
+from quicketl.plan.shown import shown_variables
 
 
 def render_info(console: Console, plan: Plan) -> None:
@@ -45,7 +46,7 @@ def variables_table(plan: Plan) -> Table:
     table = Table(title="Variables")
     table.add_column("Name")
     table.add_column("Default")
-    for name, value in plan.variables.items():
+    for name, value in shown_variables(plan).items():
         table.add_row(name, repr(value))
     if not plan.variables:
         table.add_row("-", "-")

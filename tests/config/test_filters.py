@@ -110,8 +110,11 @@ def test_an_unresolved_variable_with_a_filter_is_reported_as_before(tmp_path: Pa
         derived(tmp_path, "${R|sql_string}")
 
 
-def test_a_prefix_form_is_left_alone_for_providers(tmp_path: Path) -> None:
-    assert derived(tmp_path, "${env:HOME}") == "${env:HOME}"
+def test_a_provider_prefix_reads_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FILTER_HOME", "/h")
+    assert derived(tmp_path, "${env:FILTER_HOME}") == "/h"
 
 
 def test_filters_work_in_any_string_not_only_sql(tmp_path: Path) -> None:
