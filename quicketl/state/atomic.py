@@ -44,6 +44,22 @@ def commit_path(tmp: Path, final: Path) -> None:
         raise StateError(f"cannot move {tmp} into place at {final}: {error}") from error
 
 
+def write_text_atomically(final: Path, text: str) -> None:
+    """Write a whole text file or nothing: a temp beside it, then one rename over `final`.
+
+    Unlike `commit_path` it never replaces a folder: a folder at `final` is an error, and the
+    temp is removed, so a refused write leaves nothing behind.
+    """
+    final = Path(final)
+    tmp = temp_path_beside(final)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, final)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise StateError(f"cannot write {final}: {error.strerror or error}") from error
+
+
 def _is_real_dir(path: Path) -> bool:
     return path.is_dir() and not path.is_symlink()
 
