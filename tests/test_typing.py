@@ -18,6 +18,7 @@ reveal_type(api.cache_status)
 reveal_type(api.Workflow.run)
 api.execute_plan(1, 2, 3, bogus=True)
 api.Workflow.from_yaml("wf.yml").run(worker=2)
+api.Pipeline("p", descripton="a typo")
 """
 
 
@@ -50,3 +51,4 @@ def test_public_functions_have_real_types_and_misuse_is_an_error(tmp_path: Path)
     assert "Too many positional arguments" in misuse
     assert 'Unexpected keyword argument "bogus"' in misuse
     assert 'Unexpected keyword argument "worker"' in lines_at(output, 8)
+    assert 'Unexpected keyword argument "descripton"' in lines_at(output, 9)

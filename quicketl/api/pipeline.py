@@ -209,7 +209,7 @@ class Pipeline:
         ).sink(FileSink(path="out/orders.parquet")).run()
 
     Steps are config models (`FileSource`, `Filter`, `NotNull`, ...) or plain dicts written
-    as in YAML. Keyword settings (`description`, `volatile`, ...) are top-level pipeline keys.
+    as in YAML. `description`, `engine` and `volatile` are the pipeline file's top-level keys.
     """
 
     def __init__(
@@ -218,12 +218,16 @@ class Pipeline:
         *,
         variables: Mapping[str, object] | None = None,
         root: str | os.PathLike[str] | None = None,
-        **settings: Any,
+        description: str | None = None,
+        engine: str | None = None,
+        volatile: bool | None = None,
     ) -> None:
         self.name = name
         self.variables = dict(variables or {})
         self.root = Path(root) if root is not None else None
-        self.settings = settings
+        given = {"description": description, "engine": engine, "volatile": volatile}
+        # Only the keys given, so `to_dict` is the file a user would have written.
+        self.settings: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
         self._sources: dict[str, dict[str, Any]] = {}
         self._transforms: list[dict[str, Any]] = []
         self._checks: list[dict[str, Any]] = []
