@@ -126,3 +126,17 @@ def test_the_fast_path_module_imports_nothing_heavy() -> None:
     code = f"import sys, quicketl.api.fastpath; print(sorted({heavy} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_api_modules_do_not_import_each_other() -> None:
+    # Each part stands alone (no cycle such as api.py <-> _builder.py had); only __init__.py
+    # gathers them.
+    for path in INIT.parent.glob("*.py"):
+        if path.name == "__init__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith("quicketl.api"), f"{path.name}: {node.module}"
+                assert node.level == 0, path.name
+            if isinstance(node, ast.ImportFrom) and node.module == "quicketl":
+                assert "api" not in {alias.name for alias in node.names}, path.name
