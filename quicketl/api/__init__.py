@@ -1,9 +1,9 @@
 """The public Python API of quicketl, and the only part of it the command line uses.
 
-Pipelines (`run_pipeline`, `validate_pipeline`, `Pipeline`) and the project helpers are
-imported at once: they are cheap. Workflows, the cache and the result types load YAML,
-pydantic or DuckDB, so they are imported on first use; type checkers see them all, with their
-real signatures, through the `TYPE_CHECKING` imports below.
+Every name is imported on first use, so `import quicketl.api` costs nothing and
+`quicketl --version` or the no-op `workflow run` pay only for what they touch (workflows,
+the cache and the result types load YAML, pydantic or DuckDB). Type checkers see every name,
+with its real signature, through the `TYPE_CHECKING` imports below.
 """
 
 from __future__ import annotations
@@ -11,32 +11,19 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from quicketl import __version__
-from quicketl.api.pipeline import (
-    Pipeline,
-    check_sink,
-    load_pipeline_file,
-    run_loaded_pipeline,
-    run_pipeline,
-    validate_pipeline,
-)
-from quicketl.api.project import backends_info, environment_info, json_schema
-from quicketl.errors import (
-    ConfigError,
-    EngineError,
-    ExportError,
-    PlanError,
-    Problem,
-    QuickETLError,
-    QuickETLWarning,
-    StateError,
-    UnsafeVariableWarning,
-    VolatileSqlWarning,
-)
-
 if TYPE_CHECKING:
+    from quicketl import __version__
     from quicketl.api.cache import CacheReport, cache_clean, cache_gc, cache_status
     from quicketl.api.fastpath import try_noop_run
+    from quicketl.api.pipeline import (
+        Pipeline,
+        check_sink,
+        load_pipeline_file,
+        run_loaded_pipeline,
+        run_pipeline,
+        validate_pipeline,
+    )
+    from quicketl.api.project import backends_info, environment_info, json_schema
     from quicketl.api.workflow import (
         Workflow,
         execute_plan,
@@ -53,6 +40,18 @@ if TYPE_CHECKING:
     from quicketl.config.secrets import mask as mask_secrets
     from quicketl.config.variables import parse_var_assignments
     from quicketl.engine.result import PipelineResult
+    from quicketl.errors import (
+        ConfigError,
+        EngineError,
+        ExportError,
+        PlanError,
+        Problem,
+        QuickETLError,
+        QuickETLWarning,
+        StateError,
+        UnsafeVariableWarning,
+        VolatileSqlWarning,
+    )
     from quicketl.execute.events import RunReporter
     from quicketl.execute.result import TaskOutcome, WorkflowResult
     from quicketl.export.options import ExportOptions
@@ -62,11 +61,21 @@ if TYPE_CHECKING:
 # Name -> (module, name there) of everything imported on first use; the TYPE_CHECKING block
 # above must list the same names (a test compares them).
 _LAZY: dict[str, tuple[str, str]] = {
+    "__version__": ("quicketl", "__version__"),
     "CacheReport": ("quicketl.api.cache", "CacheReport"),
     "cache_clean": ("quicketl.api.cache", "cache_clean"),
     "cache_gc": ("quicketl.api.cache", "cache_gc"),
     "cache_status": ("quicketl.api.cache", "cache_status"),
     "try_noop_run": ("quicketl.api.fastpath", "try_noop_run"),
+    "Pipeline": ("quicketl.api.pipeline", "Pipeline"),
+    "check_sink": ("quicketl.api.pipeline", "check_sink"),
+    "load_pipeline_file": ("quicketl.api.pipeline", "load_pipeline_file"),
+    "run_loaded_pipeline": ("quicketl.api.pipeline", "run_loaded_pipeline"),
+    "run_pipeline": ("quicketl.api.pipeline", "run_pipeline"),
+    "validate_pipeline": ("quicketl.api.pipeline", "validate_pipeline"),
+    "backends_info": ("quicketl.api.project", "backends_info"),
+    "environment_info": ("quicketl.api.project", "environment_info"),
+    "json_schema": ("quicketl.api.project", "json_schema"),
     "Workflow": ("quicketl.api.workflow", "Workflow"),
     "execute_plan": ("quicketl.api.workflow", "execute_plan"),
     "explain": ("quicketl.api.workflow", "explain"),
@@ -82,6 +91,16 @@ _LAZY: dict[str, tuple[str, str]] = {
     "mask_secrets": ("quicketl.config.secrets", "mask"),
     "parse_var_assignments": ("quicketl.config.variables", "parse_var_assignments"),
     "PipelineResult": ("quicketl.engine.result", "PipelineResult"),
+    "ConfigError": ("quicketl.errors", "ConfigError"),
+    "EngineError": ("quicketl.errors", "EngineError"),
+    "ExportError": ("quicketl.errors", "ExportError"),
+    "PlanError": ("quicketl.errors", "PlanError"),
+    "Problem": ("quicketl.errors", "Problem"),
+    "QuickETLError": ("quicketl.errors", "QuickETLError"),
+    "QuickETLWarning": ("quicketl.errors", "QuickETLWarning"),
+    "StateError": ("quicketl.errors", "StateError"),
+    "UnsafeVariableWarning": ("quicketl.errors", "UnsafeVariableWarning"),
+    "VolatileSqlWarning": ("quicketl.errors", "VolatileSqlWarning"),
     "RunReporter": ("quicketl.execute.events", "RunReporter"),
     "TaskOutcome": ("quicketl.execute.result", "TaskOutcome"),
     "WorkflowResult": ("quicketl.execute.result", "WorkflowResult"),
