@@ -111,14 +111,11 @@ def test_unknown_names_are_attribute_errors() -> None:
         raise AssertionError("api.bogus resolved")
 
 
-def test_lazy_names_cost_nothing_until_used() -> None:
-    code = (
-        "import sys, quicketl.api\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('quicketl.api.workflow', "
-        "'quicketl.api.cache', 'quicketl.execute', 'quicketl.plan.builder'))))"
-    )
+def test_importing_the_api_imports_nothing_of_quicketl_yet() -> None:
+    # `quicketl --version` and the no-op run import it; each name loads when first used.
+    code = "import sys, quicketl.api; print(sorted(m for m in sys.modules if 'quicketl.' in m))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert out.stdout.strip() == "['quicketl.api']"
 
 
 def test_the_fast_path_module_imports_nothing_heavy() -> None:
