@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from quicketl.cli.errors import exit_on_error
-from quicketl.cli.options import JsonOption, VerboseOption
+from quicketl.cli.options import CacheDirOption, JsonOption, VerboseOption
 
 if TYPE_CHECKING:
-    from quicketl.api_cache import CacheReport
+    from quicketl.api import CacheReport
 
 app = typer.Typer(
     name="cache",
@@ -26,9 +26,6 @@ WhereArg = Annotated[
         help="A project folder or a file in it [default: the working directory].",
         show_default=False,
     ),
-]
-CacheDirOption = Annotated[
-    Path | None, typer.Option("--cache-dir", help="The cache folder, if not the default.")
 ]
 
 
@@ -73,11 +70,11 @@ def _answer(
     as_json: bool,
     verbose: bool,
 ) -> None:
-    """Call `quicketl.api_cache.<action>` (imported only now) and print its report."""
+    """Call `quicketl.api.<action>` (imported only now) and print its report."""
     with exit_on_error(verbose=verbose, as_json=as_json):
-        from quicketl import api_cache
+        from quicketl import api
 
-        report: CacheReport = getattr(api_cache, action)(where, cache_dir)
+        report: CacheReport = getattr(api, action)(where, cache_dir)
     _print(report, as_json)
 
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import typer
 
-from quicketl.errors import ConfigError, QuickETLError
+from quicketl.api import ConfigError, QuickETLError
 
 INTERNAL_ERROR_EXIT = 1
 

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from quicketl.execute.result import WorkflowResult
-    from quicketl.plan.model import Plan
+    from quicketl.api import Plan, WorkflowResult
 
 _VALUE_OPTIONS = ("--var", "--workers", "--cache-dir")
 _FLAGS = ("--json", "--no-wait", "--verbose")
@@ -47,9 +46,9 @@ def try_fast_workflow_run(args: Sequence[str]) -> int | None:
 def _try_noop(parsed: _Args) -> tuple[Plan, WorkflowResult] | None:
     assert parsed.workflow is not None
     try:
-        from quicketl import api
+        from quicketl.api.fastpath import try_noop_run
 
-        answer: tuple[Plan, WorkflowResult] | None = api.try_noop_run(
+        answer: tuple[Plan, WorkflowResult] | None = try_noop_run(
             parsed.workflow, parsed.variables, parsed.cache_dir
         )
     except Exception as exc:  # never a traceback from here: the full path answers instead

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from quicketl.errors import QuickETLWarning
+from quicketl.api import QuickETLWarning
 
 if TYPE_CHECKING:
     import typer
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def version_line() -> str:
     """What `quicketl --version` prints."""
-    from quicketl import __version__
+    from quicketl.api import __version__
 
     return f"quicketl {__version__}"
 

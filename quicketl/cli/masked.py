@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from quicketl.config.secrets import mask
+from quicketl.api import mask_secrets
 
 
 class MaskedStream:
@@ -21,7 +21,7 @@ class MaskedStream:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        self._stream.write(mask(text))
+        self._stream.write(mask_secrets(text))
         return len(text)
 
     def writelines(self, lines: Any) -> None:

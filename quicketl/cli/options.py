@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from quicketl.config.variables import parse_var_assignments
+from quicketl.api import parse_var_assignments
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -33,7 +33,17 @@ VerboseOption = Annotated[
     bool,
     typer.Option("--verbose", help="Show tracebacks and more detail on errors."),
 ]
-
+CacheDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir",
+        help="The state folder [default: .quicketl-cache in the project root].",
+    ),
+]
+ForceOption = Annotated[
+    bool,
+    typer.Option("--force", help="Run even what is up to date (every selected task)."),
+]
 AllowOutsideOption = Annotated[
     bool,
     typer.Option(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,6 +9,8 @@ import typer
 from quicketl.cli.errors import exit_on_error
 from quicketl.cli.options import (
     AllowOutsideOption,
+    CacheDirOption,
+    ForceOption,
     JsonOption,
     PipelineArg,
     VarsOption,
@@ -35,13 +36,8 @@ def run(
     var: VarsOption = None,
     dry_run: DryRunOption = False,
     fail_on_checks: FailOnChecksOption = True,
-    force: Annotated[
-        bool, typer.Option("--force", help="Run even if nothing changed since the last run.")
-    ] = False,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option("--cache-dir", help="State folder [default: .quicketl-cache in the root]."),
-    ] = None,
+    force: ForceOption = False,
+    cache_dir: CacheDirOption = None,
     allow_outside_project: AllowOutsideOption = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,

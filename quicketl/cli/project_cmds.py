@@ -95,18 +95,4 @@ def info(
     from quicketl import api
     from quicketl.report.info_report import render_info
 
-    info = api.environment_info()
-    if backends:
-        info = _backends(info["duckdb"])
-    render_info(rich_console(), info)
-
-
-def _backends(duckdb_version: str) -> dict[str, str]:
-    from quicketl.config.engines import engines_named
-    from quicketl.config.project import find_project_root
-
-    root = find_project_root(Path.cwd())
-    rows = {"duckdb": f"supported (DuckDB {duckdb_version}); the only engine"}
-    for engine, files in engines_named(root).items():
-        rows[engine] = f"not supported: named in {', '.join(p.as_posix() for p in files)}"
-    return rows
+    render_info(rich_console(), api.backends_info() if backends else api.environment_info())

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from quicketl.errors import ConfigError, Problem
+from quicketl.api import PROJECT_FILE, ConfigError, Problem, find_project_root
 
-PROJECT_FILE = "quicketl.yml"
 _PIPELINE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 SAMPLE_CSV = """\
@@ -102,8 +101,6 @@ def write_project(folder: Path, *, force: bool) -> list[Path]:
 
 def write_pipeline(cwd: Path, name: str | None, *, force: bool) -> list[Path]:
     """Write `pipelines/NAME.yml` into the project that holds `cwd`."""
-    from quicketl.config.project import find_project_root
-
     if not name or not _PIPELINE_NAME.match(name):
         raise ConfigError(
             f"--pipeline needs a NAME of letters, digits, '_' or '-' (got {name or 'none'})"

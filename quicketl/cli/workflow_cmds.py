@@ -10,6 +10,8 @@ import typer
 from quicketl.cli.errors import exit_on_error
 from quicketl.cli.options import (
     AllowOutsideOption,
+    CacheDirOption,
+    ForceOption,
     JsonOption,
     VarsOption,
     VerboseOption,
@@ -20,9 +22,7 @@ from quicketl.cli.options import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from quicketl.execute.events import RunReporter
-    from quicketl.execute.result import WorkflowResult
-    from quicketl.plan.model import Plan
+    from quicketl.api import Plan, RunReporter, WorkflowResult
 
 app = typer.Typer(
     name="workflow",
@@ -41,7 +41,6 @@ WorkersOption = Annotated[
 DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help="Show what would run and why; run nothing.")
 ]
-ForceOption = Annotated[bool, typer.Option("--force", help="Run every selected task.")]
 SelectOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -49,12 +48,6 @@ SelectOption = Annotated[
         metavar="SEL",
         help="Run only: NAME alone, +NAME with its upstream, NAME+ with its downstream.",
         show_default=False,
-    ),
-]
-CacheDirOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--cache-dir", help="State folder [default: .quicketl-cache in the project root]."
     ),
 ]
 NoWaitOption = Annotated[
@@ -200,10 +193,9 @@ def graph(
     """Print the task graph as Mermaid or Graphviz dot."""
     with exit_on_error(verbose=verbose):
         from quicketl import api
-        from quicketl.errors import ConfigError
 
         if graph_format.lower() not in ("mermaid", "dot"):
-            raise ConfigError(f"--format must be mermaid or dot, not {graph_format!r}")
+            raise api.ConfigError(f"--format must be mermaid or dot, not {graph_format!r}")
         plan = api.plan_workflow(workflow, variables_of(var))
         labels = None
         if with_status:
@@ -266,9 +258,8 @@ def generate(
     """Generate an Airflow DAG or a Prefect flow that runs this workflow task by task."""
     with exit_on_error(verbose=verbose):
         from quicketl import api
-        from quicketl.export.options import ExportOptions
 
-        options = ExportOptions(
+        options = api.ExportOptions(
             dag_id=dag_id,
             schedule=schedule,
             start_date=start_date,
@@ -283,14 +274,5 @@ def generate(
 
             sys.stdout.write(code)
             return
-        _write_atomically(output, code)
+        api.write_text_atomically(output, code)
     typer.echo(f"Wrote {output}", err=True)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    import os
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

@@ -198,3 +198,12 @@ def _task_body(task: Task, key: bytes) -> dict[str, Any]:
         "external": list(task.external),
         "description": task.description,
     }
+
+
+def snapshot_workflow(snapshot: Path) -> Path | None:
+    """The workflow file a stored plan was made from; None when the snapshot cannot be read."""
+    try:
+        workflow = json.loads(snapshot.read_text(encoding="utf-8"))["plan"]["workflow_path"]
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return None
+    return Path(workflow) if isinstance(workflow, str) else None

@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Collection
 from pathlib import Path
 
-from quicketl.errors import StateError
+from quicketl.errors import ConfigError, Problem, StateError
 
 _TEMP_MARK = ".quicketl-tmp-"
 _TEMP_NAME = re.compile(r"^\..+\.quicketl-tmp-(\d+)-[0-9a-f]+$")
@@ -42,6 +42,29 @@ def commit_path(tmp: Path, final: Path) -> None:
             os.replace(tmp, final)
     except OSError as error:
         raise StateError(f"cannot move {tmp} into place at {final}: {error}") from error
+
+
+def write_text_atomically(final: Path, text: str) -> None:
+    """Write a whole text file or nothing: a temp beside it, then one rename over `final`.
+
+    Unlike `commit_path` it never replaces a folder: a folder at `final` is refused as bad
+    input (ConfigError), and a failed write removes its temp, so it leaves nothing behind.
+    """
+    final = Path(final)
+    if _is_real_dir(final):
+        raise ConfigError([Problem("is a folder; give the path of a file to write", str(final))])
+    tmp: Path | None = None
+    try:
+        tmp = temp_path_beside(final)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, final)
+    except OSError as error:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        blocker = next((parent for parent in final.parents if parent.is_file()), None)
+        if blocker is not None:  # bad input, as a sink below a file is
+            raise ConfigError([Problem(f"cannot write {final}: {blocker} is a file")]) from error
+        raise StateError(f"cannot write {final}: {error.strerror or error}") from error
 
 
 def _is_real_dir(path: Path) -> bool:

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 import yaml
 
-from quicketl import api_workflow
+from quicketl import api
 from quicketl.cli.main import main
 from quicketl.execute.result import WorkflowResult
 from quicketl.state import StateStore, TaskRecord
@@ -27,13 +27,13 @@ CLI_ENV = {"COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
 def run(workflow: Path, variables: Mapping[str, object] | None = None, **kw: Any) -> WorkflowResult:
     """One real run through the public API (in this process, so DuckDB is imported once)."""
     kw.setdefault("workers", 2)
-    return api_workflow.run_workflow(workflow, variables, **kw)
+    return api.run_workflow(workflow, variables, **kw)
 
 
 def explain(
     workflow: Path, variables: Mapping[str, object] | None = None, **kw: Any
 ) -> WorkflowResult:
-    return api_workflow.explain(workflow, variables, **kw)
+    return api.explain(workflow, variables, **kw)
 
 
 def statuses(result: WorkflowResult) -> dict[str, str]:

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from projects import Project, new_project
 
-from quicketl import api_workflow
+from quicketl import api
 
 from .support import CLI_ENV, cli, json_tasks, write_yaml
 
@@ -118,7 +118,7 @@ def test_run_task_killed_at_an_append_commit_appends_once(tmp_path: Path, when: 
     project.write("data/in.csv", SECOND)
     killed(tmp_path, when, "task", "workflows/wf.yml", TASK, str(tmp_path))
     for _ in range(2):
-        api_workflow.run_task("workflows/wf.yml", TASK, project_dir=str(tmp_path))
+        api.run_task("workflows/wf.yml", TASK, project_dir=str(tmp_path))
         assert count(tmp_path / "out/sales.parquet") == 7
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 from projects import new_project
 
-from quicketl.api_workflow import plan_workflow, run_workflow
+from quicketl.api import plan_workflow, run_workflow
 
 
 def warehouse_project(tmp_path: Path) -> Path:

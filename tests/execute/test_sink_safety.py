@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quicketl import api, api_workflow
+from quicketl import api
 from quicketl.errors import PlanError
 from quicketl.state import StateStore
 
@@ -176,9 +176,9 @@ def test_run_task_refuses_outside_the_project_unless_allowed(tmp_path: Path) -> 
     root = project(tmp_path)
     (root / "p.yml").write_text(OUTSIDE)
     with pytest.raises(PlanError, match="is outside the project folder"):
-        api_workflow.run_task("wf.yml", "s.p", project_dir=str(root))
+        api.run_task("wf.yml", "s.p", project_dir=str(root))
     assert not (root / ".quicketl-cache").exists()
-    done = api_workflow.run_task("wf.yml", "s.p", project_dir=str(root), allow_outside_project=True)
+    done = api.run_task("wf.yml", "s.p", project_dir=str(root), allow_outside_project=True)
     assert done["status"] == "ran"
     assert (tmp_path / "shared" / "p.csv").is_file()
 

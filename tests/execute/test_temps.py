@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from projects import Project, linear_three, new_project
 
-from quicketl import api_workflow
+from quicketl import api
 from quicketl.execute.noop import try_noop_run
 
 from .support import cli, json_tasks, run, statuses
@@ -96,7 +96,7 @@ def test_a_full_path_run_with_nothing_to_do_removes_stale_temps(
 def test_run_task_with_nothing_to_do_removes_stale_temps(tmp_path: Path, done_three: Path) -> None:
     temps = leave_temps(tmp_path / "out", "c.parquet")
     before = files(tmp_path)
-    answer = api_workflow.run_task("workflows/wf.yml", "s3.c", project_dir=str(tmp_path))
+    answer = api.run_task("workflows/wf.yml", "s3.c", project_dir=str(tmp_path))
     assert answer["status"] == "up_to_date"
     assert_only_stale_temps_removed(tmp_path, before, temps)
 

@@ -1,10 +1,10 @@
-"""The workflow half of the public API (re-exported by `quicketl.api`)."""
+"""The workflow part of the public API: plan, run, explain and export workflow files."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
 from quicketl.config.project import find_project_root
 from quicketl.config.suggest import did_you_mean
@@ -17,12 +17,21 @@ from quicketl.plan.builder import build_plan
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
 from quicketl.state import hash_bytes, resolve_cache_dir
-from quicketl.state.store import DB_NAME
 
 if TYPE_CHECKING:
-    from quicketl.config.loader import LoadedPipeline
-    from quicketl.engine.result import PipelineResult
     from quicketl.export.options import ExportOptions
+
+__all__ = [
+    "Workflow",
+    "execute_plan",
+    "explain",
+    "explain_plan",
+    "generate",
+    "plan_for_run",
+    "plan_workflow",
+    "run_task",
+    "run_workflow",
+]
 
 
 def plan_workflow(
@@ -46,7 +55,7 @@ def plan_workflow(
     )
 
 
-def remember_plan(plan: Plan, variables: Mapping[str, object] | None, cache_dir: Path) -> None:
+def _remember_plan(plan: Plan, variables: Mapping[str, object] | None, cache_dir: Path) -> None:
     """Store the validated plan so an unchanged re-run can skip YAML and pydantic entirely."""
     from quicketl.plan.snapshot import save_snapshot, snapshot_path
 
@@ -74,8 +83,8 @@ def plan_for_run(
     )
 
 
-def run_options(plan: Plan, cache_dir: str | Path | None = None, **kwargs: Any) -> RunOptions:
-    return RunOptions(cache_dir=resolve_cache_dir(plan.root, cache_dir), **kwargs)
+def _cache_of(plan: Plan, cache_dir: str | Path | None) -> Path:
+    return resolve_cache_dir(plan.root, cache_dir)
 
 
 def execute_plan(
@@ -92,9 +101,8 @@ def execute_plan(
 ) -> WorkflowResult:
     """Run an already planned workflow against its cache. `variables` are those it was
     planned with, so the stored plan can be reused while they stay the same."""
-    options = run_options(
-        plan,
-        cache_dir,
+    options = RunOptions(
+        cache_dir=_cache_of(plan, cache_dir),
         workers=workers,
         force=force,
         select=tuple(select),
@@ -104,7 +112,7 @@ def execute_plan(
     )
     result = run_plan(plan, options, reporter)
     if plan.workflow_path is not None:
-        remember_plan(plan, variables, options.cache_dir)
+        _remember_plan(plan, variables, options.cache_dir)
     return result
 
 
@@ -116,7 +124,8 @@ def explain_plan(
     cache_dir: str | Path | None = None,
 ) -> WorkflowResult:
     """What running an already planned workflow would do now, with the reasons."""
-    return _explain(plan, run_options(plan, cache_dir, select=tuple(select), force=force))
+    options = RunOptions(cache_dir=_cache_of(plan, cache_dir), select=tuple(select), force=force)
+    return _explain(plan, options)
 
 
 def run_workflow(
@@ -173,7 +182,7 @@ def run_task(
     variables: Mapping[str, object] | None = None,
     cache_dir: str | None = None,
     allow_outside_project: bool = False,
-) -> dict[str, Any]:
+) -> dict[str, str]:
     """Run exactly one task of a workflow against the cache (as generated DAGs do).
 
     Skips when the task is up to date; raises EngineError with the pipeline's error when it
@@ -195,9 +204,8 @@ def run_task(
     _require_task(plan, task_id)
     # Orchestrators run independent tasks at once: lock this task only, not the whole cache.
     lock = f"locks/{hash_bytes(f'{plan_scope(plan)}:{task_id}'.encode())}"
-    options = run_options(
-        plan,
-        cache_dir,
+    options = RunOptions(
+        cache_dir=_cache_of(plan, cache_dir),
         select=(task_id,),
         workers=1,
         lock_name=lock,
@@ -228,64 +236,6 @@ def generate(
     if target not in ("airflow", "prefect"):
         raise ExportError(f"--target must be airflow or prefect, not {target!r}")
     return Workflow.from_yaml(path, variables).generate(target, options)
-
-
-def run_pipeline_cached(
-    loaded: LoadedPipeline,
-    *,
-    force: bool = False,
-    fail_on_checks: bool = True,
-    cache_dir: str | Path | None = None,
-    allow_outside_project: bool = False,
-) -> PipelineResult:
-    """`quicketl run`: one pipeline as a one-task plan, skipped while its key is unchanged.
-
-    Invalid input found while running (an unknown column, a missing file) is raised as the
-    ConfigError it is, exactly as an uncached run would.
-    """
-    from quicketl.engine.result import PipelineResult
-    from quicketl.plan.single import single_task_plan
-    from quicketl.plan.sink_guard import require_safe_sinks
-
-    plan = single_task_plan(loaded)
-    options = run_options(
-        plan,
-        cache_dir,
-        force=force,
-        fail_on_checks=fail_on_checks,
-        workers=1,
-        allow_outside_project=allow_outside_project,
-    )
-    # Checked before the run takes its lock, so a refused sink leaves no cache folder behind.
-    require_safe_sinks(plan, cache_dir=options.cache_dir, allow_outside=allow_outside_project)
-    if not (options.cache_dir / DB_NAME).is_file():
-        _refuse_before_the_cache_exists(loaded)
-    outcome = run_plan(plan, options).tasks[0]
-    if isinstance(outcome.exception, ConfigError):
-        raise outcome.exception
-    if outcome.result is not None:
-        outcome.result.reasons = list(outcome.reasons)
-        return outcome.result
-    status: Literal["success", "failed"] = "success" if outcome.ok else "failed"
-    return PipelineResult(
-        loaded.config.name,
-        status,
-        error=outcome.error,
-        up_to_date=outcome.status == "up_to_date",
-        reasons=list(outcome.reasons),
-    )
-
-
-def _refuse_before_the_cache_exists(loaded: LoadedPipeline) -> None:
-    """With nothing recorded the pipeline runs anyway: check it against its sources first, so
-    that input it refuses leaves nothing behind, not even the cache folder. (With a cache, the
-    run checks it as it starts; this costs one more schema detection, on a first run only.)"""
-    from quicketl.engine.prepare import validate_pipeline
-
-    try:
-        validate_pipeline(loaded)
-    except EngineError:
-        return  # a failure while reading is the run's to report, as a failed run
 
 
 class Workflow:
@@ -322,14 +272,43 @@ class Workflow:
     def name(self) -> str:
         return self.plan.name
 
-    def run(self, **options: Any) -> WorkflowResult:
-        """Run it incrementally (options as `execute_plan`: workers, force, select, ...)."""
-        options.setdefault("allow_outside_project", self.allow_outside_project)
-        return execute_plan(self.plan, variables=self.variables, **options)
+    def run(
+        self,
+        *,
+        workers: int | None = None,
+        force: bool = False,
+        select: Sequence[str] = (),
+        cache_dir: str | Path | None = None,
+        wait: bool = True,
+        reporter: RunReporter | None = None,
+        allow_outside_project: bool | None = None,
+    ) -> WorkflowResult:
+        """Run it incrementally, as `execute_plan` does; `allow_outside_project` defaults to
+        what the workflow was loaded with."""
+        allow = (
+            self.allow_outside_project if allow_outside_project is None else allow_outside_project
+        )
+        return execute_plan(
+            self.plan,
+            workers=workers,
+            force=force,
+            select=select,
+            cache_dir=cache_dir,
+            wait=wait,
+            reporter=reporter,
+            variables=self.variables,
+            allow_outside_project=allow,
+        )
 
-    def status(self, **options: Any) -> WorkflowResult:
-        """Every task's decision with its reasons (options as `explain_plan`)."""
-        return explain_plan(self.plan, **options)
+    def status(
+        self,
+        *,
+        select: Sequence[str] = (),
+        force: bool = False,
+        cache_dir: str | Path | None = None,
+    ) -> WorkflowResult:
+        """Every task's decision with its reasons, as `explain_plan` gives them."""
+        return explain_plan(self.plan, select=select, force=force, cache_dir=cache_dir)
 
     def generate(self, target: str, options: ExportOptions | None = None) -> str:
         """Airflow or Prefect code for this workflow."""

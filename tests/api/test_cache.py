@@ -11,7 +11,7 @@ import pytest
 from execute.support import cli, statuses
 from projects import linear_three, new_project
 
-from quicketl.api_workflow import run_workflow
+from quicketl.api import run_workflow
 
 CACHE = ".quicketl-cache"
 LINEAR = ["s1.a", "s2.b", "s3.c"]

@@ -1,0 +1,10 @@
+"""The no-op fast path of `workflow run`, for `quicketl.cli.fast`: nothing heavy is imported.
+
+Importing it loads neither YAML, pydantic, DuckDB, doit, rich nor typer (a test pins this).
+"""
+
+from __future__ import annotations
+
+from quicketl.execute.noop import try_noop_run
+
+__all__ = ["try_noop_run"]
