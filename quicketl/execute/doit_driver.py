@@ -53,9 +53,9 @@ def run_with_doit(
     state_dir: Path,
 ) -> None:
     """Run the selected tasks in dependency order, `workers` at a time."""
-    selected, parents = set(task_ids), plan.parents()
+    selected, links = set(task_ids), plan.links
     tasks = [
-        _doit_task(t, sorted(parents.get(t, set()) & selected), is_up_to_date, run_task)
+        _doit_task(t, sorted(links.parents_of(t) & selected), is_up_to_date, run_task)
         for t in task_ids
     ]
     dep_file = state_dir / "doit.json"

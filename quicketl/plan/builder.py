@@ -84,7 +84,7 @@ def _add_stage_tasks(draft: _Draft, index: int, stage: StageConfig) -> None:
         loc = ("stages", index, "pipelines", ref_index)
         name = ref.name or Path(ref.path).stem
         task_id = f"{stage.name}.{name}"
-        if task_id in draft.ids[stage.name]:
+        if task_id in draft.locs:  # the ids added so far (a dict: a list made this quadratic)
             draft.problem(
                 f"two pipelines named '{name}' in stage '{stage.name}'; give one a "
                 "distinct `name:`",

@@ -16,10 +16,11 @@ from typing import Any
 
 from quicketl.config.variables import as_text, read_dotenv
 from quicketl.errors import Problem
-from quicketl.plan.model import Edge, Plan, StageInfo, Task
+from quicketl.plan.edgeset import edges_body, edges_from
+from quicketl.plan.model import Plan, StageInfo, Task
 from quicketl.state import StatCache, commit_path, hash_bytes, hash_path, temp_path_beside
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2  # 2: edges stored compact (explicit edges and depends_on blocks)
 
 
 def snapshot_path(cache_dir: Path, workflow_path: Path) -> Path:
@@ -94,7 +95,7 @@ def _plan_body(plan: Plan) -> dict[str, Any]:
         "used_vars": plan.used_vars,
         "warnings": [[w.message, w.file, w.line, w.field] for w in plan.warnings],
         "stages": [_stage_body(s) for s in plan.stages],
-        "edges": [[e.upstream, e.downstream, e.reason] for e in plan.edges],
+        "edges": edges_body(plan.edges),
         "tasks": [_task_body(t) for t in plan.tasks],
     }
 
@@ -127,12 +128,13 @@ def _task_body(task: Task) -> dict[str, Any]:
 
 
 def _plan_from(body: dict[str, Any]) -> Plan:
+    tasks = tuple(_task_from(t) for t in body["tasks"])
     return Plan(
         name=body["name"],
         root=Path(body["root"]),
         workflow_path=Path(body["workflow_path"]),
-        tasks=tuple(_task_from(t) for t in body["tasks"]),
-        edges=tuple(Edge(u, d, r) for u, d, r in body["edges"]),
+        tasks=tasks,
+        edges=edges_from(body["edges"], [task.id for task in tasks]),
         stages=tuple(_stage_from(s) for s in body["stages"]),
         variables=body["variables"],
         fail_fast=body["fail_fast"],
