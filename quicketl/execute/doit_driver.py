@@ -18,6 +18,7 @@ from doit.doit_cmd import DoitMain
 from doit.reporter import ZeroReporter
 from doit.task import Task as DoitTask
 
+from quicketl.execute.barriers import schedule_links
 from quicketl.plan.model import Plan
 
 
@@ -53,11 +54,9 @@ def run_with_doit(
     state_dir: Path,
 ) -> None:
     """Run the selected tasks in dependency order, `workers` at a time."""
-    selected, links = set(task_ids), plan.links
-    tasks = [
-        _doit_task(t, sorted(links.parents_of(t) & selected), is_up_to_date, run_task)
-        for t in task_ids
-    ]
+    barriers, waits = schedule_links(plan, task_ids)
+    tasks = [DoitTask(name, actions=None, task_dep=ups) for name, ups in barriers.items()]
+    tasks += [_doit_task(t, waits[t], is_up_to_date, run_task) for t in task_ids]
     dep_file = state_dir / "doit.json"
     # doit rewrites this file in place at the end of a run; one left half-written by a killed
     # run would stop every later run. It holds nothing we need, so each run starts it afresh.

@@ -124,6 +124,12 @@ class Links:
             found.update(up for up in block.upstream if (up, task_id) not in block.removed)
         return found
 
+    def waits_for(self, task_id: str) -> tuple[list[str], list[int]]:
+        """What a scheduler needs: the task's explicit parents and the blocks it is below.
+        Waiting for a whole block is the same as waiting for its kept pairs: a dropped pair
+        is implied by a longer path, so its upstream task finishes first anyway."""
+        return list(self._up.get(task_id, ())), list(self._blocks_above.get(task_id, ()))
+
     def is_parent(self, up: str, down: str) -> bool:
         """Whether `up` -> `down` is an edge of the reduced graph."""
         if up in self._up.get(down, ()):
