@@ -132,7 +132,7 @@ def explain(
     cache_dir: str | Path | None = None,
 ) -> WorkflowResult:
     """What a run would do now, task by task, with the reasons; runs nothing."""
-    plan = plan_workflow(path, variables)
+    plan = plan_for_run(path, variables, cache_dir)
     return explain_plan(plan, select=select, force=force, cache_dir=cache_dir)
 
 

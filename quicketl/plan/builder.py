@@ -37,6 +37,7 @@ class _Draft:
     locs: dict[str, tuple[str | int, ...]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    folders: dict[Path, Path] = field(default_factory=dict)  # resolved once per plan
 
     def problem(self, message: str, *loc: str | int, warning: bool = False) -> None:
         doc = self.workflow.doc
@@ -120,7 +121,9 @@ def _make_task(
     except ConfigError as exc:
         draft.problems.extend(exc.problems)
         return None
-    return task_for(loaded, stage=stage.name, name=name, entry_variables=ref.variables)
+    return task_for(
+        loaded, stage=stage.name, name=name, entry_variables=ref.variables, folders=draft.folders
+    )
 
 
 def _resolve_pipeline_path(workflow: LoadedWorkflow, ref_path: str) -> Path | None:

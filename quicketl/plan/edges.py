@@ -39,9 +39,7 @@ def stage_blocks(stages: Sequence[StageConfig], ids: dict[str, list[str]]) -> li
 
 def order_edges(stages: Sequence[StageConfig], ids: dict[str, list[str]]) -> list[Edge]:
     """List order inside `parallel: false` stages."""
-    return [
-        Edge(a, b, "order") for s in stages if not s.parallel for a, b in pairwise(ids[s.name])
-    ]
+    return [Edge(a, b, "order") for s in stages if not s.parallel for a, b in pairwise(ids[s.name])]
 
 
 def lineage_edges(tasks: Sequence[Task]) -> list[tuple[Edge, str]]:
@@ -68,7 +66,9 @@ def merge_edges(edges: Sequence[Edge]) -> list[Edge]:
     return list(best.values())
 
 
-def compact_order(ids: Sequence[str], edges: Sequence[Edge], blocks: Sequence[StageBlock]) -> list[str]:
+def compact_order(
+    ids: Sequence[str], edges: Sequence[Edge], blocks: Sequence[StageBlock]
+) -> list[str]:
     """`topological_order` of the tasks, as if every block were expanded into its pairs.
 
     A block is a virtual node between its two sides, ranked before every task: it is taken
@@ -165,7 +165,7 @@ class _Reducer:
         columns, _, beyond = self.hub[index]
         common = beyond & columns  # reached from a sibling: implied for every row
         rows = [up for up in upstream if row_removed[(index, up)] != columns]
-        removed = set()
+        removed: set[tuple[str, str]] = set()
         for up in rows:
             extra = row_removed[(index, up)] & ~common
             removed.update((up, self.order[bit]) for bit in _bits(extra))

@@ -92,7 +92,8 @@ class EdgeSet(Sequence[Edge]):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"EdgeSet({len(self.explicit)} explicit, {len(self.blocks)} blocks, {len(self)} edges)"
+        counts = f"{len(self.explicit)} explicit, {len(self.blocks)} blocks, {len(self)} edges"
+        return f"EdgeSet({counts})"
 
 
 class Links:

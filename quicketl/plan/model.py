@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 

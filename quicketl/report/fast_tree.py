@@ -42,14 +42,9 @@ def _simple(tree: Tree, console: Console, options: ConsoleOptions) -> bool:
     )
 
 
-def _is_plain(label: object, width: int) -> bool:
+def _is_plain(label: str, width: int) -> bool:
     """A label rich would print as exactly its text on one line."""
-    return (
-        isinstance(label, str)
-        and 0 < len(label) <= width
-        and label == label.strip()
-        and _PLAIN.issuperset(label)
-    )
+    return 0 < len(label) <= width and label == label.strip() and _PLAIN.issuperset(label)
 
 
 def _nodes(tree: Tree) -> Iterator[Tree]:
@@ -93,8 +88,8 @@ def _label(
 ) -> Iterator[Segment]:
     label = node.label
     width = options.max_width - len(first)
-    if _is_plain(label, width):
-        lines: list[list[Segment]] = [[Segment(label)]]  # type: ignore[list-item]
+    if isinstance(label, str) and _is_plain(label, width):
+        lines: list[list[Segment]] = [[Segment(label)]]
     else:  # as rich's Tree does it (its highlight setting is the root's, for every node)
         lines = console.render_lines(
             label, options.update(width=width, highlight=highlight, height=None), pad=False

@@ -8,9 +8,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from quicketl.report.fast_tree import FastTree
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import root_relative
+from quicketl.report.fast_tree import FastTree
 
 
 def render_info(console: Console, plan: Plan) -> None:

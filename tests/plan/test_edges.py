@@ -62,11 +62,13 @@ def workflows(draw: Any, acyclic: bool = True) -> Workflow:
     for index, size in enumerate(sizes):
         name = f"s{index}"
         choices = range(index) if acyclic else range(len(sizes))
-        deps = draw(st.lists(st.sampled_from([f"s{i}" for i in choices]), max_size=3)) if choices else []
+        names = [f"s{i}" for i in choices]
+        deps = draw(st.lists(st.sampled_from(names), max_size=3)) if names else []
         stages.append(Stage(name, deps, draw(st.booleans())))
         ids[name] = [f"{name}.t{i}" for i in range(size)]
     every = [task for stage in stages for task in ids[stage.name]]
-    pairs = st.tuples(st.integers(0, max(len(every) - 1, 0)), st.integers(0, max(len(every) - 1, 0)))
+    last = max(len(every) - 1, 0)
+    pairs = st.tuples(st.integers(0, last), st.integers(0, last))
     lineage = []
     for a, b in draw(st.lists(pairs, max_size=12)) if every else []:
         if a != b and (a < b or not acyclic):
@@ -228,7 +230,9 @@ def test_the_output_index_reads_what_reads_output_reads(
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.lists(PATHS, max_size=2), st.lists(PATHS, max_size=2)), max_size=6))
-def test_lineage_edges_are_those_of_comparing_every_pair(specs: list[tuple[list[str], list[str]]]) -> None:
+def test_lineage_edges_are_those_of_comparing_every_pair(
+    specs: list[tuple[list[str], list[str]]],
+) -> None:
     tasks = [task(f"t{i}", reads, writes) for i, (reads, writes) in enumerate(specs)]
     expected = [
         (Edge(writer.id, reader.id, "lineage"), output)
