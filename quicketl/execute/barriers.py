@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from quicketl.plan.model import Plan
 
-BARRIER = "block:"  # task ids hold a `.`; a barrier's name never does
+BARRIER = "barrier-"  # task ids hold a `.`, a barrier never does (nor a `:`, doit's subtask mark)
 
 
 def schedule_links(
