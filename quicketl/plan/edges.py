@@ -98,7 +98,12 @@ def transitive_reduction(
 
 
 class _Reducer:
-    def __init__(self, order: Sequence[str], edges: Sequence[Edge], blocks: Sequence[StageBlock]):
+    """One pass over the tasks in reverse order; each block is a virtual node whose reach is
+    the union of its downstream side's."""
+
+    def __init__(
+        self, order: Sequence[str], edges: Sequence[Edge], blocks: Sequence[StageBlock]
+    ) -> None:
         self.order = list(order)
         self.position = {node: index for index, node in enumerate(order)}
         self.blocks = blocks
