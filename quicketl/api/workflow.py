@@ -168,9 +168,7 @@ def explain(
     allow_outside_project: bool = False,
 ) -> WorkflowResult:
     """What a run would do now, task by task, with the reasons; runs nothing."""
-    plan = plan_workflow(
-        path, variables, allow_outside_project=allow_outside_project, cache_dir=cache_dir
-    )
+    plan = plan_for_run(path, variables, cache_dir, allow_outside_project=allow_outside_project)
     return explain_plan(plan, select=select, force=force, cache_dir=cache_dir)
 
 

@@ -114,9 +114,10 @@ def status(
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
 
-        allow = allow_outside_project
-        plan = api.plan_workflow(
-            workflow, variables_of(var), allow_outside_project=allow, cache_dir=cache_dir
+        # The plan stored by the last run, while every file and variable is unchanged: a
+        # status of 10,000 pipelines then parses none of them.
+        plan = api.plan_for_run(
+            workflow, variables_of(var), cache_dir, allow_outside_project=allow_outside_project
         )
         result = api.explain_plan(plan, select=select or (), force=force, cache_dir=cache_dir)
     _print_result(result, rich_console(stderr=as_json), as_json)

@@ -25,6 +25,7 @@ from doit.runner import MThreadRunner, Runner
 from doit.task import Stream
 from doit.task import Task as DoitTask
 
+from quicketl.execute.barriers import schedule_links
 from quicketl.plan.model import Plan
 
 
@@ -38,15 +39,18 @@ def run_with_doit(
 ) -> None:
     """Run the selected tasks in dependency order, `workers` at a time. On Ctrl-C,
     `on_interrupt` is called and the running tasks end before the KeyboardInterrupt goes on."""
+    # One barrier per `depends_on` block instead of every pair (execute/barriers.py).
+    barriers, waits = schedule_links(plan, task_ids)
     # doit's own names are positions: a task id may hold characters doit reads as syntax.
     names = {task_id: f"t{i}" for i, task_id in enumerate(task_ids)}
-    parents = plan.parents()
+    names.update({barrier: f"b{i}" for i, barrier in enumerate(barriers)})
     tasks = [
+        DoitTask(names[barrier], actions=None, task_dep=[names[up] for up in ups])
+        for barrier, ups in barriers.items()
+    ]
+    tasks += [
         _doit_task(
-            names[t],
-            sorted(names[p] for p in parents.get(t, set()) if p in names),
-            _check(is_up_to_date, t),
-            _Call(t, run_task),
+            names[t], [names[w] for w in waits[t]], _check(is_up_to_date, t), _Call(t, run_task)
         )
         for t in task_ids
     ]

@@ -6,9 +6,8 @@ from collections.abc import Sequence
 
 from quicketl.config.suggest import did_you_mean
 from quicketl.errors import ConfigError, Problem
-from quicketl.plan.graph import ancestors
-from quicketl.plan.io import reads_output
-from quicketl.plan.model import Plan
+from quicketl.plan.lineage import OutputIndex
+from quicketl.plan.model import Plan, Task
 
 
 def select_tasks(plan: Plan, selectors: Sequence[str]) -> list[str]:
@@ -25,6 +24,7 @@ def require_unselected_outputs(plan: Plan, task_ids: Sequence[str]) -> None:
     """A selected task cannot read what an unselected task of the workflow has not written
     yet; say which output is missing and how to select its writer too."""
     chosen = set(task_ids)
+    index = OutputIndex(plan.tasks)
     problems = [
         Problem(
             f"--select: {task.id} reads {output}, which does not exist yet; it is written by "
@@ -32,25 +32,28 @@ def require_unselected_outputs(plan: Plan, task_ids: Sequence[str]) -> None:
         )
         for task in plan.tasks
         if task.id in chosen
-        for writer in plan.tasks
-        if writer.id not in chosen
-        for output in writer.outputs
-        if any(reads_output(p, output) for p in task.inputs) and not (plan.root / output).exists()
+        for writer, output in _writers_read(plan, index, task)
+        if writer.id not in chosen and not (plan.root / output).exists()
     ]
     if problems:
         raise ConfigError(problems)
+
+
+def _writers_read(plan: Plan, index: OutputIndex, task: Task) -> list[tuple[Task, str]]:
+    """Each (writer, output) whose output `task` reads, in plan order."""
+    found = [(plan.tasks[w], plan.tasks[w].outputs[o]) for w, o in index.read_by(task.inputs)]
+    return [(writer, output) for writer, output in found if writer.id != task.id]
 
 
 def _expand(plan: Plan, selector: str) -> set[str]:
     name = selector.strip("+")
     matches = _matching(plan, name)
     chosen = set(matches)
-    parents, children = plan.parents(), plan.children()
     for task_id in matches:
         if selector.startswith("+"):
-            chosen |= ancestors(task_id, parents)
+            chosen |= plan.links.ancestors(task_id)
         if selector.endswith("+"):
-            chosen |= ancestors(task_id, children)
+            chosen |= plan.links.descendants(task_id)
     return chosen
 
 

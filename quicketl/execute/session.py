@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from quicketl.execute.decide import Decision
 from quicketl.execute.events import RunReporter
 from quicketl.execute.result import TaskOutcome, TaskStatus
-from quicketl.plan.graph import ancestors
 from quicketl.plan.model import Plan, Task
 
 
@@ -25,10 +24,9 @@ class RunSession:
     interrupted: bool = False
     failed: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _parents: dict[str, set[str]] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self._parents = self.plan.parents()
+    # For each task below a failed one, the first failed task above it (by id). Marked once
+    # per failure, so deciding whether a task may start never walks the graph.
+    _failed_above: dict[str, str] = field(default_factory=dict)
 
     def finish(self, task: Task, status: TaskStatus, reasons: list[str], **extra: object) -> None:
         outcome = TaskOutcome(task.id, task.stage, task.name, status, reasons, **extra)  # type: ignore[arg-type]
@@ -41,10 +39,9 @@ class RunSession:
     def blocker(self, task: Task) -> str | None:
         """Why the task must not start: a failed upstream, or fail-fast after a failure."""
         with self._lock:
-            if self.failed:  # walking the ancestors costs; most runs never need it
-                failed_above = sorted(ancestors(task.id, self._parents) & self.failed)
-                if failed_above:
-                    return f"upstream {failed_above[0]} failed"
+            failed_above = self._failed_above.get(task.id)
+            if failed_above is not None:
+                return f"upstream {failed_above} failed"
             if self.stopped_by is not None:
                 return f"not started: {self.stopped_by} failed and fail_fast is on"
             if self.interrupted:
@@ -57,7 +54,12 @@ class RunSession:
             self.interrupted = True
 
     def record_failure(self, task: Task, stop: bool) -> None:
+        below = self.plan.links.descendants(task.id)
         with self._lock:
             self.failed.add(task.id)
+            for task_id in below:
+                current = self._failed_above.get(task_id)
+                if current is None or task.id < current:
+                    self._failed_above[task_id] = task.id
             if stop and self.stopped_by is None:
                 self.stopped_by = task.id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,8 +13,16 @@ from quicketl.config.variables import VariableScope
 from quicketl.config.volatile import volatile_sql_warnings
 from quicketl.config.workflow import PipelineRef, StageConfig
 from quicketl.errors import ConfigError, PlanError, Problem
-from quicketl.plan.edges import declared_edges, lineage_edges, merge_edges, transitive_reduction
-from quicketl.plan.graph import ancestors, find_cycle, topological_order
+from quicketl.plan.edges import (
+    compact_order,
+    declared_edges,
+    lineage_edges,
+    merge_edges,
+    order_edges,
+    stage_blocks,
+    transitive_reduction,
+)
+from quicketl.plan.graph import ancestors, find_cycle
 from quicketl.plan.model import Edge, Plan, StageInfo, Task
 from quicketl.plan.scope import root_relative
 from quicketl.plan.sink_guard import rules_for, sink_problems
@@ -32,6 +40,7 @@ class _Draft:
     locs: dict[str, tuple[str | int, ...]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    folders: dict[Path, Path] = field(default_factory=dict)  # resolved once per plan
 
     def problem(self, message: str, *loc: str | int, warning: bool = False) -> None:
         doc = self.workflow.doc
@@ -95,7 +104,7 @@ def _add_stage_tasks(draft: _Draft, index: int, stage: StageConfig) -> None:
         loc = ("stages", index, "pipelines", ref_index)
         name = ref.name or Path(ref.path).stem
         task_id = f"{stage.name}.{name}"
-        if task_id in draft.ids[stage.name]:
+        if task_id in draft.locs:  # the ids added so far (a dict: a list made this quadratic)
             draft.problem(
                 f"two pipelines named '{name}' in stage '{stage.name}'; give one a "
                 "distinct `name:`",
@@ -132,7 +141,9 @@ def _make_task(
         draft.problems.extend(exc.problems)
         return None
     draft.warnings.extend(volatile_sql_warnings(loaded.config, loaded.doc))
-    return task_for(loaded, stage=stage.name, name=name, entry_variables=ref.variables)
+    return task_for(
+        loaded, stage=stage.name, name=name, entry_variables=ref.variables, folders=draft.folders
+    )
 
 
 def _resolve_pipeline_path(workflow: LoadedWorkflow, ref_path: str) -> Path | None:
@@ -147,22 +158,23 @@ def _resolve_pipeline_path(workflow: LoadedWorkflow, ref_path: str) -> Path | No
     return None
 
 
-def _edges(draft: _Draft) -> tuple[list[str], list[Edge]]:
+def _edges(draft: _Draft) -> tuple[list[str], Sequence[Edge]]:
     """The task ids in topological order and the reduced edges (no order after a cycle)."""
     _check_output_clashes(draft)
-    declared = declared_edges(draft.workflow.config.stages, draft.ids)
+    stages = draft.workflow.config.stages
     lineage = lineage_edges(draft.tasks)
     _warn_undeclared_lineage(draft, lineage)
-    edges = merge_edges([*declared, *(edge for edge, _ in lineage)])
+    edges = merge_edges([*order_edges(stages, draft.ids), *(edge for edge, _ in lineage)])
+    blocks = stage_blocks(stages, draft.ids)
     ids = [task.id for task in draft.tasks]
-    pairs = [(e.upstream, e.downstream) for e in edges]
-    cycle = find_cycle(ids, pairs)
-    if cycle:
+    order = compact_order(ids, edges, blocks)
+    if len(order) < len(ids):  # a cycle: name it from the edges one by one (rare, so slow is fine)
+        every = merge_edges([*declared_edges(stages, draft.ids), *(edge for edge, _ in lineage)])
+        cycle = find_cycle(ids, [(e.upstream, e.downstream) for e in every]) or ids[:1]
         draft.problem(f"cycle between pipelines: {' -> '.join(cycle)}", *draft.locs[cycle[0]])
-        return [], edges
+        return [], every
     # Dropping implied edges changes no task's ancestors, so this order stays topological.
-    order = topological_order(ids, pairs)
-    return order, transitive_reduction(order, edges)
+    return order, transitive_reduction(order, edges, blocks)
 
 
 def _check_output_clashes(draft: _Draft) -> None:
@@ -178,9 +190,10 @@ def _check_output_clashes(draft: _Draft) -> None:
 def _warn_undeclared_lineage(draft: _Draft, lineage: list[tuple[Edge, str]]) -> None:
     stage_of = {task.id: task.stage for task in draft.tasks}
     parents = {s.name: set(s.depends_on) for s in draft.workflow.config.stages}
+    above = {stage: ancestors(stage, parents) for stage in parents}  # once per stage, not edge
     for edge, output in lineage:
         upstream, downstream = stage_of[edge.upstream], stage_of[edge.downstream]
-        if upstream == downstream or upstream in ancestors(downstream, parents):
+        if upstream == downstream or upstream in above[downstream]:
             continue
         message = (
             f"{edge.downstream} reads {output}, written by {edge.upstream}, but stage "
@@ -190,9 +203,8 @@ def _warn_undeclared_lineage(draft: _Draft, lineage: list[tuple[Edge, str]]) -> 
         draft.problem(message, *draft.locs[edge.downstream], warning=True)
 
 
-def _freeze(draft: _Draft, order: list[str], edges: list[Edge]) -> Plan:
+def _freeze(draft: _Draft, order: list[str], edges: Sequence[Edge]) -> Plan:
     by_id = {task.id: task for task in draft.tasks}
-    position = {task_id: index for index, task_id in enumerate(order)}
     config = draft.workflow.config
     stages = tuple(
         StageInfo(
@@ -210,7 +222,7 @@ def _freeze(draft: _Draft, order: list[str], edges: list[Edge]) -> Plan:
         root=draft.workflow.root,
         workflow_path=draft.workflow.path.resolve(),
         tasks=tuple(by_id[i] for i in order),
-        edges=tuple(sorted(edges, key=lambda e: (position[e.upstream], position[e.downstream]))),
+        edges=edges,  # an EdgeSet: sorted by the order of (upstream, downstream)
         stages=stages,
         variables=dict(config.variables),
         fail_fast=config.fail_fast,

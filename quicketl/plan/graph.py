@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 
 
@@ -10,27 +11,34 @@ def find_cycle(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> list[s
     children = _children(nodes, edges)
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     for start in nodes:
-        cycle = _visit(start, children, state, [])
+        cycle = _visit(start, children, state)
         if cycle:
             return cycle
     return None
 
 
-def _visit(
-    node: str, children: dict[str, list[str]], state: dict[str, int], path: list[str]
-) -> list[str] | None:
-    if state.get(node) == 2:
+def _visit(start: str, children: dict[str, list[str]], state: dict[str, int]) -> list[str] | None:
+    """Depth first from `start`, children in order; iterative, so a long chain of pipelines
+    cannot exceed Python's recursion limit."""
+    if state.get(start) == 2:
         return None
-    if state.get(node) == 1:
-        return [*path[path.index(node) :], node]
-    state[node] = 1
-    path.append(node)
-    for child in children[node]:
-        cycle = _visit(child, children, state, path)
-        if cycle:
-            return cycle
-    path.pop()
-    state[node] = 2
+    path: list[str] = [start]
+    on_path: dict[str, int] = {start: 0}
+    pending = [iter(children[start])]
+    state[start] = 1
+    while pending:
+        child = next(pending[-1], None)
+        if child is None:
+            state[path.pop()] = 2
+            pending.pop()
+            continue
+        if state.get(child) == 1:
+            return [*path[on_path[child] :], child]
+        if state.get(child) != 2:
+            state[child] = 1
+            on_path[child] = len(path)
+            path.append(child)
+            pending.append(iter(children[child]))
     return None
 
 
@@ -42,16 +50,17 @@ def topological_order(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) ->
         for kid in kids:
             indegree[kid] += 1
     rank = {node: index for index, node in enumerate(nodes)}
-    ready = sorted((n for n in nodes if indegree[n] == 0), key=rank.__getitem__)
+    # The ready node given first always goes next: a heap of ranks does that in log time.
+    ready = [rank[n] for n in nodes if indegree[n] == 0]
+    heapq.heapify(ready)
     order: list[str] = []
     while ready:
-        node = ready.pop(0)
+        node = nodes[heapq.heappop(ready)]
         order.append(node)
         for kid in children[node]:
             indegree[kid] -= 1
             if indegree[kid] == 0:
-                ready.append(kid)
-                ready.sort(key=rank.__getitem__)
+                heapq.heappush(ready, rank[kid])
     return order
 
 
@@ -68,8 +77,7 @@ def ancestors(node: str, parents: dict[str, set[str]]) -> set[str]:
 
 
 def _children(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    children: dict[str, list[str]] = {node: [] for node in nodes}
+    children: dict[str, dict[str, None]] = {node: {} for node in nodes}
     for upstream, downstream in edges:
-        if downstream not in children[upstream]:
-            children[upstream].append(downstream)
-    return children
+        children[upstream][downstream] = None  # a dict keeps order and drops duplicates
+    return {node: list(kids) for node, kids in children.items()}

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from quicketl.errors import Problem
 
 if TYPE_CHECKING:
     from quicketl.config.loader import LoadedPipeline
+    from quicketl.plan.edgeset import Links
 
 EdgeReason = Literal["depends_on", "order", "lineage"]
 
@@ -62,13 +64,14 @@ class StageInfo:
 
 @dataclass(frozen=True)
 class Plan:
-    """A resolved workflow. Tasks are in a topological order; edges are deduplicated."""
+    """A resolved workflow. Tasks are in a topological order; edges are deduplicated (a
+    built plan holds them as an `EdgeSet`, which keeps `depends_on` between stages compact)."""
 
     name: str
     root: Path
     workflow_path: Path | None
     tasks: tuple[Task, ...]
-    edges: tuple[Edge, ...]
+    edges: Sequence[Edge]
     stages: tuple[StageInfo, ...]
     variables: dict[str, Any] = field(default_factory=dict)
     fail_fast: bool = True
@@ -80,13 +83,22 @@ class Plan:
     expressions: dict[str, str] = field(default_factory=dict)
 
     def task(self, task_id: str) -> Task:
-        for task in self.tasks:
-            if task.id == task_id:
-                return task
-        raise KeyError(task_id)
+        by_id = _cached(self, "by_id", lambda: {task.id: task for task in self.tasks})
+        try:
+            return by_id[task_id]
+        except KeyError:
+            raise KeyError(task_id) from None
+
+    @property
+    def links(self) -> Links:
+        """The graph for queries (parents, ancestors, depths) without listing every edge."""
+        from quicketl.plan.edgeset import Links
+
+        return _cached(self, "links", lambda: Links(self.edges))
 
     def parents(self) -> dict[str, set[str]]:
-        """Each task's direct upstream tasks (tasks without any are left out)."""
+        """Each task's direct upstream tasks (tasks without any are left out). Lists every
+        edge: prefer `links` on large plans."""
         return _adjacency((e.downstream, e.upstream) for e in self.edges)
 
     def children(self) -> dict[str, set[str]]:
@@ -94,26 +106,39 @@ class Plan:
         return _adjacency((e.upstream, e.downstream) for e in self.edges)
 
     def upstream_of(self, task_id: str) -> tuple[str, ...]:
-        return tuple(sorted({e.upstream for e in self.edges if e.downstream == task_id}))
+        return tuple(sorted(self.links.parents_of(task_id)))
 
     def downstream_of(self, task_id: str) -> tuple[str, ...]:
-        return tuple(sorted({e.downstream for e in self.edges if e.upstream == task_id}))
+        return tuple(sorted(self.links.children_of(task_id)))
 
     def levels(self) -> list[list[str]]:
         """Task ids grouped by their depth: a level may run at once when its upstream is done."""
-        depth: dict[str, int] = {}
-        parents = self.parents()
-        for task in self.tasks:  # topological order
-            ups = parents.get(task.id, ())
-            depth[task.id] = 1 + max((depth[u] for u in ups), default=-1)
+        depth = self.links.depths([task.id for task in self.tasks])  # topological order
         groups: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
         for task in self.tasks:
             groups[depth[task.id]].append(task.id)
         return groups
 
 
-def _adjacency(links: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+def _adjacency(links: Iterator[tuple[str, str]]) -> dict[str, set[str]]:
     adjacent: dict[str, set[str]] = {}
     for start, end in links:
         adjacent.setdefault(start, set()).add(end)
     return adjacent
+
+
+_T = TypeVar("_T")
+# Derived lookups of a plan, kept beside it rather than in it, so `plan.__dict__` stays
+# exactly its fields; an entry goes when its plan does.
+_DERIVED: dict[int, dict[str, Any]] = {}
+
+
+def _cached(plan: Plan, name: str, make: Callable[[], _T]) -> _T:
+    entry = _DERIVED.get(id(plan))
+    if entry is None:
+        entry = _DERIVED[id(plan)] = {}
+        weakref.finalize(plan, _DERIVED.pop, id(plan), None)
+    if name not in entry:
+        entry[name] = make()
+    value: _T = entry[name]
+    return value

@@ -22,6 +22,7 @@ from typing import Any
 
 from quicketl.config.secrets import holds_secret
 from quicketl.config.variables import VariableScope, as_text, read_dotenv
+from quicketl.plan.edgeset import edges_body
 from quicketl.plan.keys import mask_var
 from quicketl.plan.model import Plan, StageInfo, Task
 from quicketl.plan.stored import Unreadable, need, plan_from, text_map
@@ -30,7 +31,7 @@ from quicketl.state.notices import cache_warning
 from quicketl.state.records import is_int
 from quicketl.state.secretkey import cache_secret_key
 
-SNAPSHOT_FORMAT = 2
+SNAPSHOT_FORMAT = 3  # 3: edges stored compact; secrets as expressions and keyed hashes
 UNREADABLE = "stored plan {path} could not be read (damaged or edited by hand); planning afresh"
 
 
@@ -168,7 +169,7 @@ def _plan_body(plan: Plan, key: bytes) -> dict[str, Any]:
         "used_vars": _masked(plan.used_vars, key),
         "warnings": [[w.message, w.file, w.line, w.field] for w in plan.warnings],
         "stages": [_stage_body(s) for s in plan.stages],
-        "edges": [[e.upstream, e.downstream, e.reason] for e in plan.edges],
+        "edges": edges_body(plan.edges),
         "tasks": [_task_body(t, key) for t in plan.tasks],
     }
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from quicketl.errors import Problem
+from quicketl.plan.edgeset import edges_from
 from quicketl.plan.model import Edge, Plan, StageInfo, Task
 
 T = TypeVar("T")
@@ -77,8 +78,9 @@ def plan_from(body: object) -> Plan:
     plan = need(body, dict)
     tasks = _each(plan["tasks"], _task_from)
     stages = _each(plan["stages"], _stage_from)
-    edges = _each(plan["edges"], _edge_from)
-    _require_known_ids(tasks, stages, edges)
+    explicit, blocks = _compact_edges(plan["edges"])
+    _require_known_ids(tasks, stages, explicit, blocks)
+    edges = edges_from({"explicit": explicit, "blocks": blocks}, [task.id for task in tasks])
     return Plan(
         name=need(plan["name"], str),
         root=Path(need(plan["root"], str)),
@@ -128,6 +130,23 @@ def _stage_from(value: object) -> StageInfo:
     )
 
 
+def _compact_edges(value: object) -> tuple[list[list[str]], list[list[Any]]]:
+    """The stored edges (explicit ones and `depends_on` blocks, see plan/edgeset.py), checked."""
+    body = fields(value, {"explicit", "blocks"})
+    edges = _each(body["explicit"], _edge_from)
+    explicit = [[edge.upstream, edge.downstream, edge.reason] for edge in edges]
+    return explicit, list(_each(body["blocks"], _block_from))
+
+
+def _block_from(value: object) -> list[Any]:
+    if type(value) is list and len(value) == 3:
+        upstream, downstream = texts(value[0]), texts(value[1])
+        removed = [texts(pair) for pair in need(value[2], list)]
+        if all(len(pair) == 2 for pair in removed):
+            return [upstream, downstream, removed]
+    raise Unreadable(f"not a block of edges: {value!r}")
+
+
 def _edge_from(value: object) -> Edge:
     if type(value) is list and len(value) == 3:
         upstream, downstream, reason = value
@@ -143,10 +162,14 @@ def _problem_from(value: object) -> Problem:
 
 
 def _require_known_ids(
-    tasks: tuple[Task, ...], stages: tuple[StageInfo, ...], edges: tuple[Edge, ...]
+    tasks: tuple[Task, ...],
+    stages: tuple[StageInfo, ...],
+    explicit: list[list[str]],
+    blocks: list[list[Any]],
 ) -> None:
     ids = {task.id for task in tasks}
     named = {i for stage in stages for i in stage.task_ids}
-    named |= {i for edge in edges for i in (edge.upstream, edge.downstream)}
+    named |= {i for upstream, downstream, _reason in explicit for i in (upstream, downstream)}
+    named |= {i for upstream, downstream, _removed in blocks for i in (*upstream, *downstream)}
     if not named <= ids:
         raise Unreadable("a stage or an edge names a task the plan does not have")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from quicketl.config.loader import LoadedPipeline, load_pipeline
@@ -19,14 +20,16 @@ def task_for(
     stage: str,
     name: str,
     entry_variables: Mapping[str, object] | None = None,
+    folders: dict[Path, Path] | None = None,
 ) -> Task:
-    """The task `stage.name` running `loaded`, with its files and key components."""
+    """The task `stage.name` running `loaded`, with its files and key components.
+    `folders` remembers resolved folders across the tasks of one plan."""
     io = pipeline_io(loaded.config, loaded.root)
     return Task(
         id=f"{stage}.{name}",
         stage=stage,
         name=name,
-        pipeline_path=loaded.path.resolve(),
+        pipeline_path=resolve_file(loaded.path, {} if folders is None else folders),
         config=config_component(loaded.config),
         variables={k: as_text(v) for k, v in (entry_variables or {}).items()},
         used_vars=loaded.used_vars,
@@ -36,6 +39,17 @@ def task_for(
         description=loaded.config.description,
         pipeline=loaded,
     )
+
+
+def resolve_file(path: Path, folders: dict[Path, Path]) -> Path:
+    """`path.resolve()`, resolving each folder once: pipelines share a few folders, and
+    resolving walks every part of the path with a system call each."""
+    if path.is_symlink():
+        return path.resolve()
+    folder = folders.get(path.parent)
+    if folder is None:
+        folder = folders[path.parent] = path.parent.resolve()
+    return folder / path.name
 
 
 def config_component(config: PipelineConfig) -> dict[str, Any]:

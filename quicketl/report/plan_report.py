@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-from rich.tree import Tree
 
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import root_relative
 from quicketl.plan.shown import shown_variables
+from quicketl.report.fast_tree import FastTree
 
 
 def render_info(console: Console, plan: Plan) -> None:
@@ -55,14 +57,14 @@ def variables_table(plan: Plan) -> Table:
 
 def render_structure(console: Console, plan: Plan, verbose: bool = False) -> None:
     """`workflow validate`: the stages and pipelines as a tree, then warnings."""
-    tree = Tree(Text(f"{plan.name}: valid", style="bold green"))
+    tree = FastTree(Text(f"{plan.name}: valid", style="bold green"))
     for stage in plan.stages:
         mode = "parallel" if stage.parallel else "in order"
         after = f", after {', '.join(stage.depends_on)}" if stage.depends_on else ""
         branch = tree.add(f"{stage.name} ({mode}{after})")
         for task_id in stage.task_ids:
             task = plan.task(task_id)
-            label = f"{task.name}  {root_relative(task.pipeline_path, plan.root)}"
+            label = f"{task.name}  {_shown_path(task.pipeline_path, plan.root)}"
             node = branch.add(label)
             if verbose:
                 node.add(f"reads: {', '.join(task.inputs) or '-'}")
@@ -72,3 +74,11 @@ def render_structure(console: Console, plan: Plan, verbose: bool = False) -> Non
     console.print(tree)
     for warning in plan.warnings:
         console.print(Text(f"warning: {warning}", style="yellow"))
+
+
+def _shown_path(path: Path, root: Path) -> str:
+    """A task's pipeline file relative to the root. Plans hold it resolved already, and
+    resolving 10,000 paths again cost more than the rest of the report."""
+    if path.is_absolute() and path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
+    return root_relative(path, root)
