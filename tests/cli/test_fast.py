@@ -119,7 +119,7 @@ def damaged_plans() -> dict[str, Callable[[str], str]]:
             text, lambda b: b["plan"]["tasks"][0].update(inputs=[1, 2])
         ),
         "an edge to no task": lambda text: reshaped(
-            text, lambda b: b["plan"]["edges"].append(["nowhere", "nothing", "lineage"])
+            text, lambda b: b["plan"]["edges"]["explicit"].append(["nowhere", "nothing", "lineage"])
         ),
         "files not a map": lambda text: reshaped(text, lambda b: b.update(files=[])),
     }
