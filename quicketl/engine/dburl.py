@@ -2,7 +2,7 @@
 
 `duckdb:///data/w.duckdb` (three slashes) is relative to the project root and
 `duckdb:////srv/w.duckdb` (four slashes) is absolute. QuickETL 1.x's two slashes,
-`duckdb://data/w.duckdb`, mean what 1.x meant: a relative path (see config/dburl.py).
+`duckdb://data/w.duckdb`, mean what 1.x meant: a relative path (see quicketl/locations/urls.py).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import os
 import stat
 from pathlib import Path
 
-from quicketl.config.dburl import duckdb_path
 from quicketl.config.filekind import special_kind
+from quicketl.locations.urls import duckdb_path, redacted
 
 SUPPORTED = "supported: duckdb:///path/to/file.duckdb; PostgreSQL support is planned"
 
@@ -25,7 +25,7 @@ def duckdb_file(url: str, root: Path) -> Path:
     """The DuckDB file a `duckdb:///...` URL names, resolved against the project root."""
     scheme, sep, _ = url.strip().partition("://")
     if not sep:
-        raise UnsupportedConnection(f"'{_redacted(url)}' is not a connection URL ({SUPPORTED})")
+        raise UnsupportedConnection(f"'{redacted(url)}' is not a connection URL ({SUPPORTED})")
     if scheme.lower() != "duckdb":
         raise UnsupportedConnection(f"unsupported connection scheme '{scheme}' ({SUPPORTED})")
     path = duckdb_path(url) or ""
@@ -40,11 +40,6 @@ def duckdb_file(url: str, root: Path) -> Path:
         )
     candidate = Path(path).expanduser()
     return candidate if candidate.is_absolute() else root / candidate
-
-
-def _redacted(url: str) -> str:
-    # A URL may carry a password; never echo more than its scheme-less head.
-    return url.split("@", 1)[-1] if "@" in url else url
 
 
 # Every DuckDB database file carries these bytes at this offset (its main header).

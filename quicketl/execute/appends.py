@@ -14,8 +14,8 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 
 from quicketl.execute.decide import Decision
+from quicketl.locations.refs import file_refs
 from quicketl.plan.model import Plan, Task
-from quicketl.plan.refs import file_refs
 from quicketl.plan.scope import plan_scope
 from quicketl.state import (
     OutputRecord,

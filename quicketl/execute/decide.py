@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from quicketl.locations.refs import file_refs
 from quicketl.plan.keys import always_runs, components, diff_reasons
 from quicketl.plan.model import Task
-from quicketl.plan.refs import file_refs
 from quicketl.state import StatCache, TaskRecord, hash_paths, key_of, outputs_changed
 
 UP_TO_DATE = "up to date"

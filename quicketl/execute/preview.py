@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 
 from quicketl.execute.decide import Decider, Decision
 from quicketl.execute.result import TaskOutcome
+from quicketl.locations.refs import reads_output
 from quicketl.plan.model import Plan, Task
-from quicketl.plan.refs import reads_output
 
 
 def preview(plan: Plan, task_ids: Sequence[str], decider: Decider) -> list[TaskOutcome]:

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from quicketl.config.suggest import did_you_mean
 from quicketl.errors import ConfigError, Problem
+from quicketl.locations.refs import reads_output
 from quicketl.plan.graph import ancestors
-from quicketl.plan.io import reads_output
 from quicketl.plan.model import Plan
 
 

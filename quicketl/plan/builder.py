@@ -13,10 +13,10 @@ from quicketl.config.variables import VariableScope
 from quicketl.config.volatile import volatile_sql_warnings
 from quicketl.config.workflow import PipelineRef, StageConfig
 from quicketl.errors import ConfigError, PlanError, Problem
+from quicketl.locations.paths import root_relative
 from quicketl.plan.edges import declared_edges, lineage_edges, merge_edges, transitive_reduction
 from quicketl.plan.graph import ancestors, find_cycle, topological_order
 from quicketl.plan.model import Edge, Plan, StageInfo, Task
-from quicketl.plan.scope import root_relative
 from quicketl.plan.sink_guard import rules_for, sink_problems
 from quicketl.plan.tasks import task_for
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from quicketl.config.workflow import StageConfig
+from quicketl.locations.refs import reads_output
 from quicketl.plan.model import Edge, EdgeReason, Task
-from quicketl.plan.refs import reads_output
 
 _PRIORITY: dict[EdgeReason, int] = {"depends_on": 0, "order": 1, "lineage": 2}
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from quicketl.errors import Problem
+from quicketl.locations.refs import External
 
 if TYPE_CHECKING:
     from quicketl.config.loader import LoadedPipeline
@@ -20,9 +21,9 @@ class Task:
     """One pipeline reference in one stage: the unit that is keyed, run and skipped.
 
     `inputs` are the file patterns the pipeline reads (relative to the project root where they
-    are inside it, globs unexpanded); `outputs` the paths it writes; `external` names inputs that
-    are not files (``database:<url>``, ``volatile``), which make the task always run unless a
-    `freshness` query is declared (``freshness:<url>``).
+    are inside it, globs unexpanded); `outputs` the paths it writes; `external` the inputs that
+    are not files (a database, a URL, `volatile: true`), which make the task always run unless
+    a `freshness` query is declared.
     """
 
     id: str
@@ -34,7 +35,7 @@ class Task:
     used_vars: dict[str, str]
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
-    external: tuple[str, ...] = ()
+    external: tuple[External, ...] = ()
     description: str | None = None
     pipeline: LoadedPipeline | None = field(default=None, compare=False, repr=False)
 

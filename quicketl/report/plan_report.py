@@ -7,8 +7,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from quicketl.locations.paths import root_relative
 from quicketl.plan.model import Plan
-from quicketl.plan.scope import root_relative
 from quicketl.plan.shown import shown_variables
 
 
