@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 
 from quicketl.config.filekind import special_kind
-from quicketl.locations.urls import duckdb_path, redacted
+from quicketl.locations.urls import duckdb_path, redacted, url_scheme
 
 SUPPORTED = "supported: duckdb:///path/to/file.duckdb; PostgreSQL support is planned"
 
@@ -23,10 +23,10 @@ class UnsupportedConnection(ValueError):
 
 def duckdb_file(url: str, root: Path) -> Path:
     """The DuckDB file a `duckdb:///...` URL names, resolved against the project root."""
-    scheme, sep, _ = url.strip().partition("://")
-    if not sep:
+    scheme = url_scheme(url)
+    if scheme is None:
         raise UnsupportedConnection(f"'{redacted(url)}' is not a connection URL ({SUPPORTED})")
-    if scheme.lower() != "duckdb":
+    if scheme != "duckdb":
         raise UnsupportedConnection(f"unsupported connection scheme '{scheme}' ({SUPPORTED})")
     path = duckdb_path(url) or ""
     if not path:

@@ -32,6 +32,7 @@ from quicketl.config.project import (
 from quicketl.errors import ConfigError, PlanError, Problem
 from quicketl.locations.globbing import has_glob
 from quicketl.locations.refs import file_refs, is_table
+from quicketl.locations.urls import is_remote
 from quicketl.plan.model import Plan, Task
 from quicketl.plan.scope import plan_scope
 from quicketl.plan.sink_folder import foreign_entries
@@ -189,7 +190,7 @@ def sink_problems(tasks: Sequence[Task], rules: SinkRules) -> list[Problem]:
 def _file_sink(task: Task, disk: _Disk) -> _Sink | None:
     sink: dict[str, Any] = task.config.get("sink") or {}
     path = sink.get("path")
-    if sink.get("type") != "file" or not isinstance(path, str) or "://" in path:
+    if sink.get("type") != "file" or not isinstance(path, str) or is_remote(path):
         return None  # database sinks and URLs are checked where they are written
     target = disk.real(path.rstrip("/") or path)
     return _Sink(task, target, disk.shown(target), list(sink.get("partition_by") or []))
@@ -315,7 +316,7 @@ def _file_sources(config: Mapping[str, Any], disk: _Disk) -> Iterable[tuple[str,
         if (
             isinstance(source, dict)
             and source.get("type") == "file"
-            and "://" not in source["path"]
+            and not is_remote(source["path"])
         ):
             yield _resolve_pattern(source["path"], disk), source.get("format")
 
