@@ -180,8 +180,7 @@ def _schedule(
         task = plan.task(task_id)
         blocker = session.blocker(task)
         if blocker is not None:
-            status = "skipped" if blocker.startswith("upstream") else "not_run"
-            session.finish(task, status, [blocker])  # type: ignore[arg-type]
+            session.finish(task, blocker.status, [blocker.reason])
             return
         runner.run(task, session.decisions[task_id])
 
