@@ -32,7 +32,6 @@ class RunOptions:
     cache_dir: Path
     workers: int | None = None
     force: bool = False
-    dry_run: bool = False
     select: tuple[str, ...] = ()
     wait: bool = True
     fail_on_checks: bool = True
@@ -67,8 +66,6 @@ def run_plan(
     plan: Plan, options: RunOptions, reporter: RunReporter | None = None
 ) -> WorkflowResult:
     """Run the selected tasks; the result lists every selected task's outcome."""
-    if options.dry_run:
-        return explain_plan(plan, options)
     reporter = reporter or NullReporter()
     started = time.perf_counter()
     task_ids = select_tasks(plan, options.select)

@@ -97,9 +97,6 @@ class Plan:
     def upstream_of(self, task_id: str) -> tuple[str, ...]:
         return tuple(sorted({e.upstream for e in self.edges if e.downstream == task_id}))
 
-    def downstream_of(self, task_id: str) -> tuple[str, ...]:
-        return tuple(sorted({e.downstream for e in self.edges if e.upstream == task_id}))
-
     def levels(self) -> list[list[str]]:
         """Task ids grouped by their depth: a level may run at once when its upstream is done."""
         depth: dict[str, int] = {}
