@@ -65,11 +65,6 @@ class External:
         """Whether a query says when it changed (else the task always runs)."""
         return self.kind == "freshness"
 
-    @property
-    def described(self) -> str:
-        """What it is, for a reason: the URL it reads, or `volatile: true`."""
-        return self.target or "volatile: true"
-
     @classmethod
     def parse(cls, text: str) -> External:
         """The input stored as `text`; an unknown kind (a newer quicketl's) reads as a URL."""
