@@ -12,6 +12,7 @@ import stat
 from pathlib import Path
 
 from quicketl.config.filekind import special_kind
+from quicketl.locations.paths import resolve_data_path
 from quicketl.locations.urls import duckdb_path, redacted, url_scheme
 
 SUPPORTED = "supported: duckdb:///path/to/file.duckdb; PostgreSQL support is planned"
@@ -38,8 +39,7 @@ def duckdb_file(url: str, root: Path) -> Path:
         raise UnsupportedConnection(
             f"an in-memory database cannot be read or written ({SUPPORTED})"
         )
-    candidate = Path(path).expanduser()
-    return candidate if candidate.is_absolute() else root / candidate
+    return resolve_data_path(path, root)
 
 
 # Every DuckDB database file carries these bytes at this offset (its main header).
