@@ -12,7 +12,7 @@ so hashing what Python finds would miss files DuckDB reads. DuckDB's rules, matc
   cannot hang it); as the last part it names every regular file below, links excluded;
 - only one `**` may appear in a pattern (DuckDB refuses two; nothing matches here).
 
-`tests/state/test_globbing.py` proves this against DuckDB's own `glob()` over a tricky tree.
+`tests/locations/test_globbing.py` proves this against DuckDB's own `glob()` over a tricky tree.
 """
 
 from __future__ import annotations
