@@ -20,8 +20,9 @@ from pathlib import Path
 
 import duckdb
 
-from quicketl.config.loader import pipeline_from_text
+from quicketl.config.loader import pipeline_from_doc
 from quicketl.config.variables import VariableScope
+from quicketl.config.yamlfile import load_yaml_text
 from quicketl.engine import run_pipeline
 
 TARGET = 1.15
@@ -110,7 +111,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="quicketl-bench-"))
     try:
         text = PIPELINE.format(csv=csv, out=work / "pipeline.parquet")
-        loaded = pipeline_from_text(text, work / "bench.yml", VariableScope([]), work)
+        doc = load_yaml_text(text, work / "bench.yml")
+        loaded = pipeline_from_doc(doc, VariableScope([]), work)
 
         def pipeline() -> None:
             result = run_pipeline(loaded)

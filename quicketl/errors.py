@@ -4,7 +4,6 @@
     ├── ConfigError               bad YAML, unknown keys, unresolved variables (exit 2)
     │   └── PlanError             a workflow that cannot be planned: cycles, clashes (exit 2)
     ├── EngineError               a pipeline failed while running (exit 1)
-    │   └── ChecksFailed          error-level quality checks failed (exit 1)
     ├── StateError                the cache folder is unusable or locked (exit 1)
     └── ExportError               code generation was asked something impossible (exit 2)
 
@@ -71,10 +70,6 @@ class PlanError(ConfigError):
 
 class EngineError(QuickETLError):
     """A pipeline failed while it ran."""
-
-
-class ChecksFailed(EngineError):
-    """Error-level quality checks failed, so the sink was not written."""
 
 
 class StateError(QuickETLError):

@@ -8,6 +8,10 @@ from typing import Any
 
 import yaml
 
+from quicketl.config.loader import LoadedPipeline, pipeline_from_doc
+from quicketl.config.variables import VariableScope
+from quicketl.config.yamlfile import load_yaml_text
+
 
 @dataclass
 class Project:
@@ -84,3 +88,8 @@ def diamond(project: Project) -> Path:
             {"name": "last", "depends_on": ["middle"], "pipelines": ["pipelines/bottom.yml"]},
         ]
     )
+
+
+def pipeline_from_text(text: str, path: Path, scope: VariableScope, root: Path) -> LoadedPipeline:
+    """Validate `text` as the pipeline file `path` (never written) of the project `root`."""
+    return pipeline_from_doc(load_yaml_text(text, path), scope, root)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).parents[1] / "quicketl"
 
-# What each package may import of quicketl (besides itself, `quicketl` and `quicketl.errors`).
+# What each package may import of quicketl (besides itself, `quicketl`, `quicketl.errors` and
+# `quicketl.locations`, the bottom layer every other one names data locations with).
+BOTTOM = ("errors", "locations")
 ALLOWED: dict[str, set[str]] = {
+    "locations": set(),
     "config": set(),
     "state": set(),
     "plan": {"config", "state"},
@@ -43,11 +47,20 @@ def modules() -> list[tuple[str, Path]]:
 def test_module_imports_only_what_its_layer_may(layer: str, path: Path) -> None:
     for name in imports_of(path):
         parts = name.split(".")
-        if parts[0] == "quicketl" and len(parts) > 1 and parts[1] not in (layer, "errors"):
+        if parts[0] == "quicketl" and len(parts) > 1 and parts[1] not in (layer, *BOTTOM):
             assert parts[1] in ALLOWED[layer], f"{path} imports {name}"
         for foreign, layers in FOREIGN_ONLY_IN.items():
             if parts[0] == foreign:
                 assert layer in layers, f"{path} imports {foreign}"
+
+
+def test_the_bottom_layer_imports_only_the_standard_library() -> None:
+    for path in sorted((PACKAGE / "locations").glob("*.py")):
+        for name in imports_of(path):
+            root = name.split(".")[0]
+            assert root in sys.stdlib_module_names or name.startswith("quicketl.locations"), (
+                f"{path} imports {name}"
+            )
 
 
 def test_core_never_imports_the_orchestrators() -> None:

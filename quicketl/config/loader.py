@@ -18,7 +18,7 @@ from quicketl.config.suggest import did_you_mean
 from quicketl.config.transforms import Join, Union
 from quicketl.config.variables import VariableScope
 from quicketl.config.workflow import WorkflowConfig
-from quicketl.config.yamlfile import Loc, YamlDoc, child, load_yaml_file, load_yaml_text
+from quicketl.config.yamlfile import Loc, YamlDoc, child, load_yaml_file
 from quicketl.errors import ConfigError, Problem, UnsafeVariableWarning
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -47,10 +47,6 @@ class LoadedWorkflow:
 def load_pipeline(path: Path, scope: VariableScope, root: Path) -> LoadedPipeline:
     """Read, substitute and validate a pipeline file; every problem is reported at once."""
     return pipeline_from_doc(load_yaml_file(path), scope, root)
-
-
-def pipeline_from_text(text: str, path: Path, scope: VariableScope, root: Path) -> LoadedPipeline:
-    return pipeline_from_doc(load_yaml_text(text, path), scope, root)
 
 
 def pipeline_from_doc(doc: YamlDoc, scope: VariableScope, root: Path) -> LoadedPipeline:

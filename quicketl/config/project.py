@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quicketl.errors import ConfigError, Problem
+from quicketl.locations.paths import resolve_data_path
 
 if TYPE_CHECKING:
     from quicketl.config.yamlfile import YamlDoc
@@ -45,12 +46,6 @@ def find_project_root(start: Path, cwd: Path | None = None) -> Path:
         if (candidate / PROJECT_FILE).is_file():
             return candidate
     return (cwd or Path.cwd()).resolve()
-
-
-def resolve_data_path(path: str, root: Path) -> Path:
-    """A data path from a pipeline, relative to the project root unless absolute."""
-    candidate = Path(path).expanduser()
-    return candidate if candidate.is_absolute() else root / candidate
 
 
 def project_settings(root: Path) -> ProjectSettings:

@@ -23,8 +23,9 @@ from quicketl.config.loader import LoadedPipeline
 from quicketl.config.project import project_settings
 from quicketl.config.sinks import DatabaseSink, FileSink
 from quicketl.config.sources import FileSource
+from quicketl.engine.datafiles import sink_target, source_pattern
 from quicketl.engine.dburl import UnsupportedConnection, duckdb_file
-from quicketl.engine.locations import has_glob, sink_target, source_pattern
+from quicketl.locations.globbing import has_glob
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 `duckdb:///data/w.duckdb` (three slashes) is relative to the project root and
 `duckdb:////srv/w.duckdb` (four slashes) is absolute. QuickETL 1.x's two slashes,
-`duckdb://data/w.duckdb`, mean what 1.x meant: a relative path (see config/dburl.py).
+`duckdb://data/w.duckdb`, mean what 1.x meant: a relative path (see quicketl/locations/urls.py).
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import os
 import stat
 from pathlib import Path
 
-from quicketl.config.dburl import duckdb_path
 from quicketl.config.filekind import special_kind
+from quicketl.locations.paths import resolve_data_path
+from quicketl.locations.urls import duckdb_path, redacted, url_scheme
 
 SUPPORTED = "supported: duckdb:///path/to/file.duckdb; PostgreSQL support is planned"
 
@@ -23,10 +24,10 @@ class UnsupportedConnection(ValueError):
 
 def duckdb_file(url: str, root: Path) -> Path:
     """The DuckDB file a `duckdb:///...` URL names, resolved against the project root."""
-    scheme, sep, _ = url.strip().partition("://")
-    if not sep:
-        raise UnsupportedConnection(f"'{_redacted(url)}' is not a connection URL ({SUPPORTED})")
-    if scheme.lower() != "duckdb":
+    scheme = url_scheme(url)
+    if scheme is None:
+        raise UnsupportedConnection(f"'{redacted(url)}' is not a connection URL ({SUPPORTED})")
+    if scheme != "duckdb":
         raise UnsupportedConnection(f"unsupported connection scheme '{scheme}' ({SUPPORTED})")
     path = duckdb_path(url) or ""
     if not path:
@@ -38,13 +39,7 @@ def duckdb_file(url: str, root: Path) -> Path:
         raise UnsupportedConnection(
             f"an in-memory database cannot be read or written ({SUPPORTED})"
         )
-    candidate = Path(path).expanduser()
-    return candidate if candidate.is_absolute() else root / candidate
-
-
-def _redacted(url: str) -> str:
-    # A URL may carry a password; never echo more than its scheme-less head.
-    return url.split("@", 1)[-1] if "@" in url else url
+    return resolve_data_path(path, root)
 
 
 # Every DuckDB database file carries these bytes at this offset (its main header).

@@ -19,10 +19,10 @@ from quicketl.config.sinks import DatabaseSink, FileSink
 from quicketl.engine.access import pipeline_access
 from quicketl.engine.chain import Chain
 from quicketl.engine.checks import run_checks
+from quicketl.engine.datafiles import sink_target
 from quicketl.engine.dbsink import write_table
 from quicketl.engine.dburl import duckdb_file
 from quicketl.engine.filesink import BeforeCommit, write_file
-from quicketl.engine.locations import relative_to_root, sink_target
 from quicketl.engine.prepare import prepare
 from quicketl.engine.relation import Relation
 from quicketl.engine.result import CheckResult, PipelineResult, StepResult, StepStatus
@@ -32,6 +32,7 @@ from quicketl.engine.sql import ident
 from quicketl.engine.translate import runtime_message
 from quicketl.engine.written import Written
 from quicketl.errors import EngineError, StateError
+from quicketl.locations.paths import relative_to_root
 
 FINAL_TABLE = "qetl_final"
 RUNTIME_ERRORS = (duckdb.Error, OSError, EngineError, StateError)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.sinks import DatabaseSink, FileSink
+from quicketl.engine.datafiles import REMOTE_SINK, sink_target
 from quicketl.engine.dburl import (
     UnsupportedConnection,
     duckdb_file,
@@ -12,10 +13,10 @@ from quicketl.engine.dburl import (
 )
 from quicketl.engine.filesink import compression_of
 from quicketl.engine.located import problem_at
-from quicketl.engine.locations import REMOTE_SINK, is_remote, sink_target
 from quicketl.engine.relation import Relation
 from quicketl.engine.translate import unknown_column
 from quicketl.errors import Problem
+from quicketl.locations.urls import is_remote
 
 
 def sink_problems(loaded: LoadedPipeline, final: Relation | None) -> list[Problem]:

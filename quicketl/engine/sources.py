@@ -17,6 +17,7 @@ from quicketl.config.filekind import not_regular_message, special_file
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.sources import DatabaseSource, FileSource
 from quicketl.config.yamlfile import Loc
+from quicketl.engine.datafiles import matching_files, source_pattern
 from quicketl.engine.dburl import (
     UnsupportedConnection,
     duckdb_file,
@@ -24,7 +25,6 @@ from quicketl.engine.dburl import (
     not_a_database_message,
 )
 from quicketl.engine.located import locator, problem_at, source_loc
-from quicketl.engine.locations import has_glob, is_remote, matching_files, source_pattern
 from quicketl.engine.readers import file_reader
 from quicketl.engine.relation import Relation
 from quicketl.engine.session import Session
@@ -32,6 +32,8 @@ from quicketl.engine.sniff import csv_reader
 from quicketl.engine.sql import ident, table_ref, user_sql
 from quicketl.engine.translate import config_errors, unknown_column
 from quicketl.errors import ConfigError, Problem
+from quicketl.locations.globbing import has_glob
+from quicketl.locations.urls import is_remote
 
 SourceKind = Literal["csv", "parquet", "json", "table", "query"]
 _MISSING_TYPED = re.compile(r"Columns with names: (.+?) do not exist")

@@ -14,8 +14,9 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 
 from quicketl.execute.decide import Decision
+from quicketl.locations.paths import relative_to_root
+from quicketl.locations.refs import file_refs
 from quicketl.plan.model import Plan, Task
-from quicketl.plan.refs import file_refs
 from quicketl.plan.scope import plan_scope
 from quicketl.state import (
     OutputRecord,
@@ -124,6 +125,5 @@ def _outputs(intent: AppendIntent, root: Path, stat_cache: StatCache) -> list[Ou
 
 
 def _note(intent: AppendIntent, root: Path) -> str:
-    target = Path(intent.target)
-    shown = target.relative_to(root).as_posix() if target.is_relative_to(root) else str(target)
+    shown = relative_to_root(intent.target, root)
     return f"an interrupted run had already appended to {shown}; recorded it, not appended again"

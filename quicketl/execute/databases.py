@@ -6,8 +6,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 
+from quicketl.locations.refs import database_of, is_table
 from quicketl.plan.model import Task
-from quicketl.plan.refs import database_of, is_table
 
 
 def database_files(task: Task) -> list[str]:

@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from quicketl.execute.freshness import external_values
+from quicketl.locations.refs import file_refs
 from quicketl.plan.keys import always_runs, components, diff_reasons
-from quicketl.plan.model import Task
-from quicketl.plan.refs import file_refs
-from quicketl.state import StatCache, TaskRecord, hash_paths, key_of, outputs_changed
+from quicketl.plan.model import Plan, Task
+from quicketl.plan.scope import plan_scope
+from quicketl.state import StatCache, StateStore, TaskRecord, hash_paths, key_of, outputs_changed
+from quicketl.state.secretkey import cache_secret_key
 
 UP_TO_DATE = "up to date"
 NEVER_RUN = "never run"
@@ -100,3 +103,17 @@ def _assume_unchanged(
     for path in rewritten:
         inputs[path] = recorded.get(path, inputs[path])
     return {**current, "inputs": inputs}
+
+
+def decider_for(
+    plan: Plan,
+    store: StateStore,
+    stat_cache: StatCache,
+    force: bool = False,
+    settled: Mapping[str, TaskRecord] | None = None,
+) -> Decider:
+    """The decider of a run, a dry run or the no-op path: the plan's records (with `settled`
+    ones on top), the cache's secret key, and freshness queries for external inputs."""
+    records = {**store.get_all(plan_scope(plan)), **(settled or {})}
+    key = cache_secret_key(store.cache_dir)
+    return Decider(plan.root, records, stat_cache, external_values, force, key)

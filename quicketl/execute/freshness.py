@@ -13,11 +13,9 @@ from quicketl.plan.model import Task
 def external_values(task: Task, root: Path) -> dict[str, str]:
     """Each non-file input of the task, with its freshness value or "always"."""
     values: dict[str, str] = {}
-    for name in task.external:
-        if name.startswith("freshness:"):
-            values[name] = _freshness_of(task, name.removeprefix("freshness:"), root)
-        else:
-            values[name] = ALWAYS
+    for external in task.external:
+        checked = external.checked
+        values[str(external)] = _freshness_of(task, external.target, root) if checked else ALWAYS
     return values
 
 

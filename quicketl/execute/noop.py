@@ -15,16 +15,16 @@ from pathlib import Path
 from quicketl.config.project import find_project_root
 from quicketl.errors import StateError
 from quicketl.execute.appends import staged_paths
-from quicketl.execute.decide import Decider
+from quicketl.execute.decide import decider_for
 from quicketl.execute.preview import preview
-from quicketl.execute.result import WorkflowResult
+from quicketl.execute.result import WorkflowResult, workflow_result
 from quicketl.execute.temps import clean_stale_temps
-from quicketl.plan.model import Plan, Task
+from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
 from quicketl.plan.snapshot import load_snapshot, snapshot_path
 from quicketl.state import CacheLock, StatCache, StateStore
 from quicketl.state.cachedir import resolve_cache_dir
-from quicketl.state.secretkey import cache_secret_key
+from quicketl.state.store import DB_NAME
 
 
 def try_noop_run(
@@ -32,13 +32,12 @@ def try_noop_run(
 ) -> tuple[Plan, WorkflowResult] | None:
     """The run's result when nothing needs to run, else None (nothing was changed)."""
     started = time.perf_counter()
-    root = find_project_root(workflow_path)
-    cache = resolve_cache_dir(root, cache_dir)
-    if not (cache / "state.db").is_file():
+    cache = _existing_cache(workflow_path, cache_dir)
+    if cache is None:
         return None
     try:
         with CacheLock(cache, wait=False), StateStore(cache) as store:
-            return _decide_all(workflow_path, cli_vars, cache, store, started)
+            return _decide_all(workflow_path, cli_vars, store, started)
     except StateError:
         return None
 
@@ -48,47 +47,42 @@ def stored_plan(
 ) -> Plan | None:
     """The workflow's plan from its snapshot, while that is still exactly what planning would
     give; its tasks load their pipelines only when they run."""
-    root = find_project_root(workflow_path)
-    cache = resolve_cache_dir(root, cache_dir)
-    if not (cache / "state.db").is_file():
+    cache = _existing_cache(workflow_path, cache_dir)
+    if cache is None:
         return None
     with StateStore(cache) as store:
-        stat_cache = StatCache(store.stat_entries())
-        plan = load_snapshot(snapshot_path(cache, workflow_path), cli_vars, stat_cache)
+        plan, stat_cache = _load_stored(workflow_path, cli_vars, store)
         store.save_stat_entries(stat_cache.take_dirty())
     return plan
 
 
-def _decide_all(
-    workflow_path: Path,
-    cli_vars: Mapping[str, object],
-    cache: Path,
-    store: StateStore,
-    started: float,
-) -> tuple[Plan, WorkflowResult] | None:
+def _existing_cache(workflow_path: Path, cache_dir: str | Path | None) -> Path | None:
+    """The cache folder of the workflow's project, if a run has made one (never created)."""
+    cache = resolve_cache_dir(find_project_root(workflow_path), cache_dir)
+    return cache if (cache / DB_NAME).is_file() else None
+
+
+def _load_stored(
+    workflow_path: Path, cli_vars: Mapping[str, object], store: StateStore
+) -> tuple[Plan | None, StatCache]:
+    """The stored plan if still valid, and the stat cache its check filled."""
     stat_cache = StatCache(store.stat_entries())
-    plan = load_snapshot(snapshot_path(cache, workflow_path), cli_vars, stat_cache)
+    path = snapshot_path(store.cache_dir, workflow_path)
+    return load_snapshot(path, cli_vars, stat_cache), stat_cache
+
+
+def _decide_all(
+    workflow_path: Path, cli_vars: Mapping[str, object], store: StateStore, started: float
+) -> tuple[Plan, WorkflowResult] | None:
+    plan, stat_cache = _load_stored(workflow_path, cli_vars, store)
     if plan is None or any(task.external for task in plan.tasks):
         return None
     if store.intents(plan_scope(plan)):  # only a full run settles an interrupted append
         return None
-    records = store.get_all(plan_scope(plan))
-    key = cache_secret_key(cache)
-    decider = Decider(plan.root, records, stat_cache, _no_external, secret_key=key)
-    outcomes = preview(plan, [t.id for t in plan.tasks], decider)
+    task_ids = [task.id for task in plan.tasks]
+    outcomes = preview(plan, task_ids, decider_for(plan, store, stat_cache))
     if any(o.status != "up_to_date" for o in outcomes):
         return None
     store.save_stat_entries(stat_cache.take_dirty())
-    clean_stale_temps(plan, [task.id for task in plan.tasks], keep=staged_paths(store))
-    result = WorkflowResult(
-        name=plan.name,
-        tasks=outcomes,
-        stage_order=[s.name for s in plan.stages],
-        duration_ms=(time.perf_counter() - started) * 1000.0,
-        warnings=[str(w) for w in plan.warnings],
-    )
-    return plan, result
-
-
-def _no_external(task: Task, root: Path) -> dict[str, str]:
-    raise AssertionError("tasks with external inputs never take the fast path")
+    clean_stale_temps(plan, task_ids, keep=staged_paths(store))
+    return plan, workflow_result(plan, outcomes, started)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from quicketl.execute.decide import Decider, Decision
-from quicketl.execute.result import TaskOutcome
+from quicketl.execute.result import TaskOutcome, TaskStatus
 from quicketl.plan.edgeset import Links
 from quicketl.plan.lineage import OutputIndex
 from quicketl.plan.model import Plan, Task
@@ -94,6 +94,7 @@ class _Context:
 
 
 def _outcome(task: Task, decision: Decision, upstream: list[Task]) -> TaskOutcome:
+    status: TaskStatus
     if decision.run:
         status = "would_run"
         reasons = list(decision.reasons)
@@ -105,4 +106,4 @@ def _outcome(task: Task, decision: Decision, upstream: list[Task]) -> TaskOutcom
     else:
         status = "up_to_date"
         reasons = list(decision.reasons)
-    return TaskOutcome(task.id, task.stage, task.name, status, reasons)  # type: ignore[arg-type]
+    return TaskOutcome(task.id, task.stage, task.name, status, reasons)

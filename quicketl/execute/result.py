@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from quicketl.engine.result import PipelineResult
+    from quicketl.plan.model import Plan
 
 TaskStatus = Literal["ran", "up_to_date", "failed", "skipped", "not_run", "would_run", "may_run"]
 OK_STATUSES = ("ran", "up_to_date")
@@ -134,3 +136,17 @@ def _stage_status(
     if any(t.status == "failed" for t in tasks):
         return "FAILED"
     return "SKIPPED" if ok == 0 else "PARTIAL"
+
+
+def workflow_result(
+    plan: Plan, outcomes: list[TaskOutcome], started: float, *, dry_run: bool = False
+) -> WorkflowResult:
+    """The result of a run (full or no-op) or a dry run; `started` is a `perf_counter()`."""
+    return WorkflowResult(
+        name=plan.name,
+        tasks=outcomes,
+        stage_order=[s.name for s in plan.stages if any(o.stage == s.name for o in outcomes)],
+        duration_ms=(time.perf_counter() - started) * 1000.0,
+        dry_run=dry_run,
+        warnings=[str(w) for w in plan.warnings],
+    )

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quicketl.execute.appends import committed_records, settle_appends, staged_paths
-from quicketl.execute.decide import Decider
+from quicketl.execute.decide import Decider, decider_for
 from quicketl.execute.events import NullReporter, RunReporter
 from quicketl.execute.freshness import external_values
 from quicketl.execute.preview import preview
-from quicketl.execute.result import TaskOutcome, WorkflowResult
+from quicketl.execute.result import TaskOutcome, WorkflowResult, workflow_result
 from quicketl.execute.select import require_unselected_outputs, select_tasks
 from quicketl.execute.session import RunSession
 from quicketl.execute.task_run import TaskRunner
@@ -22,8 +22,7 @@ from quicketl.execute.temps import clean_stale_temps
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
 from quicketl.plan.sink_guard import require_safe_sinks
-from quicketl.state import CacheLock, StatCache, StateStore, TaskRecord
-from quicketl.state.secretkey import cache_secret_key
+from quicketl.state import CacheLock, StatCache, StateStore
 from quicketl.state.store import DB_NAME
 
 
@@ -32,7 +31,6 @@ class RunOptions:
     cache_dir: Path
     workers: int | None = None
     force: bool = False
-    dry_run: bool = False
     select: tuple[str, ...] = ()
     wait: bool = True
     fail_on_checks: bool = True
@@ -52,23 +50,21 @@ def explain_plan(plan: Plan, options: RunOptions) -> WorkflowResult:
     if not (options.cache_dir / DB_NAME).is_file():
         # Nothing recorded yet, so every task would run; looking must not create the cache.
         decider = Decider(plan.root, {}, StatCache(), external_values, options.force)
-        return _result(plan, preview(plan, task_ids, decider), started, dry_run=True)
+        return workflow_result(plan, preview(plan, task_ids, decider), started, dry_run=True)
     with StateStore(options.cache_dir) as store:
         stat_cache = StatCache(store.stat_entries())
         # An append committed by a killed run counts as recorded, as the next run will record it.
         settled = committed_records(plan, task_ids, store, stat_cache)
-        decider = _decider(plan, store, stat_cache, options.force, settled)
+        decider = decider_for(plan, store, stat_cache, options.force, settled)
         outcomes = preview(plan, task_ids, decider)
         store.save_stat_entries(stat_cache.take_dirty())
-    return _result(plan, outcomes, started, dry_run=True)
+    return workflow_result(plan, outcomes, started, dry_run=True)
 
 
 def run_plan(
     plan: Plan, options: RunOptions, reporter: RunReporter | None = None
 ) -> WorkflowResult:
     """Run the selected tasks; the result lists every selected task's outcome."""
-    if options.dry_run:
-        return explain_plan(plan, options)
     reporter = reporter or NullReporter()
     started = time.perf_counter()
     task_ids = select_tasks(plan, options.select)
@@ -86,25 +82,13 @@ def run_plan(
         stat_cache = StatCache(store.stat_entries())
         notes = settle_appends(plan, task_ids, store, stat_cache)
         clean_stale_temps(plan, task_ids, keep=staged_paths(store))
-        decider = _decider(plan, store, stat_cache, options.force)
+        decider = decider_for(plan, store, stat_cache, options.force)
         outcomes = _run(plan, task_ids, options, decider, store, stat_cache, reporter)
         store.save_stat_entries(stat_cache.take_dirty())
     for outcome in outcomes:  # say why a task whose append was never recorded is up to date
         if outcome.task_id in notes:
             outcome.reasons.insert(0, notes[outcome.task_id])
-    return _result(plan, outcomes, started, dry_run=False)
-
-
-def _decider(
-    plan: Plan,
-    store: StateStore,
-    stat_cache: StatCache,
-    force: bool,
-    settled: Mapping[str, TaskRecord] | None = None,
-) -> Decider:
-    records = {**store.get_all(plan_scope(plan)), **(settled or {})}
-    key = cache_secret_key(store.cache_dir)
-    return Decider(plan.root, records, stat_cache, external_values, force, key)
+    return workflow_result(plan, outcomes, started)
 
 
 def _run(
@@ -180,8 +164,7 @@ def _schedule(
         task = plan.task(task_id)
         blocker = session.blocker(task)
         if blocker is not None:
-            status = "skipped" if blocker.startswith("upstream") else "not_run"
-            session.finish(task, status, [blocker])  # type: ignore[arg-type]
+            session.finish(task, blocker.status, [blocker.reason])
             return
         runner.run(task, session.decisions[task_id])
 
@@ -203,16 +186,3 @@ def _require_safe_sinks(plan: Plan, options: RunOptions, store: StateStore) -> N
 def _duckdb_threads(workers: int) -> int:
     """DuckDB threads per task, so parallel workers do not oversubscribe the cores."""
     return max(1, (os.cpu_count() or 1) // max(1, workers))
-
-
-def _result(
-    plan: Plan, outcomes: list[TaskOutcome], started: float, dry_run: bool
-) -> WorkflowResult:
-    return WorkflowResult(
-        name=plan.name,
-        tasks=outcomes,
-        stage_order=[s.name for s in plan.stages if any(o.stage == s.name for o in outcomes)],
-        duration_ms=(time.perf_counter() - started) * 1000.0,
-        dry_run=dry_run,
-        warnings=[str(w) for w in plan.warnings],
-    )

@@ -5,11 +5,23 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 from quicketl.execute.decide import Decision
 from quicketl.execute.events import RunReporter
 from quicketl.execute.result import TaskOutcome, TaskStatus
 from quicketl.plan.model import Plan, Task
+
+if TYPE_CHECKING:
+    from quicketl.engine.result import PipelineResult
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Why a task must not start, and the status it finishes with instead."""
+
+    status: Literal["skipped", "not_run"]  # skipped: an upstream failed; not_run: a stop
+    reason: str
 
 
 @dataclass
@@ -28,24 +40,36 @@ class RunSession:
     # per failure, so deciding whether a task may start never walks the graph.
     _failed_above: dict[str, str] = field(default_factory=dict)
 
-    def finish(self, task: Task, status: TaskStatus, reasons: list[str], **extra: object) -> None:
-        outcome = TaskOutcome(task.id, task.stage, task.name, status, reasons, **extra)  # type: ignore[arg-type]
+    def finish(
+        self,
+        task: Task,
+        status: TaskStatus,
+        reasons: list[str],
+        *,
+        started_at: float | None = None,
+        result: PipelineResult | None = None,
+        error: str | None = None,
+        exception: BaseException | None = None,
+    ) -> None:
+        outcome = TaskOutcome(task.id, task.stage, task.name, status, reasons, started_at)
+        outcome.error, outcome.result, outcome.exception = error, result, exception
         if outcome.finished_at is None and outcome.started_at is not None:
             outcome.finished_at = time.time()
         with self._lock:
             self.outcomes[task.id] = outcome
         self.reporter.task_finished(outcome)
 
-    def blocker(self, task: Task) -> str | None:
+    def blocker(self, task: Task) -> Blocker | None:
         """Why the task must not start: a failed upstream, or fail-fast after a failure."""
         with self._lock:
             failed_above = self._failed_above.get(task.id)
             if failed_above is not None:
-                return f"upstream {failed_above} failed"
+                return Blocker("skipped", f"upstream {failed_above} failed")
             if self.stopped_by is not None:
-                return f"not started: {self.stopped_by} failed and fail_fast is on"
+                reason = f"not started: {self.stopped_by} failed and fail_fast is on"
+                return Blocker("not_run", reason)
             if self.interrupted:
-                return "not started: the run was interrupted"
+                return Blocker("not_run", "not started: the run was interrupted")
         return None
 
     def interrupt(self) -> None:

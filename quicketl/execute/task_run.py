@@ -13,8 +13,8 @@ from quicketl.execute.appends import intent_saver
 from quicketl.execute.databases import DatabaseLocks, database_files
 from quicketl.execute.decide import Decision
 from quicketl.execute.session import RunSession
+from quicketl.locations.refs import file_refs
 from quicketl.plan.model import Task
-from quicketl.plan.refs import file_refs
 from quicketl.state import StatCache, StateStore, output_record
 from quicketl.state.owners import owners_of
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
+from quicketl.locations.refs import file_refs
 from quicketl.plan.model import Plan
-from quicketl.plan.refs import file_refs
 from quicketl.state import cleanup_temps
 
 

@@ -1,6 +1,6 @@
 """Airflow and Prefect code generated from a `Plan` (imports neither orchestrator, nor jinja2)."""
 
 from quicketl.export.options import ExportOptions
-from quicketl.export.render import airflow_task_ids, render_airflow, render_prefect
+from quicketl.export.render import render_airflow, render_prefect
 
-__all__ = ["ExportOptions", "airflow_task_ids", "render_airflow", "render_prefect"]
+__all__ = ["ExportOptions", "render_airflow", "render_prefect"]

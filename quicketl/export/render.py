@@ -41,12 +41,6 @@ def render_prefect(plan: Plan, options: ExportOptions) -> str:
     return _render("prefect.py.j2", build_view(plan, options, BUILTIN_NAMES | PREFECT_NAMES))
 
 
-def airflow_task_ids(plan: Plan, options: ExportOptions | None = None) -> dict[str, str]:
-    """quicketl task id -> the Airflow task id `render_airflow` gives it (``group.task``)."""
-    view = build_view(plan, options or ExportOptions(), BUILTIN_NAMES | AIRFLOW_NAMES)
-    return {task.id: task.airflow_id for task in view.tasks}
-
-
 def _render(template: str, view: WorkflowView) -> str:
     return _environment().get_template(template).render(view=view)
 

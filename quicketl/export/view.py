@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path, PurePosixPath
 from typing import Any
 
 from quicketl.errors import ExportError
 from quicketl.export import names
 from quicketl.export.options import ExportOptions, start_datetime
 from quicketl.export.order import ordered_stages, topological_task_ids
+from quicketl.locations.paths import relative_path
 from quicketl.plan.model import Edge, Plan, StageInfo
 
 
@@ -139,8 +138,7 @@ def relative_workflow_path(plan: Plan) -> str:
         raise ExportError(
             f"workflow {plan.name!r} has no file: only a workflow file can be exported"
         )
-    path = Path(os.path.relpath(plan.workflow_path.resolve(), plan.root.resolve()))
-    return PurePosixPath(*path.parts).as_posix()
+    return relative_path(plan.workflow_path, plan.root)
 
 
 def _stage_views(plan: Plan, namer: names.Namer) -> tuple[StageView, ...]:

@@ -13,6 +13,7 @@ from quicketl.config.variables import VariableScope
 from quicketl.config.volatile import volatile_sql_warnings
 from quicketl.config.workflow import PipelineRef, StageConfig
 from quicketl.errors import ConfigError, PlanError, Problem
+from quicketl.locations.paths import root_relative
 from quicketl.plan.edges import (
     compact_order,
     declared_edges,
@@ -24,7 +25,6 @@ from quicketl.plan.edges import (
 )
 from quicketl.plan.graph import ancestors, find_cycle
 from quicketl.plan.model import Edge, Plan, StageInfo, Task
-from quicketl.plan.scope import root_relative
 from quicketl.plan.sink_guard import rules_for, sink_problems
 from quicketl.plan.tasks import task_for
 

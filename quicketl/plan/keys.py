@@ -14,6 +14,7 @@ from typing import Any
 
 from quicketl import __version__
 from quicketl.config.secrets import holds_secret, keyed_hash, looks_secret
+from quicketl.locations.refs import External
 
 KEY_FORMAT = 1
 SECRET_PREFIX = "secret:"
@@ -136,10 +137,13 @@ def _input_reasons(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
 def _external_reasons(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
     reasons = []
     for name, value in sorted(new.items()):
-        if value == ALWAYS:
-            reasons.append(f"reads {name.split(':', 1)[1]} (not a file: always runs)")
+        external = External.parse(name)
+        if value == ALWAYS and external.kind == "volatile":
+            reasons.append("volatile: true (always runs)")
+        elif value == ALWAYS:
+            reasons.append(f"reads {external.target} (not a file: always runs)")
         elif old.get(name) != value:
-            reasons.append(f"freshness of {name.split(':', 1)[1]}: {old.get(name)} -> {value}")
+            reasons.append(f"freshness of {external.target}: {old.get(name)} -> {value}")
     return reasons
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from fnmatch import fnmatchcase
 
+from quicketl.locations.globbing import path_matches
 from quicketl.plan.model import Task
 
 _GLOB_CHARS = "*?["
@@ -45,14 +45,14 @@ class OutputIndex:
         return sorted(found)
 
     def _glob(self, pattern: str) -> Iterable[tuple[int, int]]:
-        # Everything before the first wildcard is literal in fnmatch, so only outputs
+        # Everything before the first wildcard is literal, so only outputs
         # starting with it can match; they sit together in the sorted list.
         prefix = pattern[: min(_find(pattern, char) for char in _GLOB_CHARS)]
         start = bisect_left(self._sorted, prefix)
         for output in self._sorted[start:]:
             if not output.startswith(prefix):
                 break
-            if fnmatchcase(output, pattern):
+            if path_matches(pattern, output):
                 yield from self._where[output]
 
 

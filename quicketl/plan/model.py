@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from quicketl.errors import Problem
+from quicketl.locations.refs import External
 
 if TYPE_CHECKING:
     from quicketl.config.loader import LoadedPipeline
@@ -22,9 +23,9 @@ class Task:
     """One pipeline reference in one stage: the unit that is keyed, run and skipped.
 
     `inputs` are the file patterns the pipeline reads (relative to the project root where they
-    are inside it, globs unexpanded); `outputs` the paths it writes; `external` names inputs that
-    are not files (``database:<url>``, ``volatile``), which make the task always run unless a
-    `freshness` query is declared (``freshness:<url>``).
+    are inside it, globs unexpanded); `outputs` the paths it writes; `external` the inputs that
+    are not files (a database, a URL, `volatile: true`), which make the task always run unless
+    a `freshness` query is declared.
     """
 
     id: str
@@ -36,7 +37,7 @@ class Task:
     used_vars: dict[str, str]
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
-    external: tuple[str, ...] = ()
+    external: tuple[External, ...] = ()
     description: str | None = None
     pipeline: LoadedPipeline | None = field(default=None, compare=False, repr=False)
 
@@ -107,9 +108,6 @@ class Plan:
 
     def upstream_of(self, task_id: str) -> tuple[str, ...]:
         return tuple(sorted(self.links.parents_of(task_id)))
-
-    def downstream_of(self, task_id: str) -> tuple[str, ...]:
-        return tuple(sorted(self.links.children_of(task_id)))
 
     def levels(self) -> list[list[str]]:
         """Task ids grouped by their depth: a level may run at once when its upstream is done."""

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from quicketl.locations.paths import root_relative
 from quicketl.plan.model import Plan
 
 PIPELINE_SCOPE = "pipeline:"
-
-
-def root_relative(path: Path, root: Path) -> str:
-    """`path` resolved and made relative to `root` (POSIX), or absolute when outside it."""
-    resolved = path.resolve()
-    try:
-        return resolved.relative_to(root).as_posix()
-    except ValueError:
-        return resolved.as_posix()
 
 
 def plan_scope(plan: Plan) -> str:

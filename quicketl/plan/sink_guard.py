@@ -30,15 +30,16 @@ from quicketl.config.project import (
     project_settings,
 )
 from quicketl.errors import ConfigError, PlanError, Problem
+from quicketl.locations.globbing import has_glob
+from quicketl.locations.refs import file_refs, is_table
+from quicketl.locations.urls import is_remote
 from quicketl.plan.model import Plan, Task
-from quicketl.plan.refs import file_refs, is_table
 from quicketl.plan.scope import plan_scope
 from quicketl.plan.sink_folder import foreign_entries
 from quicketl.state.cachedir import DEFAULT_CACHE_DIR_NAME, resolve_cache_dir
 from quicketl.state.owners import owns, read_owners
 from quicketl.state.store import SinkOwner
 
-_GLOB_CHARS = frozenset("*?[")
 _YAML_SUFFIXES = (".yml", ".yaml")
 _SINK_PATH = ("sink", "path")
 
@@ -189,7 +190,7 @@ def sink_problems(tasks: Sequence[Task], rules: SinkRules) -> list[Problem]:
 def _file_sink(task: Task, disk: _Disk) -> _Sink | None:
     sink: dict[str, Any] = task.config.get("sink") or {}
     path = sink.get("path")
-    if sink.get("type") != "file" or not isinstance(path, str) or "://" in path:
+    if sink.get("type") != "file" or not isinstance(path, str) or is_remote(path):
         return None  # database sinks and URLs are checked where they are written
     target = disk.real(path.rstrip("/") or path)
     return _Sink(task, target, disk.shown(target), list(sink.get("partition_by") or []))
@@ -296,7 +297,7 @@ def raw_inputs(tasks: Sequence[Task], disk: _Disk) -> dict[str, str]:
     raw: dict[str, str] = {}
     for task in tasks:
         for ref in task.inputs:
-            if is_table(ref) or _has_glob(ref) or _produced(ref, outputs):
+            if is_table(ref) or has_glob(ref) or _produced(ref, outputs):
                 continue
             raw.setdefault(disk.real(ref), task.id)
     return raw
@@ -315,24 +316,24 @@ def _file_sources(config: Mapping[str, Any], disk: _Disk) -> Iterable[tuple[str,
         if (
             isinstance(source, dict)
             and source.get("type") == "file"
-            and "://" not in source["path"]
+            and not is_remote(source["path"])
         ):
             yield _resolve_pattern(source["path"], disk), source.get("format")
 
 
 def _resolve_pattern(pattern: str, disk: _Disk) -> str:
     """A path or glob with the part before its first wildcard resolved."""
-    if not _has_glob(pattern):
+    if not has_glob(pattern):
         return disk.real(pattern)
     parts = Path(pattern).expanduser().parts
-    cut = next(i for i, part in enumerate(parts) if _has_glob(part))
+    cut = next(i for i, part in enumerate(parts) if has_glob(part))
     head = disk.real(str(Path(*parts[:cut])) if cut else ".")
     return os.path.join(head, *parts[cut:])
 
 
 def _reads(pattern: str, fmt: str | None, target: str, disk: _Disk) -> bool:
     """Whether a source reading `pattern` reads the file `target`."""
-    if _has_glob(pattern):
+    if has_glob(pattern):
         return fnmatch.fnmatchcase(target, pattern)
     if target == pattern:
         return True
@@ -354,10 +355,6 @@ def _locate(task: Task, message: str) -> Problem:
         return load_yaml_file(task.pipeline_path).problem(_SINK_PATH, message)
     except ConfigError:
         return Problem(message, str(task.pipeline_path), None, "sink.path")
-
-
-def _has_glob(text: str) -> bool:
-    return not _GLOB_CHARS.isdisjoint(text)
 
 
 def within(path: str, folder: str) -> bool:

@@ -196,7 +196,7 @@ def _task_body(task: Task, key: bytes) -> dict[str, Any]:
         "used_vars": _masked(task.used_vars, key),
         "inputs": list(task.inputs),
         "outputs": list(task.outputs),
-        "external": list(task.external),
+        "external": [str(e) for e in task.external],
         "description": task.description,
     }
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from quicketl.errors import Problem
+from quicketl.locations.refs import External
 from quicketl.plan.edgeset import edges_from
 from quicketl.plan.model import Edge, Plan, StageInfo, Task
 
@@ -113,7 +114,7 @@ def _task_from(value: object) -> Task:
         used_vars=text_map(body["used_vars"]),
         inputs=texts(body["inputs"]),
         outputs=texts(body["outputs"]),
-        external=texts(body["external"]),
+        external=tuple(External.parse(e) for e in texts(body["external"])),
         description=text_or_none(body["description"]),
     )
 

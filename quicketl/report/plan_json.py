@@ -33,7 +33,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
                 "file": str(t.pipeline_path),
                 "inputs": list(t.inputs),
                 "outputs": list(t.outputs),
-                "external": list(t.external),
+                "external": [str(e) for e in t.external],
                 "upstream": list(plan.upstream_of(t.id)),
             }
             for t in plan.tasks

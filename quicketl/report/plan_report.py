@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from quicketl.locations.paths import root_relative
 from quicketl.plan.model import Plan
-from quicketl.plan.scope import root_relative
 from quicketl.plan.shown import shown_variables
 from quicketl.report.fast_tree import FastTree
 

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import xxhash
 
 from quicketl.errors import StateError
-from quicketl.state.globbing import glob_files, has_magic
+from quicketl.locations.globbing import glob_files, has_glob
 
 BLOCK_SIZE = 1 << 20
 MISSING = "missing"
@@ -200,9 +200,9 @@ def expand_pattern(pattern: str, root: Path) -> list[str]:
     """The paths a pattern names, relative to `root` as given; an unmatched glob names itself.
 
     A glob names exactly the files DuckDB will read for it (dotfiles included, links to
-    folders not entered by `**`): see `quicketl.state.globbing`.
+    folders not entered by `**`): see `quicketl.locations.globbing`.
     """
-    if not has_magic(pattern):
+    if not has_glob(pattern):
         return [pattern]
     return glob_files(pattern, root) or [pattern]
 

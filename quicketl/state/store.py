@@ -204,12 +204,6 @@ class StateStore:
             conn.execute(sql, row + times)
             conn.execute(_DROP_INTENT, (scope, task_id))  # the record supersedes the intent
 
-    def forget(self, scope: str, task_id: str) -> bool:
-        """Drop a task's record so it runs next time; False if there was none."""
-        sql = "DELETE FROM tasks WHERE scope = ? AND task_id = ?"
-        with self._transaction() as conn:
-            return conn.execute(sql, (scope, task_id)).rowcount > 0
-
     def record_owners(self, owners: Iterable[SinkOwner]) -> None:
         """Remember which sink wrote each output path (absolute, resolved) and its inode."""
         rows = [(o.path, o.scope, o.task_id, _as_int64(o.inode)) for o in owners]

@@ -83,7 +83,8 @@ def test_init_pipeline_needs_a_plain_name(cli: Invoke, name: str) -> None:
 
 
 def test_scaffolded_pipeline_is_a_valid_model(tmp_path: Path) -> None:
-    from quicketl.config.loader import pipeline_from_text
+    from projects import pipeline_from_text
+
     from quicketl.config.variables import VariableScope
 
     text = project_files("shop")["pipelines/sample.yml"]

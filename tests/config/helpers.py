@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from quicketl.config.loader import LoadedPipeline, pipeline_from_text
+from projects import pipeline_from_text
+
+from quicketl.config.loader import LoadedPipeline
 from quicketl.config.variables import VariableScope
 
 MINIMAL = "name: p\nsource: {path: data/in.csv}\nsink: {path: out/o.csv}\n"

@@ -6,12 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from quicketl.config.project import (
-    ProjectSettings,
-    find_project_root,
-    project_settings,
-    resolve_data_path,
-)
+from quicketl.config.project import ProjectSettings, find_project_root, project_settings
 from quicketl.errors import ConfigError
 
 
@@ -27,11 +22,6 @@ def test_without_a_project_file_the_working_directory_is_the_root(tmp_path: Path
     (tmp_path / "pipelines").mkdir()
     cwd = tmp_path / "elsewhere"
     assert find_project_root(tmp_path / "pipelines" / "p.yml", cwd=cwd) == cwd.resolve()
-
-
-def test_relative_data_paths_resolve_against_the_root(tmp_path: Path) -> None:
-    assert resolve_data_path("data/a.csv", tmp_path) == tmp_path / "data" / "a.csv"
-    assert resolve_data_path("/srv/a.csv", tmp_path) == Path("/srv/a.csv")
 
 
 def test_without_a_project_file_nothing_is_allowed_outside(tmp_path: Path) -> None:

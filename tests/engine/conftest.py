@@ -7,8 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from projects import pipeline_from_text
 
-from quicketl.config.loader import LoadedPipeline, pipeline_from_text
+from quicketl.config.loader import LoadedPipeline
 from quicketl.config.variables import VariableScope
 from quicketl.engine import run_pipeline
 

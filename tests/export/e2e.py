@@ -84,7 +84,7 @@ def break_a_source(plan: Plan, project: Path) -> tuple[str, set[str]]:
     written = set(outputs(plan))
     for task in plan.tasks:
         inputs = [i for i in task.inputs if i not in written and (project / i).is_file()]
-        if inputs and not plan.upstream_of(task.id) and plan.downstream_of(task.id):
+        if inputs and not plan.upstream_of(task.id) and task.id in plan.children():
             for relpath in inputs:
                 (project / relpath).unlink()
             return task.id, dependents(plan, task.id)
@@ -95,7 +95,7 @@ def dependents(plan: Plan, task_id: str) -> set[str]:
     found: set[str] = set()
     frontier = [task_id]
     while frontier:
-        for down in plan.downstream_of(frontier.pop()):
+        for down in sorted(plan.children().get(frontier.pop(), ())):
             if down not in found:
                 found.add(down)
                 frontier.append(down)

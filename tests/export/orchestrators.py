@@ -11,6 +11,12 @@ from typing import Any
 
 import pytest
 
+from quicketl.export import ExportOptions
+from quicketl.export.names import BUILTIN_NAMES
+from quicketl.export.render import AIRFLOW_NAMES
+from quicketl.export.view import build_view
+from quicketl.plan.model import Plan
+
 REPO = Path(__file__).resolve().parents[2]
 DRIVERS = Path(__file__).parent / "drivers"
 DRIVER_TIMEOUT = 600
@@ -91,3 +97,10 @@ def read_calls(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def airflow_task_ids(plan: Plan, options: ExportOptions | None = None) -> dict[str, str]:
+    """quicketl task id -> the Airflow task id `render_airflow` gives it (``group.task``)."""
+    reserved = BUILTIN_NAMES | AIRFLOW_NAMES
+    view = build_view(plan, options or ExportOptions(), reserved)
+    return {task.id: task.airflow_id for task in view.tasks}

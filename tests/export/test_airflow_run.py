@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from quicketl.export import ExportOptions, airflow_task_ids, render_airflow
+from quicketl.export import ExportOptions, render_airflow
 from quicketl.plan.model import Plan
 
 from . import e2e, plans
-from .orchestrators import airflow_env, fresh_airflow_home, read_calls, run_driver
+from .orchestrators import airflow_env, airflow_task_ids, fresh_airflow_home, read_calls, run_driver
 
 pytestmark = pytest.mark.export
 

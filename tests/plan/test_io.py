@@ -30,3 +30,23 @@ def test_two_and_three_slashes_name_the_same_table(url: str, tmp_path: Path) -> 
 def test_four_slashes_inside_the_root_are_made_relative(tmp_path: Path) -> None:
     url = f"duckdb:///{tmp_path}/data/w.duckdb"
     assert pipeline_io(database_reader(url), tmp_path).inputs == ("table:data/w.duckdb#sales",)
+
+
+def url_reader(url: str) -> PipelineConfig:
+    return PipelineConfig.model_validate(
+        {
+            "name": "p",
+            "source": {"type": "file", "path": url, "format": "csv"},
+            "sink": {"path": "o.csv"},
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://example.com/data.csv", "s3://bucket/raw/*.csv", "gs://bucket/x.parquet"],
+)
+def test_a_url_source_is_an_external_input_not_a_file(url: str, tmp_path: Path) -> None:
+    io = pipeline_io(url_reader(url), tmp_path)
+    assert io.inputs == ()
+    assert [str(e) for e in io.external] == [f"url:{url}"]

@@ -102,12 +102,10 @@ def test_get_all_is_per_scope(store: StateStore) -> None:
     assert store.scopes() == sorted([SCOPE, "pipeline:pipelines/one.yml"])
 
 
-def test_forget_and_clear(store: StateStore) -> None:
+def test_clear_a_scope_then_everything(store: StateStore) -> None:
     record(store, "a")
     record(store, "b")
     record(store, "a", scope="pipeline:p.yml")
-    assert store.forget(SCOPE, "a") is True
-    assert store.forget(SCOPE, "a") is False
     store.clear(SCOPE)
     assert store.scopes() == ["pipeline:p.yml"]
     store.save_stat_entries([StatEntry("/x", 1, 2, 2, 3, "h")])

@@ -12,7 +12,7 @@ so hashing what Python finds would miss files DuckDB reads. DuckDB's rules, matc
   cannot hang it); as the last part it names every regular file below, links excluded;
 - only one `**` may appear in a pattern (DuckDB refuses two; nothing matches here).
 
-`tests/state/test_globbing.py` proves this against DuckDB's own `glob()` over a tricky tree.
+`tests/locations/test_globbing.py` proves this against DuckDB's own `glob()` over a tricky tree.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ RECURSIVE = "**"
 _MAGIC = re.compile(r"[*?[]")
 
 
-def has_magic(pattern: str) -> bool:
+def has_glob(pattern: str) -> bool:
     """Whether `pattern` is a glob at all (else it names one path, as written)."""
     return _MAGIC.search(pattern) is not None
 
@@ -78,7 +78,7 @@ def _expand(prefix: str, parts: list[str], base: str) -> Iterator[str]:
 
 def _matching_names(prefix: str, part: str, base: str, *, last: bool) -> list[str]:
     folder = os.path.join(base, prefix)
-    if not has_magic(part):
+    if not has_glob(part):
         path = os.path.join(folder, part)
         ok = (os.path.isfile(path) or os.path.isdir(path)) if last else os.path.isdir(path)
         return [part] if ok else []

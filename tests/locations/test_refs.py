@@ -1,10 +1,10 @@
-"""quicketl.plan.refs: which outputs a read pattern covers, by DuckDB's glob rules."""
+"""quicketl.locations.refs: which outputs a read pattern covers, by DuckDB's glob rules."""
 
 from __future__ import annotations
 
 import pytest
 
-from quicketl.plan.refs import reads_output
+from quicketl.locations.refs import reads_output
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""quicketl.state.globbing lists exactly the files DuckDB's own glob() lists."""
+"""quicketl.locations.globbing lists exactly the files DuckDB's own glob() lists."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from quicketl.state.globbing import glob_files, has_magic, path_matches
+from quicketl.locations.globbing import glob_files, has_glob, path_matches
 
 FILES = [
     "top.csv",
@@ -131,9 +131,9 @@ def test_two_double_stars_match_nothing_as_duckdb_refuses_them(tree: Path) -> No
         duckdb_glob("**/**/*.csv", tree)
 
 
-def test_has_magic() -> None:
-    assert has_magic("a/*.csv") and has_magic("x?.csv") and has_magic("x[1].csv")
-    assert not has_magic("data/plain.csv")
+def test_has_glob() -> None:
+    assert has_glob("a/*.csv") and has_glob("x?.csv") and has_glob("x[1].csv")
+    assert not has_glob("data/plain.csv")
 
 
 @pytest.mark.parametrize("pattern", PATTERNS)

@@ -1,0 +1,60 @@
+"""Paths as pipelines write them, made absolute or root-relative in one POSIX spelling."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+
+
+def resolve_data_path(path: str, root: Path) -> Path:
+    """A data path from a pipeline, relative to the project root unless absolute."""
+    candidate = Path(path).expanduser()
+    return candidate if candidate.is_absolute() else root / candidate
+
+
+def normalise(path: str, root: Path) -> str:
+    """A path as written, made root-relative and POSIX, without `./` or a trailing slash.
+
+    Lexical only (no disk access, links not followed): this is how inputs and outputs are
+    named in a plan, so that a reader's pattern and a writer's path compare as text.
+    """
+    candidate = Path(path).expanduser()
+    if candidate.is_absolute():
+        try:
+            candidate = candidate.relative_to(root)
+        except ValueError:
+            return candidate.as_posix().rstrip("/") or "/"
+    parts: list[str] = []
+    for part in candidate.parts:
+        if part == "..":
+            if parts and parts[-1] != "..":
+                parts.pop()
+                continue
+        elif part == ".":
+            continue
+        parts.append(part)
+    return "/".join(parts) or "."
+
+
+def relative_to_root(path: str | Path, root: Path) -> str:
+    """`path` made absolute (links kept) and relative to the root, POSIX; absolute if outside."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def root_relative(path: Path, root: Path) -> str:
+    """`path` resolved (links followed) and relative to `root`, POSIX; absolute if outside."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(root).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def relative_path(path: Path, root: Path) -> str:
+    """`path` relative to `root`, both resolved, `..` allowed: for code run from the root."""
+    relative = Path(os.path.relpath(path.resolve(), root.resolve()))
+    return PurePosixPath(*relative.parts).as_posix()

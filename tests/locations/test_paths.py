@@ -1,0 +1,49 @@
+"""quicketl.locations.paths: one spelling for the paths pipelines write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quicketl.locations.paths import (
+    normalise,
+    relative_path,
+    relative_to_root,
+    resolve_data_path,
+    root_relative,
+)
+
+
+def test_relative_data_paths_resolve_against_the_root(tmp_path: Path) -> None:
+    assert resolve_data_path("data/a.csv", tmp_path) == tmp_path / "data" / "a.csv"
+    assert resolve_data_path("/srv/a.csv", tmp_path) == Path("/srv/a.csv")
+
+
+@pytest.mark.parametrize(
+    ("written", "named"),
+    [
+        ("data/a.csv", "data/a.csv"),
+        ("./data/a.csv", "data/a.csv"),
+        ("data/gold/", "data/gold"),
+        ("data/../b.csv", "b.csv"),
+        ("../up.csv", "../up.csv"),
+        ("data/*.csv", "data/*.csv"),
+        (".", "."),
+    ],
+)
+def test_normalise_is_lexical_and_root_relative(written: str, named: str, tmp_path: Path) -> None:
+    assert normalise(written, tmp_path) == named
+
+
+def test_normalise_keeps_an_absolute_path_outside_the_root(tmp_path: Path) -> None:
+    assert normalise(f"{tmp_path}/data/a.csv", tmp_path) == "data/a.csv"
+    assert normalise("/srv/data/", tmp_path) == "/srv/data"
+
+
+def test_root_relative_spellings(tmp_path: Path) -> None:
+    inside, outside = tmp_path / "a" / "b.csv", Path("/srv/x.csv")
+    assert relative_to_root(inside, tmp_path) == "a/b.csv"
+    assert relative_to_root(outside, tmp_path) == "/srv/x.csv"
+    assert root_relative(inside, tmp_path.resolve()) == "a/b.csv"
+    assert relative_path(tmp_path / "wf.yml", tmp_path / "project") == "../wf.yml"
