@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from projects import new_project
-from quicketl.api_workflow import plan_workflow
 
+from quicketl.api import plan_workflow
 from quicketl.execute.decide import Decider
 from quicketl.execute.freshness import external_values
 from quicketl.locations.refs import External

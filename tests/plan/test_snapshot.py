@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from projects import Project, new_project
-from quicketl.api_workflow import plan_workflow
 
+from quicketl.api import plan_workflow
 from quicketl.locations.refs import External
 from quicketl.plan.model import Plan
 from quicketl.plan.snapshot import SNAPSHOT_FORMAT, load_snapshot, save_snapshot, snapshot_path
@@ -108,7 +108,9 @@ def test_another_snapshot_format_is_a_silent_miss(
     assert capsys.readouterr().err == ""
 
 
-@pytest.mark.parametrize("damage", ["{not json", "[]", '{"format": 2, "files": 3}'])
+@pytest.mark.parametrize(
+    "damage", ["{not json", "[]", json.dumps({"format": SNAPSHOT_FORMAT, "files": 3})]
+)
 def test_a_damaged_snapshot_is_a_miss_said_once(
     project: Project, damage: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
