@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from quicketl.execute.result import WorkflowResult
     from quicketl.plan.model import Plan
 
-_VALUE_OPTIONS = ("--var", "--workers", "--cache-dir")
+_VALUE_OPTIONS = ("--var", "--workers", "-j", "--cache-dir")
 _FLAGS = ("--json", "--no-wait", "--verbose")
 
 
@@ -63,7 +63,7 @@ def _parse(args: Sequence[str]) -> _Args | None:
     parsed = _Args()
     items = list(args)
     while items:
-        item = items.pop(0)
+        item = _split_short_j(items.pop(0))
         name, eq, inline = item.partition("=")
         if name in _VALUE_OPTIONS:
             value = inline if eq else (items.pop(0) if items else None)
@@ -79,6 +79,11 @@ def _parse(args: Sequence[str]) -> _Args | None:
     return parsed
 
 
+def _split_short_j(item: str) -> str:
+    """`-j4` as click reads it: `-j=4`, so the loop below sees one spelling."""
+    return f"-j={item[2:]}" if item.startswith("-j") and item[2:].isdigit() else item
+
+
 def _take(parsed: _Args, name: str, value: str) -> bool:
     if name == "--var":
         key, sep, text = value.partition("=")
@@ -87,7 +92,7 @@ def _take(parsed: _Args, name: str, value: str) -> bool:
         parsed.variables[key.strip()] = text
     elif name == "--cache-dir":
         parsed.cache_dir = value
-    return name != "--workers" or (value.isdigit() and int(value) >= 1)
+    return name not in ("--workers", "-j") or (value.isdigit() and int(value) >= 1)
 
 
 def _print(plan: Plan, result: WorkflowResult, as_json: bool) -> None:

@@ -36,7 +36,9 @@ WorkflowArg = Annotated[
 ]
 WorkersOption = Annotated[
     int | None,
-    typer.Option("--workers", min=1, help="Pipelines run at the same time [default: CPU count]."),
+    typer.Option(
+        "--workers", "-j", min=1, help="Pipelines run at the same time [default: CPU count]."
+    ),
 ]
 DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help="Show what would run and why; run nothing.")
@@ -116,6 +118,12 @@ def status(
     allow_outside_project: AllowOutsideOption = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
+    exit_code: Annotated[
+        bool,
+        typer.Option(
+            "--exit-code", help="Exit 1 when a pipeline would run, 0 when all are up to date."
+        ),
+    ] = False,
 ) -> None:
     """Explain, for every pipeline, whether it is up to date or will run, and why."""
     with exit_on_error(verbose=verbose, as_json=as_json):
@@ -127,6 +135,9 @@ def status(
         )
         result = api.explain_plan(plan, select=select or (), force=force, cache_dir=cache_dir)
     _print_result(result, rich_console(stderr=as_json), as_json)
+    if exit_code and any(not t.ok for t in result.tasks):
+        # like `git diff --exit-code`: 1 means there is work to do (2 stays a bad input)
+        raise typer.Exit(1)
 
 
 @app.command("validate")
