@@ -7,6 +7,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from quicketl.config.defaults import project_cache_dir
 from quicketl.config.project import find_project_root
 from quicketl.errors import StateError
 from quicketl.plan.scope import scope_file
@@ -35,7 +36,7 @@ def locate_cache(where: str | Path | None, cache_dir: str | Path | None) -> tupl
     """(project root, cache folder) for a project folder or a file inside it."""
     start = Path(where) if where else Path.cwd()
     root = find_project_root(start if start.is_file() else start / "quicketl.yml")
-    return root, resolve_cache_dir(root, cache_dir)
+    return root, resolve_cache_dir(root, cache_dir, project_cache_dir(root))
 
 
 def cache_status(

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from quicketl.config.defaults import project_cache_dir
 from quicketl.config.project import find_project_root
 from quicketl.config.suggest import did_you_mean
 from quicketl.errors import ConfigError, EngineError, ExportError
@@ -75,7 +76,9 @@ def plan_for_run(
 
 
 def run_options(plan: Plan, cache_dir: str | Path | None = None, **kwargs: Any) -> RunOptions:
-    return RunOptions(cache_dir=resolve_cache_dir(plan.root, cache_dir), **kwargs)
+    return RunOptions(
+        cache_dir=resolve_cache_dir(plan.root, cache_dir, project_cache_dir(plan.root)), **kwargs
+    )
 
 
 def execute_plan(
@@ -89,13 +92,16 @@ def execute_plan(
     reporter: RunReporter | None = None,
     variables: Mapping[str, object] | None = None,
     allow_outside_project: bool = False,
+    fail_fast: bool | None = None,
 ) -> WorkflowResult:
     """Run an already planned workflow against its cache. `variables` are those it was
-    planned with, so the stored plan can be reused while they stay the same."""
+    planned with, so the stored plan can be reused while they stay the same. `fail_fast`
+    None takes $QUICKETL_FAIL_FAST, else the workflow's, else quicketl.yml's, else true."""
     options = run_options(
         plan,
         cache_dir,
         workers=workers,
+        fail_fast=fail_fast,
         force=force,
         select=tuple(select),
         wait=wait,

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from quicketl.plan.model import Plan
 
 _VALUE_OPTIONS = ("--var", "--workers", "-j", "--cache-dir")
-_FLAGS = ("--json", "--no-wait", "--verbose")
+# --fail-fast changes nothing when nothing runs, so a no-op run may ignore it.
+_FLAGS = ("--json", "--no-wait", "--verbose", "--fail-fast", "--no-fail-fast")
 
 
 @dataclass

@@ -59,6 +59,14 @@ CacheDirOption = Annotated[
         "--cache-dir", help="State folder [default: .quicketl-cache in the project root]."
     ),
 ]
+FailFastOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--fail-fast/--no-fail-fast",
+        help="Start nothing new after a failure [default: the workflow's or quicketl.yml's].",
+        show_default=False,
+    ),
+]
 NoWaitOption = Annotated[
     bool, typer.Option("--no-wait", help="Fail at once if another run holds the cache lock.")
 ]
@@ -77,6 +85,7 @@ def run(
     allow_outside_project: AllowOutsideOption = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
+    fail_fast: FailFastOption = None,
 ) -> None:
     """Run a workflow; up-to-date pipelines are skipped, ready ones run in parallel."""
     with exit_on_error(verbose=verbose, as_json=as_json):
@@ -103,6 +112,7 @@ def run(
                 reporter=_reporter(console, as_json),
                 variables=variables,
                 allow_outside_project=allow,
+                fail_fast=fail_fast,
             )
     _print_result(result, console, as_json)
     raise typer.Exit(0 if result.succeeded else 1)

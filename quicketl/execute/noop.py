@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from quicketl.config.defaults import project_cache_dir
 from quicketl.config.project import find_project_root
 from quicketl.errors import StateError
 from quicketl.execute.appends import staged_paths
@@ -33,7 +34,7 @@ def try_noop_run(
     """The run's result when nothing needs to run, else None (nothing was changed)."""
     started = time.perf_counter()
     root = find_project_root(workflow_path)
-    cache = resolve_cache_dir(root, cache_dir)
+    cache = resolve_cache_dir(root, cache_dir, project_cache_dir(root))
     if not (cache / "state.db").is_file():
         return None
     try:
@@ -49,7 +50,7 @@ def stored_plan(
     """The workflow's plan from its snapshot, while that is still exactly what planning would
     give; its tasks load their pipelines only when they run."""
     root = find_project_root(workflow_path)
-    cache = resolve_cache_dir(root, cache_dir)
+    cache = resolve_cache_dir(root, cache_dir, project_cache_dir(root))
     if not (cache / "state.db").is_file():
         return None
     with StateStore(cache) as store:

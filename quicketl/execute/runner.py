@@ -6,9 +6,10 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from quicketl.config.defaults import effective_fail_fast, effective_workers
 from quicketl.execute.appends import committed_records, settle_appends, staged_paths
 from quicketl.execute.decide import Decider
 from quicketl.execute.events import NullReporter, RunReporter
@@ -39,6 +40,7 @@ class RunOptions:
     lock_name: str = "lock"
     allow_outside_project: bool = False
     variables: Mapping[str, object] = field(default_factory=dict)
+    fail_fast: bool | None = None  # None: $QUICKETL_FAIL_FAST, else the plan's
 
 
 def default_workers() -> int:
@@ -71,6 +73,9 @@ def run_plan(
         return explain_plan(plan, options)
     reporter = reporter or NullReporter()
     started = time.perf_counter()
+    # Defaults from the environment and quicketl.yml are settled (and refused) before the lock.
+    plan = replace(plan, fail_fast=effective_fail_fast(options.fail_fast, plan.fail_fast))
+    options = replace(options, workers=effective_workers(options.workers, plan.root))
     task_ids = select_tasks(plan, options.select)
     require_unselected_outputs(plan, task_ids)
     with ExitStack() as stack:
