@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from quicketl.config.errors import data_loc, problems_from_errors
+from quicketl.config.doctype import require_kind
 from quicketl.config.pipeline import PipelineConfig
 from quicketl.config.rawsql import raw_sql_warnings
 from quicketl.config.suggest import did_you_mean
@@ -54,6 +55,7 @@ def pipeline_from_text(text: str, path: Path, scope: VariableScope, root: Path) 
 
 
 def pipeline_from_doc(doc: YamlDoc, scope: VariableScope, root: Path) -> LoadedPipeline:
+    require_kind(doc, "pipeline")
     data = scope.substitute(doc)
     config = validate_model(PipelineConfig, data, doc)
     problems = reference_problems(config, doc)
@@ -66,6 +68,7 @@ def pipeline_from_doc(doc: YamlDoc, scope: VariableScope, root: Path) -> LoadedP
 
 def load_workflow(path: Path, scope: VariableScope, root: Path) -> LoadedWorkflow:
     doc = load_yaml_file(path)
+    require_kind(doc, "workflow")
     data = scope.substitute(doc)
     config = validate_model(WorkflowConfig, data, doc)
     return LoadedWorkflow(doc.path, root, config, dict(scope.used), doc)
