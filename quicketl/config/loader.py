@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from quicketl.config.errors import data_loc, problems_from_errors
 from quicketl.config.doctype import require_kind
+from quicketl.config.errors import data_loc, problems_from_errors
 from quicketl.config.pipeline import PipelineConfig
 from quicketl.config.rawsql import raw_sql_warnings
 from quicketl.config.suggest import did_you_mean
