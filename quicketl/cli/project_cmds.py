@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from quicketl.cli.errors import exit_on_error
-from quicketl.cli.options import VerboseOption, rich_console
+from quicketl.cli.options import JsonOption, VerboseOption, rich_console
 
 NameArg = Annotated[
     str | None,
@@ -86,6 +86,7 @@ def info(
     backends: Annotated[
         bool, typer.Option("--backends", "-b", help="List the engines, and which are supported.")
     ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Show versions and platform.
 
@@ -93,12 +94,24 @@ def info(
     engines: DuckDB, and any other engine a YAML file of this project names (not supported).
     """
     from quicketl import api
-    from quicketl.report.info_report import render_info
 
     info = api.environment_info()
-    if backends:
-        info = _backends(info["duckdb"])
-    render_info(rich_console(), info)
+    rows = _backends(info["duckdb"]) if backends else info
+    if as_json:
+        from quicketl.report.json_report import to_json
+
+        document: dict[str, object] = dict(info)
+        if backends:
+            document = {"backends": [_backend_entry(name, text) for name, text in rows.items()]}
+        typer.echo(to_json(document))
+        return
+    from quicketl.report.info_report import render_info
+
+    render_info(rich_console(), rows)
+
+
+def _backend_entry(name: str, detail: str) -> dict[str, object]:
+    return {"name": name, "supported": detail.startswith("supported"), "detail": detail}
 
 
 def _backends(duckdb_version: str) -> dict[str, str]:

@@ -216,23 +216,31 @@ def graph(
     ] = False,
     var: VarsOption = None,
     cache_dir: CacheDirOption = None,
+    as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Print the task graph as Mermaid or Graphviz dot."""
-    with exit_on_error(verbose=verbose):
+    """Print the task graph as Mermaid or Graphviz dot (or, with --json, as nodes and edges)."""
+    with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
         from quicketl.errors import ConfigError
 
         if graph_format.lower() not in ("mermaid", "dot"):
             raise ConfigError(f"--format must be mermaid or dot, not {graph_format!r}")
         plan = api.plan_workflow(workflow, variables_of(var))
-        labels = None
+        statuses = None
         if with_status:
             result = api.explain_plan(plan, cache_dir=cache_dir)
-            labels = {t.task_id: t.status.replace("_", " ") for t in result.tasks}
+            statuses = {t.task_id: str(t.status) for t in result.tasks}
+    if as_json:
+        from quicketl.report.graph_json import graph_document
+        from quicketl.report.json_report import to_json
+
+        typer.echo(to_json(graph_document(plan, statuses)))
+        return
     from quicketl.report.graph_text import dot, mermaid
 
     render = dot if graph_format.lower() == "dot" else mermaid
+    labels = {k: v.replace("_", " ") for k, v in statuses.items()} if statuses else None
     typer.echo(render(plan, labels), nl=False)
 
 
