@@ -134,8 +134,13 @@ def run_loaded_pipeline(
     return run_on_duckdb(loaded, dry_run=dry_run, fail_on_checks=fail_on_checks)
 
 
-def json_schema(kind: Literal["pipeline", "workflow"] = "pipeline") -> dict[str, Any]:
-    """The JSON Schema of pipeline or workflow files, shaped for YAML editors."""
+def json_schema(kind: Literal["pipeline", "workflow", "results"] = "pipeline") -> dict[str, Any]:
+    """The JSON Schema of pipeline or workflow files, shaped for YAML editors; `results`: of
+    every document the command line prints with --json."""
+    if kind == "results":
+        from quicketl.report.json_schema import results_schema
+
+        return results_schema()
     from quicketl._schema import editor_schema
 
     return editor_schema(kind)

@@ -103,6 +103,6 @@ def validate(
     if as_json:
         from quicketl.report.json_report import to_json
 
-        typer.echo(to_json(validation_document(loaded.config.name, str(pipeline), facts)))
+        typer.echo(to_json(validation_document(loaded.config, str(pipeline))))
     else:
         render_validation(rich_console(), loaded.config.name, str(pipeline), facts)

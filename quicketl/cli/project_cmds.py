@@ -53,6 +53,9 @@ def schema(
     workflow: Annotated[
         bool, typer.Option("--workflow", help="The workflow file's schema, not the pipeline's.")
     ] = False,
+    results: Annotated[
+        bool, typer.Option("--results", help="The schema of every --json output instead.")
+    ] = False,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of stdout."),
@@ -65,14 +68,17 @@ def schema(
     """Print the JSON Schema of pipeline files.
 
     Editors use it for completion and checking (see docs/cli.md). --workflow prints the schema
-    of workflow files instead.
+    of workflow files instead, --results the schema of every document --json prints.
     """
     with exit_on_error(verbose=verbose):
         import json
 
         from quicketl import api
+        from quicketl.errors import ConfigError
 
-        document = api.json_schema("workflow" if workflow else "pipeline")
+        if workflow and results:
+            raise ConfigError("--workflow and --results ask for different schemas; give one")
+        document = api.json_schema("results" if results else "workflow" if workflow else "pipeline")
         text = json.dumps(document, indent=indent, ensure_ascii=False)
         if output is None:
             typer.echo(text)

@@ -49,7 +49,7 @@ class TaskOutcome:
             "finished_at": iso_utc(self.finished_at),
             "duration_ms": round(self.duration_ms, 3),
             "error": self.error,
-            "result": self.result.to_dict() if self.result is not None else None,
+            "result": self.result.document() if self.result is not None else None,
         }
 
 
