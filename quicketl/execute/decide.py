@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from quicketl.execute.other_writers import OtherWriter
 from quicketl.plan.keys import always_runs, components, diff_reasons
 from quicketl.plan.model import Task
 from quicketl.plan.refs import file_refs
-from quicketl.state import StatCache, TaskRecord, hash_paths, key_of, outputs_changed
+from quicketl.state import StatCache, TaskRecord, hash_path, hash_paths, key_of, outputs_changed
 
 UP_TO_DATE = "up to date"
 NEVER_RUN = "never run"
@@ -42,8 +43,10 @@ class Decider:
         external_values: ExternalValues,
         force: bool = False,
         secret_key: bytes = b"",
+        other_writer: OtherWriter | None = None,
     ) -> None:
         self.root = root
+        self.other_writer = other_writer
         self.records = records
         self.stat_cache = stat_cache
         self.external_values = external_values
@@ -81,10 +84,21 @@ class Decider:
             reasons = diff_reasons(current, current)
         with self._lock:
             changes = outputs_changed(record.outputs, self.root, self.stat_cache)
-        for path, change in changes:
-            verb = "missing" if change == "missing" else "changed outside quicketl"
-            reasons.append(f"output {path} {verb}")
+        reasons += [
+            f"output {path} {self._output_change(path, change)}" for path, change in changes
+        ]
         return reasons
+
+    def _output_change(self, path: str, change: str) -> str:
+        if change == "missing":
+            return "missing"
+        if self.other_writer is not None:
+            with self._lock:
+                digest = hash_path(self.root / path, self.stat_cache)
+            writer = self.other_writer(path, digest)
+            if writer is not None:  # quicketl's own write, from another scope of this cache
+                return f"rewritten by {writer}"
+        return "changed outside quicketl"
 
 
 def _assume_unchanged(

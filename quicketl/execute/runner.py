@@ -14,6 +14,7 @@ from quicketl.execute.appends import committed_records, settle_appends, staged_p
 from quicketl.execute.decide import Decider
 from quicketl.execute.events import NullReporter, RunReporter
 from quicketl.execute.freshness import external_values
+from quicketl.execute.other_writers import other_writers
 from quicketl.execute.preview import preview
 from quicketl.execute.result import TaskOutcome, WorkflowResult
 from quicketl.execute.select import require_unselected_outputs, select_tasks
@@ -109,7 +110,8 @@ def _decider(
 ) -> Decider:
     records = {**store.get_all(plan_scope(plan)), **(settled or {})}
     key = cache_secret_key(store.cache_dir)
-    return Decider(plan.root, records, stat_cache, external_values, force, key)
+    writer = other_writers(store, plan_scope(plan), plan.root)
+    return Decider(plan.root, records, stat_cache, external_values, force, key, writer)
 
 
 def _run(
