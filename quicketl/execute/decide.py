@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from quicketl.execute.checks_record import failed_checks_note
 from quicketl.execute.other_writers import OtherWriter
 from quicketl.plan.keys import always_runs, components, diff_reasons
 from quicketl.plan.model import Task
@@ -44,8 +45,10 @@ class Decider:
         force: bool = False,
         secret_key: bytes = b"",
         other_writer: OtherWriter | None = None,
+        require_checks: bool = True,
     ) -> None:
         self.root = root
+        self.require_checks = require_checks
         self.other_writer = other_writer
         self.records = records
         self.stat_cache = stat_cache
@@ -67,7 +70,11 @@ class Decider:
         assumed = _assume_unchanged(current, self._record(task), pending)
         key = key_of(current)
         reasons = self._reasons(task, key if assumed is current else key_of(assumed), assumed)
-        return Decision(task.id, bool(reasons), tuple(reasons) or (UP_TO_DATE,), key, current)
+        note = None if self.force else failed_checks_note(self._record(task))
+        if note is not None and not reasons and self.require_checks:
+            reasons = [note]  # written despite failed checks: this run requires them
+        shown = tuple(reasons) or ((UP_TO_DATE, note) if note else (UP_TO_DATE,))
+        return Decision(task.id, bool(reasons), shown, key, current)
 
     def _record(self, task: Task) -> TaskRecord | None:
         return self.records.get(task.id)

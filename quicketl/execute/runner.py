@@ -92,7 +92,7 @@ def run_plan(
         stat_cache = StatCache(store.stat_entries())
         notes = settle_appends(plan, task_ids, store, stat_cache)
         clean_stale_temps(plan, task_ids, keep=staged_paths(store))
-        decider = _decider(plan, store, stat_cache, options.force)
+        decider = _decider(plan, store, stat_cache, options.force, checks=options.fail_on_checks)
         outcomes = _run(plan, task_ids, options, decider, store, stat_cache, reporter)
         store.save_stat_entries(stat_cache.take_dirty())
     for outcome in outcomes:  # say why a task whose append was never recorded is up to date
@@ -107,11 +107,13 @@ def _decider(
     stat_cache: StatCache,
     force: bool,
     settled: Mapping[str, TaskRecord] | None = None,
+    *,
+    checks: bool = True,
 ) -> Decider:
     records = {**store.get_all(plan_scope(plan)), **(settled or {})}
     key = cache_secret_key(store.cache_dir)
     writer = other_writers(store, plan_scope(plan), plan.root)
-    return Decider(plan.root, records, stat_cache, external_values, force, key, writer)
+    return Decider(plan.root, records, stat_cache, external_values, force, key, writer, checks)
 
 
 def _run(
