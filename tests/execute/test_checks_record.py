@@ -10,6 +10,8 @@ from projects import new_project
 
 from execute.support import cli
 
+NOTE = "the last run's error-level checks failed (written with --no-fail-on-checks): row_count(max=1)"
+
 
 def _failing_pipeline(tmp_path: Path) -> None:
     project = new_project(tmp_path)
@@ -29,10 +31,7 @@ def test_the_next_run_remembers_that_checks_failed(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "p.parquet").is_file()
     code, again = _run(tmp_path, "--no-fail-on-checks")
     assert (code, again["up_to_date"]) == (0, True)
-    assert again["reasons"] == [
-        "up to date",
-        "the last run's error-level checks failed (written with --no-fail-on-checks): row_count(max=1)",
-    ]
+    assert again["reasons"] == ["up to date", NOTE]
 
 
 def test_a_run_that_requires_the_checks_runs_them_again_and_fails(tmp_path: Path) -> None:
@@ -41,9 +40,7 @@ def test_a_run_that_requires_the_checks_runs_them_again_and_fails(tmp_path: Path
     before = (tmp_path / "out" / "p.parquet").read_bytes()
     code, strict = _run(tmp_path)
     assert (code, strict["status"], strict["up_to_date"]) == (1, "failed", False)
-    assert strict["reasons"] == [
-        "the last run's error-level checks failed (written with --no-fail-on-checks): row_count(max=1)"
-    ]
+    assert strict["reasons"] == [NOTE]
     assert (tmp_path / "out" / "p.parquet").read_bytes() == before
 
 
