@@ -10,7 +10,9 @@ from projects import new_project
 
 from execute.support import cli
 
-NOTE = "the last run's error-level checks failed (written with --no-fail-on-checks): row_count(max=1)"
+NOTE = (
+    "the last run's error-level checks failed (written with --no-fail-on-checks): row_count(max=1)"
+)
 
 
 def _failing_pipeline(tmp_path: Path) -> None:
