@@ -114,6 +114,14 @@ def execute_plan(
     return result
 
 
+def check_workflow_sources(plan: Plan, variables: Mapping[str, object] | None = None) -> None:
+    """Check every pipeline whose inputs exist already against them (columns, expressions);
+    one ConfigError lists every problem of every pipeline."""
+    from quicketl.execute.validate import check_against_sources
+
+    check_against_sources(plan, variables)
+
+
 def explain_plan(
     plan: Plan,
     *,

@@ -160,7 +160,12 @@ def validate(
 ) -> None:
     """Check a workflow and every pipeline it names, without running anything."""
     plan = _plan_or_exit(
-        workflow, var, verbose=verbose, as_json=as_json, allow_outside=allow_outside_project
+        workflow,
+        var,
+        verbose=verbose,
+        as_json=as_json,
+        allow_outside=allow_outside_project,
+        against_sources=True,
     )
     if not as_json:
         from quicketl.report.plan_report import render_structure
@@ -190,13 +195,17 @@ def _plan_or_exit(
     verbose: bool,
     as_json: bool,
     allow_outside: bool = False,
+    against_sources: bool = False,
 ) -> Plan:
-    """The plan, or the exit with its problems; with --json the plan document is printed."""
+    """The plan, or the exit with its problems; with --json the plan document is printed.
+    `against_sources` also checks each pipeline's columns and expressions on its inputs."""
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
 
         variables = variables_of(var)
         plan: Plan = api.plan_workflow(workflow, variables, allow_outside_project=allow_outside)
+        if against_sources:
+            api.check_workflow_sources(plan, variables)
     if as_json:
         from quicketl.report.json_report import to_json
         from quicketl.report.plan_json import plan_document
