@@ -178,6 +178,7 @@ _LAZY = {
     "explain": "quicketl.api_workflow",
     "explain_plan": "quicketl.api_workflow",
     "check_workflow_sources": "quicketl.api_workflow",
+    "explain_pipeline": "quicketl.api_workflow",
     "run_task": "quicketl.api_workflow",
     "generate": "quicketl.api_workflow",
     "Workflow": "quicketl.api_workflow",

@@ -72,7 +72,9 @@ CASES: list[tuple[tuple[str, ...], int]] = [
     (("workflow", "status", "W"), 0),
     (("run", "pipelines/a.yml"), 0),
     (("run", "pipelines/a.yml"), 0),  # up to date
+    (("run", "pipelines/a.yml", "--dry-run"), 0),
     (("run", "pipelines/a.yml", "--dry-run", "--force"), 0),
+    (("run", "pipelines/a.yml", "--no-write"), 0),
     (("validate", "pipelines/a.yml"), 0),
     (("info",), 0),
     (("info", "--backends"), 0),
