@@ -37,6 +37,10 @@ def try_fast_workflow_run(args: Sequence[str]) -> int | None:
     parsed = _parse(args)
     if parsed is None or parsed.workflow is None or not parsed.workflow.is_file():
         return None
+    from quicketl.config.defaults import environment_defaults_valid
+
+    if not environment_defaults_valid():  # the full path refuses them, with its message
+        return None
     answer = _try_noop(parsed)
     if answer is None:
         return None

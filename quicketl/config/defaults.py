@@ -137,6 +137,18 @@ def effective_workers(cli: int | None, root: Path) -> int | None:
     return _settings(root).workers if "workers" in has_run_defaults(root) else None
 
 
+def environment_defaults_valid() -> bool:
+    """Whether the QUICKETL_* run defaults set in the environment are readable; the no-op
+    path asks, so that it never answers where the full path would refuse."""
+    try:
+        effective_fail_fast(None, True)
+        if os.environ.get(WORKERS_ENV, "").strip():
+            effective_workers(None, Path())
+    except ConfigError:
+        return False
+    return True
+
+
 def effective_fail_fast(cli: bool | None, planned: bool) -> bool:
     """--fail-fast/--no-fail-fast, else $QUICKETL_FAIL_FAST, else the plan's (the workflow
     file's `fail_fast:`, else quicketl.yml's, else true)."""

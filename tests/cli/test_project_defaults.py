@@ -113,3 +113,16 @@ def test_a_wrong_default_in_the_project_file_is_located(tmp_path: Path) -> None:
     assert (
         "quicketl.yml:2: workers: expected a whole number of 1 or more, got 'many'" in done.stderr
     )
+
+
+def test_a_bad_environment_default_is_refused_by_a_no_op_run_too(tmp_path: Path) -> None:
+    workflow = linear_three(new_project(tmp_path))
+    assert cli("workflow", "run", workflow, cwd=tmp_path).returncode == 0
+    command = [str(Path(sys.executable).with_name("quicketl")), "workflow", "run", str(workflow)]
+    for name, value in (("QUICKETL_WORKERS", "none"), ("QUICKETL_FAIL_FAST", "maybe")):
+        env = _clean_env(**{name: value})
+        done = subprocess.run(
+            command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 2, (name, done.stdout)
+        assert f"{name}: expected" in done.stderr
