@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -173,6 +174,17 @@ def planned_fail_fast(workflow_sets: bool | None, root: Path) -> bool:
 
 
 def _settings(root: Path) -> ProjectSettings:
+    # Asked once per pipeline loaded (its variables): parse the file once per version of it.
+    try:
+        stat = (root / PROJECT_FILE).stat()
+    except OSError:
+        stat = None
+    version = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns) if stat else None
+    return _settings_of(root, version)
+
+
+@lru_cache(maxsize=8)
+def _settings_of(root: Path, version: tuple[int, int, int] | None) -> ProjectSettings:
     from quicketl.config.project import project_settings
 
     return project_settings(root)
