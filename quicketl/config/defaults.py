@@ -102,7 +102,15 @@ def has_run_defaults(root: Path) -> frozenset[str]:
 def simple_cache_dir(root: Path) -> Path | None:
     """`cache_dir:` of the project file when written plainly, read without YAML, else None."""
     match = _PLAIN_CACHE_DIR.search(_project_text(root) or "")
-    return _under(root, match.group(1)) if match else None
+    if match is None or _not_text(match.group(1)):
+        return None
+    return _under(root, match.group(1))
+
+
+def _not_text(word: str) -> bool:
+    """Whether YAML reads this plain word as a number, a boolean or null, not as text."""
+    plain = ("null", "~", "true", "false", "yes", "no", "on", "off")
+    return word.lower() in plain or word.replace(".", "", 1).isdigit()
 
 
 def _project_text(root: Path) -> str | None:

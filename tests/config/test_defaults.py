@@ -181,3 +181,9 @@ def test_defaults_are_found_without_yaml(tmp_path: Path) -> None:
         tmp_path, "name: p\nworkers: 2\n'fail_fast': true\nenvironments:\n  x:\n    variables: {}\n"
     )
     assert has_run_defaults(root) == {"workers", "fail_fast"}
+
+
+def test_a_cache_dir_yaml_reads_as_a_number_or_null_is_left_to_yaml(tmp_path: Path) -> None:
+    for text in ("cache_dir: 12\n", "cache_dir: null\n", "cache_dir: ~\n"):
+        assert simple_cache_dir(project(tmp_path, text)) is None, text
+    assert project_cache_dir(project(tmp_path, "cache_dir: null\n")) is None
