@@ -81,3 +81,15 @@ def test_show_completion_prints_a_script_for_the_shell(cli: Invoke) -> None:
 def test_help_lists_completion_options_and_still_imports_nothing_heavy(cli: Invoke) -> None:
     assert "--install-completion" in cli("--help").stdout
     assert probe("--help", heavy=HEAVY) == {"exit": 0, "heavy": []}
+
+
+def test_the_installed_command_completes_subcommands() -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "_QUICKETL_COMPLETE": "complete_bash",
+        "COMP_WORDS": "quicketl workflow st",
+        "COMP_CWORD": "2",
+    }
+    quicketl = Path(sys.executable).with_name("quicketl")
+    done = subprocess.run([str(quicketl)], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["status"]
