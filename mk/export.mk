@@ -5,7 +5,7 @@
 # name the orchestrator; requirements-*.txt pin the whole resolved set (no Airflow constraints
 # file is reachable here). A venv is rebuilt when its pins or pyproject.toml change.
 
-EXPORT_PYTHON ?= python3.11
+EXPORT_PYTHON ?= $(PYTHON)
 EXPORT_PIP_FLAGS ?= --quiet --disable-pip-version-check
 
 .venv-airflow/.ok: tests/export/requirements-airflow.txt pyproject.toml

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from quicketl.config.defaults import project_cache_dir
 from quicketl.config.project import PROJECT_FILE, find_project_root
 from quicketl.plan.scope import scope_file
 from quicketl.plan.snapshot import snapshot_workflow
@@ -20,7 +21,7 @@ def locate_cache(where: PathLike | None, cache_dir: PathLike | None) -> tuple[Pa
     """(project root, cache folder) for a project folder or a file inside it."""
     start = Path(where) if where else Path.cwd()
     root = find_project_root(start if start.is_file() else start / PROJECT_FILE)
-    return root, resolve_cache_dir(root, cache_dir)
+    return root, resolve_cache_dir(root, cache_dir, project_cache_dir(root))
 
 
 def cache_status(where: PathLike | None = None, cache_dir: PathLike | None = None) -> CacheReport:

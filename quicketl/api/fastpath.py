@@ -5,6 +5,7 @@ Importing it loads neither YAML, pydantic, DuckDB, doit, rich nor typer (a test 
 
 from __future__ import annotations
 
+from quicketl.config.defaults import environment_defaults_valid
 from quicketl.execute.noop import try_noop_run
 
-__all__ = ["try_noop_run"]
+__all__ = ["environment_defaults_valid", "try_noop_run"]

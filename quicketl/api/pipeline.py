@@ -149,6 +149,7 @@ def _run_cached(
     Invalid input found while running (an unknown column, a missing file) is raised as the
     ConfigError it is, exactly as an uncached run would.
     """
+    from quicketl.config.defaults import project_cache_dir
     from quicketl.engine.result import PipelineResult
     from quicketl.execute.runner import RunOptions, run_plan
     from quicketl.plan.single import single_task_plan
@@ -158,7 +159,7 @@ def _run_cached(
 
     plan = single_task_plan(loaded)
     options = RunOptions(
-        cache_dir=resolve_cache_dir(plan.root, cache_dir),
+        cache_dir=resolve_cache_dir(plan.root, cache_dir, project_cache_dir(plan.root)),
         force=force,
         fail_on_checks=fail_on_checks,
         workers=1,

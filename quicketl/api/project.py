@@ -12,8 +12,13 @@ from typing import Any, Literal
 __all__ = ["backends_info", "environment_info", "json_schema"]
 
 
-def json_schema(kind: Literal["pipeline", "workflow"] = "pipeline") -> dict[str, Any]:
-    """The JSON Schema of pipeline or workflow files, shaped for YAML editors."""
+def json_schema(kind: Literal["pipeline", "workflow", "results"] = "pipeline") -> dict[str, Any]:
+    """The JSON Schema of pipeline or workflow files, shaped for YAML editors; `results`: of
+    every document the command line prints with --json."""
+    if kind == "results":
+        from quicketl.report.json_schema import results_schema
+
+        return results_schema()
     from quicketl.config.editor_schema import editor_schema
 
     return editor_schema(kind)

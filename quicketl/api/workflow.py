@@ -6,11 +6,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quicketl.config.defaults import project_cache_dir
 from quicketl.config.project import find_project_root
 from quicketl.config.suggest import did_you_mean
 from quicketl.errors import ConfigError, EngineError, ExportError
 from quicketl.execute.events import RunReporter
-from quicketl.execute.result import WorkflowResult
+from quicketl.execute.result import TaskOutcome, WorkflowResult
 from quicketl.execute.runner import RunOptions, run_plan
 from quicketl.execute.runner import explain_plan as _explain
 from quicketl.plan.builder import build_plan
@@ -84,7 +85,7 @@ def plan_for_run(
 
 
 def _cache_of(plan: Plan, cache_dir: str | Path | None) -> Path:
-    return resolve_cache_dir(plan.root, cache_dir)
+    return resolve_cache_dir(plan.root, cache_dir, project_cache_dir(plan.root))
 
 
 def execute_plan(
@@ -98,12 +99,15 @@ def execute_plan(
     reporter: RunReporter | None = None,
     variables: Mapping[str, object] | None = None,
     allow_outside_project: bool = False,
+    fail_fast: bool | None = None,
 ) -> WorkflowResult:
     """Run an already planned workflow against its cache. `variables` are those it was
-    planned with, so the stored plan can be reused while they stay the same."""
+    planned with, so the stored plan can be reused while they stay the same. `fail_fast`
+    None takes $QUICKETL_FAIL_FAST, else the workflow's, else quicketl.yml's, else true."""
     options = RunOptions(
         cache_dir=_cache_of(plan, cache_dir),
         workers=workers,
+        fail_fast=fail_fast,
         force=force,
         select=tuple(select),
         wait=wait,
@@ -116,6 +120,14 @@ def execute_plan(
     return result
 
 
+def check_workflow_sources(plan: Plan, variables: Mapping[str, object] | None = None) -> None:
+    """Check every pipeline whose inputs exist already against them (columns, expressions);
+    one ConfigError lists every problem of every pipeline."""
+    from quicketl.execute.validate import check_against_sources
+
+    check_against_sources(plan, variables)
+
+
 def explain_plan(
     plan: Plan,
     *,
@@ -126,6 +138,26 @@ def explain_plan(
     """What running an already planned workflow would do now, with the reasons."""
     options = RunOptions(cache_dir=_cache_of(plan, cache_dir), select=tuple(select), force=force)
     return _explain(plan, options)
+
+
+def explain_pipeline(
+    path: str | Path,
+    variables: Mapping[str, object] | None = None,
+    *,
+    cache_dir: str | Path | None = None,
+    allow_outside_project: bool = False,
+) -> TaskOutcome:
+    """What `quicketl run` of a pipeline file would do now, and why (`run --dry-run`): its
+    status is `up_to_date`, `would_run` or `may_run`. Reads no data, runs and writes nothing."""
+    from quicketl.api.pipeline import check_sink, load_pipeline_file
+    from quicketl.plan.single import single_task_plan
+
+    loaded = load_pipeline_file(path, variables)
+    check_sink(loaded, allow_outside_project=allow_outside_project, cache_dir=cache_dir)
+    plan = single_task_plan(loaded)
+    outcome = _explain(plan, RunOptions(cache_dir=_cache_of(plan, cache_dir))).tasks[0]
+    outcome.name = loaded.config.name  # as `run` reports it, not the file's stem
+    return outcome
 
 
 def run_workflow(

@@ -14,7 +14,6 @@ app = typer.Typer(
     name="quicketl",
     help="Run declarative YAML pipelines on DuckDB, and workflows of them as an incremental build.",
     no_args_is_help=True,
-    add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from quicketl.api import Plan, WorkflowResult
 
-_VALUE_OPTIONS = ("--var", "--workers", "--cache-dir")
-_FLAGS = ("--json", "--no-wait", "--verbose")
+_VALUE_OPTIONS = ("--var", "--workers", "-j", "--cache-dir")
+# --fail-fast changes nothing when nothing runs, so a no-op run may ignore it.
+_FLAGS = ("--json", "--no-wait", "--verbose", "--fail-fast", "--no-fail-fast")
 
 
 @dataclass
@@ -34,6 +35,10 @@ def try_fast_workflow_run(args: Sequence[str]) -> int | None:
     """The exit code after answering a no-op run, or None to take the full path."""
     parsed = _parse(args)
     if parsed is None or parsed.workflow is None or not parsed.workflow.is_file():
+        return None
+    from quicketl.api.fastpath import environment_defaults_valid
+
+    if not environment_defaults_valid():  # the full path refuses them, with its message
         return None
     answer = _try_noop(parsed)
     if answer is None:
@@ -62,7 +67,7 @@ def _parse(args: Sequence[str]) -> _Args | None:
     parsed = _Args()
     items = list(args)
     while items:
-        item = items.pop(0)
+        item = _split_short_j(items.pop(0))
         name, eq, inline = item.partition("=")
         if name in _VALUE_OPTIONS:
             value = inline if eq else (items.pop(0) if items else None)
@@ -78,6 +83,11 @@ def _parse(args: Sequence[str]) -> _Args | None:
     return parsed
 
 
+def _split_short_j(item: str) -> str:
+    """`-j4` as click reads it: `-j=4`, so the loop below sees one spelling."""
+    return f"-j={item[2:]}" if item.startswith("-j") and item[2:].isdigit() else item
+
+
 def _take(parsed: _Args, name: str, value: str) -> bool:
     if name == "--var":
         key, sep, text = value.partition("=")
@@ -86,7 +96,7 @@ def _take(parsed: _Args, name: str, value: str) -> bool:
         parsed.variables[key.strip()] = text
     elif name == "--cache-dir":
         parsed.cache_dir = value
-    return name != "--workers" or (value.isdigit() and int(value) >= 1)
+    return name not in ("--workers", "-j") or (value.isdigit() and int(value) >= 1)
 
 
 def _print(plan: Plan, result: WorkflowResult, as_json: bool) -> None:

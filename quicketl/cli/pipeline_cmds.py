@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -20,7 +21,12 @@ from quicketl.cli.options import (
 )
 
 DryRunOption = Annotated[
-    bool, typer.Option("--dry-run", help="Read, transform and check, but write nothing.")
+    bool,
+    typer.Option("--dry-run", help="Show whether it would run, and why; run nothing."),
+]
+NoWriteOption = Annotated[
+    bool,
+    typer.Option("--no-write", help="Read, transform and check the data, but write nothing."),
 ]
 FailOnChecksOption = Annotated[
     bool,
@@ -41,6 +47,7 @@ def run(
     allow_outside_project: AllowOutsideOption = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
+    no_write: NoWriteOption = False,
 ) -> None:
     """Run a pipeline file.
 
@@ -48,6 +55,9 @@ def run(
     Skipped while its config, variables and inputs are unchanged since its last success.
     Exit code 0 on success, 1 when the run or an error-level check failed, 2 on invalid input.
     """
+    if dry_run:
+        _dry_run(pipeline, var, cache_dir, allow_outside_project, as_json, verbose, no_write)
+        return
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
 
@@ -55,7 +65,7 @@ def run(
         result = api.run_pipeline(
             pipeline,
             variables=variables,
-            dry_run=dry_run,
+            dry_run=no_write,
             fail_on_checks=fail_on_checks,
             force=force,
             cache_dir=cache_dir,
@@ -70,6 +80,35 @@ def run(
 
         render_pipeline_result(rich_console(), result)
     raise typer.Exit(0 if result.succeeded else 1)
+
+
+def _dry_run(
+    pipeline: Path,
+    var: list[str] | None,
+    cache_dir: Path | None,
+    allow_outside: bool,
+    as_json: bool,
+    verbose: bool,
+    no_write: bool,
+) -> None:
+    """`run --dry-run`, as `workflow run --dry-run`: the decision and its reasons."""
+    with exit_on_error(verbose=verbose, as_json=as_json):
+        from quicketl import api
+
+        if no_write:
+            message = "--dry-run shows what a run would do; --no-write runs it: give one"
+            raise api.ConfigError(message)
+        outcome = api.explain_pipeline(
+            pipeline, variables_of(var), cache_dir=cache_dir, allow_outside_project=allow_outside
+        )
+    from quicketl.report.pipeline_decision import decision_document, decision_line
+
+    if as_json:
+        from quicketl.report.json_report import to_json
+
+        typer.echo(to_json(decision_document(outcome)))
+    else:
+        typer.echo(decision_line(outcome))
 
 
 def validate(
@@ -99,6 +138,6 @@ def validate(
     if as_json:
         from quicketl.report.json_report import to_json
 
-        typer.echo(to_json(validation_document(loaded.config.name, str(pipeline), facts)))
+        typer.echo(to_json(validation_document(loaded.config, str(pipeline))))
     else:
         render_validation(rich_console(), loaded.config.name, str(pipeline), facts)

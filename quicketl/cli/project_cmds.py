@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from quicketl.cli.errors import exit_on_error
-from quicketl.cli.options import VerboseOption, rich_console
+from quicketl.cli.options import JsonOption, VerboseOption, rich_console
 
 NameArg = Annotated[
     str | None,
@@ -53,6 +53,9 @@ def schema(
     workflow: Annotated[
         bool, typer.Option("--workflow", help="The workflow file's schema, not the pipeline's.")
     ] = False,
+    results: Annotated[
+        bool, typer.Option("--results", help="The schema of every --json output instead.")
+    ] = False,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of stdout."),
@@ -65,14 +68,16 @@ def schema(
     """Print the JSON Schema of pipeline files.
 
     Editors use it for completion and checking (see docs/cli.md). --workflow prints the schema
-    of workflow files instead.
+    of workflow files instead, --results the schema of every document --json prints.
     """
     with exit_on_error(verbose=verbose):
         import json
 
         from quicketl import api
 
-        document = api.json_schema("workflow" if workflow else "pipeline")
+        if workflow and results:
+            raise api.ConfigError("--workflow and --results ask for different schemas; give one")
+        document = api.json_schema("results" if results else "workflow" if workflow else "pipeline")
         text = json.dumps(document, indent=indent, ensure_ascii=False)
         if output is None:
             typer.echo(text)
@@ -86,6 +91,7 @@ def info(
     backends: Annotated[
         bool, typer.Option("--backends", "-b", help="List the engines, and which are supported.")
     ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Show versions and platform.
 
@@ -93,6 +99,20 @@ def info(
     engines: DuckDB, and any other engine a YAML file of this project names (not supported).
     """
     from quicketl import api
+
+    rows = api.backends_info() if backends else api.environment_info()
+    if as_json:
+        from quicketl.report.json_report import to_json
+
+        document: dict[str, object] = dict(rows)
+        if backends:
+            document = {"backends": [_backend_entry(name, text) for name, text in rows.items()]}
+        typer.echo(to_json(document))
+        return
     from quicketl.report.info_report import render_info
 
-    render_info(rich_console(), api.backends_info() if backends else api.environment_info())
+    render_info(rich_console(), rows)
+
+
+def _backend_entry(name: str, detail: str) -> dict[str, object]:
+    return {"name": name, "supported": detail.startswith("supported"), "detail": detail}

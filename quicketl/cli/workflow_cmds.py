@@ -36,7 +36,9 @@ WorkflowArg = Annotated[
 ]
 WorkersOption = Annotated[
     int | None,
-    typer.Option("--workers", min=1, help="Pipelines run at the same time [default: CPU count]."),
+    typer.Option(
+        "--workers", "-j", min=1, help="Pipelines run at the same time [default: CPU count]."
+    ),
 ]
 DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help="Show what would run and why; run nothing.")
@@ -47,6 +49,14 @@ SelectOption = Annotated[
         "--select",
         metavar="SEL",
         help="Run only: NAME alone, +NAME with its upstream, NAME+ with its downstream.",
+        show_default=False,
+    ),
+]
+FailFastOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--fail-fast/--no-fail-fast",
+        help="Start nothing new after a failure [default: the workflow's or quicketl.yml's].",
         show_default=False,
     ),
 ]
@@ -68,6 +78,7 @@ def run(
     allow_outside_project: AllowOutsideOption = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
+    fail_fast: FailFastOption = None,
 ) -> None:
     """Run a workflow; up-to-date pipelines are skipped, ready ones run in parallel."""
     with exit_on_error(verbose=verbose, as_json=as_json):
@@ -94,6 +105,7 @@ def run(
                 reporter=_reporter(console, as_json),
                 variables=variables,
                 allow_outside_project=allow,
+                fail_fast=fail_fast,
             )
     _print_result(result, console, as_json)
     raise typer.Exit(0 if result.succeeded else 1)
@@ -109,6 +121,12 @@ def status(
     allow_outside_project: AllowOutsideOption = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
+    exit_code: Annotated[
+        bool,
+        typer.Option(
+            "--exit-code", help="Exit 1 when a pipeline would run, 0 when all are up to date."
+        ),
+    ] = False,
 ) -> None:
     """Explain, for every pipeline, whether it is up to date or will run, and why."""
     with exit_on_error(verbose=verbose, as_json=as_json):
@@ -121,6 +139,9 @@ def status(
         )
         result = api.explain_plan(plan, select=select or (), force=force, cache_dir=cache_dir)
     _print_result(result, rich_console(stderr=as_json), as_json)
+    if exit_code and any(not t.ok for t in result.tasks):
+        # like `git diff --exit-code`: 1 means there is work to do (2 stays a bad input)
+        raise typer.Exit(1)
 
 
 @app.command("validate")
@@ -133,7 +154,12 @@ def validate(
 ) -> None:
     """Check a workflow and every pipeline it names, without running anything."""
     plan = _plan_or_exit(
-        workflow, var, verbose=verbose, as_json=as_json, allow_outside=allow_outside_project
+        workflow,
+        var,
+        verbose=verbose,
+        as_json=as_json,
+        allow_outside=allow_outside_project,
+        against_sources=True,
     )
     if not as_json:
         from quicketl.report.plan_report import render_structure
@@ -163,13 +189,17 @@ def _plan_or_exit(
     verbose: bool,
     as_json: bool,
     allow_outside: bool = False,
+    against_sources: bool = False,
 ) -> Plan:
-    """The plan, or the exit with its problems; with --json the plan document is printed."""
+    """The plan, or the exit with its problems; with --json the plan document is printed.
+    `against_sources` also checks each pipeline's columns and expressions on its inputs."""
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
 
         variables = variables_of(var)
         plan: Plan = api.plan_workflow(workflow, variables, allow_outside_project=allow_outside)
+        if against_sources:
+            api.check_workflow_sources(plan, variables)
     if as_json:
         from quicketl.report.json_report import to_json
         from quicketl.report.plan_json import plan_document
@@ -189,22 +219,30 @@ def graph(
     ] = False,
     var: VarsOption = None,
     cache_dir: CacheDirOption = None,
+    as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Print the task graph as Mermaid or Graphviz dot."""
-    with exit_on_error(verbose=verbose):
+    """Print the task graph as Mermaid or Graphviz dot (or, with --json, as nodes and edges)."""
+    with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
 
         if graph_format.lower() not in ("mermaid", "dot"):
             raise api.ConfigError(f"--format must be mermaid or dot, not {graph_format!r}")
         plan = api.plan_workflow(workflow, variables_of(var))
-        labels = None
+        statuses = None
         if with_status:
             result = api.explain_plan(plan, cache_dir=cache_dir)
-            labels = {t.task_id: t.status.replace("_", " ") for t in result.tasks}
+            statuses = {t.task_id: str(t.status) for t in result.tasks}
+    if as_json:
+        from quicketl.report.graph_json import graph_document
+        from quicketl.report.json_report import to_json
+
+        typer.echo(to_json(graph_document(plan, statuses)))
+        return
     from quicketl.report.graph_text import dot, mermaid
 
     render = dot if graph_format.lower() == "dot" else mermaid
+    labels = {k: v.replace("_", " ") for k, v in statuses.items()} if statuses else None
     typer.echo(render(plan, labels), nl=False)
 
 

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from quicketl.config.doctype import require_kind
 from quicketl.config.errors import data_loc, problems_from_errors
 from quicketl.config.pipeline import PipelineConfig
 from quicketl.config.rawsql import raw_sql_warnings
@@ -50,6 +51,7 @@ def load_pipeline(path: Path, scope: VariableScope, root: Path) -> LoadedPipelin
 
 
 def pipeline_from_doc(doc: YamlDoc, scope: VariableScope, root: Path) -> LoadedPipeline:
+    require_kind(doc, "pipeline")
     data = scope.substitute(doc)
     config = validate_model(PipelineConfig, data, doc)
     problems = reference_problems(config, doc)
@@ -62,6 +64,7 @@ def pipeline_from_doc(doc: YamlDoc, scope: VariableScope, root: Path) -> LoadedP
 
 def load_workflow(path: Path, scope: VariableScope, root: Path) -> LoadedWorkflow:
     doc = load_yaml_file(path)
+    require_kind(doc, "workflow")
     data = scope.substitute(doc)
     config = validate_model(WorkflowConfig, data, doc)
     return LoadedWorkflow(doc.path, root, config, dict(scope.used), doc)

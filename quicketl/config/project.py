@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,10 +32,15 @@ _TOLERATED = (
 
 @dataclass(frozen=True)
 class ProjectSettings:
-    """What `quicketl.yml` allows beyond the project root: absolute, resolved folders."""
+    """What `quicketl.yml` allows beyond the project root (absolute, resolved folders), and
+    the run defaults it sets (None: not set; see config/defaults.py for their precedence)."""
 
     allowed_output_roots: tuple[Path, ...] = ()
     allowed_input_roots: tuple[Path, ...] = ()
+    workers: int | None = None
+    cache_dir: Path | None = None
+    fail_fast: bool | None = None
+    variables: dict[str, str] = field(default_factory=dict)
 
 
 def find_project_root(start: Path, cwd: Path | None = None) -> Path:
@@ -61,15 +66,19 @@ def project_settings(root: Path) -> ProjectSettings:
         raise ConfigError([doc.problem((), "the project file must be a mapping of settings")])
     problems = _unknown_keys(doc, data)
     roots = {key: _roots(doc, data.get(key), key, root, problems) for key in _ROOT_LISTS}
+    from quicketl.config.defaults import read_run_defaults
+
+    defaults = read_run_defaults(doc, data, root, problems)
     if problems:
         raise ConfigError(problems)
-    return ProjectSettings(roots["allowed_output_roots"], roots["allowed_input_roots"])
+    return ProjectSettings(roots["allowed_output_roots"], roots["allowed_input_roots"], **defaults)
 
 
 def _unknown_keys(doc: YamlDoc, data: dict[Any, Any]) -> list[Problem]:
+    from quicketl.config.defaults import DEFAULT_KEYS
     from quicketl.config.suggest import did_you_mean
 
-    known = (*_ROOT_LISTS, *_TOLERATED)
+    known = (*_ROOT_LISTS, *DEFAULT_KEYS, *_TOLERATED)
     return [
         doc.problem((str(key),), f"unknown setting '{key}'{did_you_mean(str(key), known)}")
         for key in data

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from quicketl.config.defaults import project_variables
 from quicketl.config.filters import FILTERS, FilterRefused
 from quicketl.config.secrets import looks_secret, remember, remember_urls
 from quicketl.config.suggest import did_you_mean
@@ -108,7 +109,8 @@ class VariableScope:
         cls, *explicit: Mapping[str, object] | None, root: Path | None = None
     ) -> VariableScope:
         """Explicit layers first (e.g. --var, pipeline entry, workflow), then the variables of
-        the environment `--env` selects in quicketl.yml, then env, then .env.
+        the environment `--env` selects in quicketl.yml, then env, then .env, then the
+        `variables:` of quicketl.yml.
 
         The first explicit layer is the caller's: `--var`, or `variables=` in the Python API.
         """
@@ -119,7 +121,8 @@ class VariableScope:
             layers.append(environment_variables(root, os.environ["QUICKETL_ENV"]))
         environment = [os.environ, read_dotenv(root / ".env") if root is not None else {}]
         supplied = frozenset(explicit[0] or ()) if explicit else frozenset()
-        return cls([*layers, *environment], supplied=supplied, environment=environment)
+        project = [project_variables(root)] if root is not None else []
+        return cls([*layers, *environment, *project], supplied=supplied, environment=environment)
 
     def lookup(self, name: str) -> str | None:
         """The value of a reference: `NAME` from every layer, `env:NAME`/`secret:NAME` from the

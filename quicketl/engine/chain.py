@@ -62,11 +62,20 @@ def build_chain(
     if problems:
         return None, problems
     chain = Chain(sources, loaded.config.primary_name())
+    found: list[Problem] = []
     for index, step in enumerate(loaded.config.transforms):
         problems = _add_step(session, loaded, chain, index, step)
-        if problems:
-            return None, problems
-    return chain, []
+        found += problems
+        if problems and step.op not in ROW_ONLY_OPS:
+            return None, found
+    # A failed step that keeps its input's columns is checked past, so one pass finds the
+    # problems of the later steps and checks too; the caller refuses the chain all the same.
+    return chain, found
+
+
+# Ops whose output has exactly their input's columns: past one that fails, the later steps
+# still see the right schema.
+ROW_ONLY_OPS = frozenset({"filter", "sort", "limit", "dedup"})
 
 
 def _add_step(

@@ -1,8 +1,9 @@
 """Preparing a pipeline: every source, step, check and sink checked against the real schema.
 
 All problems are collected and raised as one ConfigError. After a step that fails, later
-steps cannot be checked (their input schema is unknown), so checking stops there; the sink's
-own settings are still checked.
+steps can be checked only when the failed step keeps its input's columns (a filter, a sort,
+...); otherwise their input schema is unknown and checking stops there. The sink's own
+settings are still checked.
 """
 
 from __future__ import annotations

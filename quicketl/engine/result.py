@@ -65,3 +65,28 @@ class PipelineResult:
             "results": data["checks"],
         }
         return data
+
+    def document(self) -> dict[str, Any]:
+        """The JSON shape of a pipeline run (`run --json`, a workflow task's `result`)."""
+        data = self.to_dict()
+        data["pipeline"] = data.pop("name")
+        data["duration_ms"] = round(self.duration_ms, 1)
+        for step in data["steps"]:
+            step["duration_ms"] = round(step["duration_ms"], 1)
+        return {key: data[key] for key in DOCUMENT_KEYS}
+
+
+DOCUMENT_KEYS = (
+    "pipeline",
+    "status",
+    "dry_run",
+    "duration_ms",
+    "rows_read",
+    "rows_written",
+    "steps",
+    "checks",
+    "outputs",
+    "error",
+    "up_to_date",
+    "reasons",
+)

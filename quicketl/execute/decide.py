@@ -8,12 +8,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from quicketl.execute.checks_record import failed_checks_note
 from quicketl.execute.freshness import external_values
+from quicketl.execute.other_writers import OtherWriter, other_writers
 from quicketl.locations.refs import file_refs
 from quicketl.plan.keys import always_runs, components, diff_reasons
 from quicketl.plan.model import Plan, Task
 from quicketl.plan.scope import plan_scope
-from quicketl.state import StatCache, StateStore, TaskRecord, hash_paths, key_of, outputs_changed
+from quicketl.state import (
+    StatCache,
+    StateStore,
+    TaskRecord,
+    hash_path,
+    hash_paths,
+    key_of,
+    outputs_changed,
+)
 from quicketl.state.secretkey import cache_secret_key
 
 UP_TO_DATE = "up to date"
@@ -45,8 +55,12 @@ class Decider:
         external_values: ExternalValues,
         force: bool = False,
         secret_key: bytes = b"",
+        other_writer: OtherWriter | None = None,
+        require_checks: bool = True,
     ) -> None:
         self.root = root
+        self.require_checks = require_checks
+        self.other_writer = other_writer
         self.records = records
         self.stat_cache = stat_cache
         self.external_values = external_values
@@ -67,7 +81,11 @@ class Decider:
         assumed = _assume_unchanged(current, self._record(task), pending)
         key = key_of(current)
         reasons = self._reasons(task, key if assumed is current else key_of(assumed), assumed)
-        return Decision(task.id, bool(reasons), tuple(reasons) or (UP_TO_DATE,), key, current)
+        note = None if self.force else failed_checks_note(self._record(task))
+        if note is not None and not reasons and self.require_checks:
+            reasons = [note]  # written despite failed checks: this run requires them
+        shown = tuple(reasons) or ((UP_TO_DATE, note) if note else (UP_TO_DATE,))
+        return Decision(task.id, bool(reasons), shown, key, current)
 
     def _record(self, task: Task) -> TaskRecord | None:
         return self.records.get(task.id)
@@ -84,10 +102,21 @@ class Decider:
             reasons = diff_reasons(current, current)
         with self._lock:
             changes = outputs_changed(record.outputs, self.root, self.stat_cache)
-        for path, change in changes:
-            verb = "missing" if change == "missing" else "changed outside quicketl"
-            reasons.append(f"output {path} {verb}")
+        reasons += [
+            f"output {path} {self._output_change(path, change)}" for path, change in changes
+        ]
         return reasons
+
+    def _output_change(self, path: str, change: str) -> str:
+        if change == "missing":
+            return "missing"
+        if self.other_writer is not None:
+            with self._lock:
+                digest = hash_path(self.root / path, self.stat_cache)
+            writer = self.other_writer(path, digest)
+            if writer is not None:  # quicketl's own write, from another scope of this cache
+                return f"rewritten by {writer}"
+        return "changed outside quicketl"
 
 
 def _assume_unchanged(
@@ -111,9 +140,14 @@ def decider_for(
     stat_cache: StatCache,
     force: bool = False,
     settled: Mapping[str, TaskRecord] | None = None,
+    *,
+    checks: bool = True,
 ) -> Decider:
     """The decider of a run, a dry run or the no-op path: the plan's records (with `settled`
-    ones on top), the cache's secret key, and freshness queries for external inputs."""
+    ones on top), the cache's secret key, freshness queries for external inputs, and who else
+    wrote an output (`quicketl run` of the same pipeline). `checks`: whether failed checks
+    recorded under --no-fail-on-checks make a task run again."""
     records = {**store.get_all(plan_scope(plan)), **(settled or {})}
     key = cache_secret_key(store.cache_dir)
-    return Decider(plan.root, records, stat_cache, external_values, force, key)
+    writer = other_writers(store, plan_scope(plan), plan.root)
+    return Decider(plan.root, records, stat_cache, external_values, force, key, writer, checks)

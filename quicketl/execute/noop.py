@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from quicketl.config.defaults import project_cache_dir
 from quicketl.config.project import find_project_root
 from quicketl.errors import StateError
 from quicketl.execute.appends import staged_paths
@@ -58,7 +59,8 @@ def stored_plan(
 
 def _existing_cache(workflow_path: Path, cache_dir: str | Path | None) -> Path | None:
     """The cache folder of the workflow's project, if a run has made one (never created)."""
-    cache = resolve_cache_dir(find_project_root(workflow_path), cache_dir)
+    root = find_project_root(workflow_path)
+    cache = resolve_cache_dir(root, cache_dir, project_cache_dir(root))
     return cache if (cache / DB_NAME).is_file() else None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -46,11 +47,11 @@ class TaskOutcome:
             "pipeline": self.name,
             "status": self.status,
             "reasons": list(self.reasons),
-            "started_at": self.started_at,
-            "finished_at": self.finished_at,
+            "started_at": iso_utc(self.started_at),
+            "finished_at": iso_utc(self.finished_at),
             "duration_ms": round(self.duration_ms, 3),
             "error": self.error,
-            "result": self.result.to_dict() if self.result is not None else None,
+            "result": self.result.document() if self.result is not None else None,
         }
 
 
@@ -88,6 +89,19 @@ class WorkflowResult:
     def count(self, *statuses: str) -> int:
         return sum(1 for t in self.tasks if t.status in statuses)
 
+    def summary(self) -> dict[str, int]:
+        """Counts of the tasks; a dry run has run nothing, so nothing in it "succeeded"."""
+        return {
+            "total": len(self.tasks),
+            "succeeded": 0 if self.dry_run else self.count(*OK_STATUSES),
+            "up_to_date": self.count("up_to_date"),
+            "ran": self.count("ran"),
+            "would_run": self.count("would_run"),
+            "may_run": self.count("may_run"),
+            "failed": self.count("failed"),
+            "skipped": self.count("skipped", "not_run"),
+        }
+
     def stages(self) -> list[StageSummary]:
         return [self._stage(name) for name in self.stage_order]
 
@@ -112,18 +126,31 @@ class WorkflowResult:
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),
             "dry_run": self.dry_run,
-            "summary": {
-                "total": len(self.tasks),
-                "succeeded": self.count(*OK_STATUSES),
-                "up_to_date": self.count("up_to_date"),
-                "ran": self.count("ran"),
-                "failed": self.count("failed"),
-                "skipped": self.count("skipped", "not_run"),
-            },
-            "stages": [vars(s) for s in self.stages()],
+            "summary": self.summary(),
+            "stages": [_stage_dict(s, self.dry_run) for s in self.stages()],
             "tasks": [t.to_dict() for t in self.tasks],
             "warnings": list(self.warnings),
         }
+
+
+def iso_utc(epoch: float | None) -> str | None:
+    """An epoch time as ISO-8601 in UTC, e.g. 2025-01-15T08:30:00.123456Z (the JSON contract)."""
+    if epoch is None:
+        return None
+    moment = datetime.fromtimestamp(epoch, UTC)
+    return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _stage_dict(stage: StageSummary, dry_run: bool) -> dict[str, Any]:
+    """A stage in JSON: statuses are lower-case there, as every status in every document is;
+    in a dry run nothing succeeded, and a stage with nothing to run is up to date."""
+    data = vars(stage).copy()
+    data["status"] = stage.status.lower()
+    data["duration_ms"] = round(stage.duration_ms, 3)
+    if dry_run:
+        data["succeeded"] = 0
+        data["status"] = "pending" if stage.status == "PENDING" else "up_to_date"
+    return data
 
 
 def _stage_status(

@@ -6,9 +6,10 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from quicketl.config.defaults import effective_fail_fast, effective_workers
 from quicketl.execute.appends import committed_records, settle_appends, staged_paths
 from quicketl.execute.decide import Decider, decider_for
 from quicketl.execute.events import NullReporter, RunReporter
@@ -37,6 +38,7 @@ class RunOptions:
     lock_name: str = "lock"
     allow_outside_project: bool = False
     variables: Mapping[str, object] = field(default_factory=dict)
+    fail_fast: bool | None = None  # None: $QUICKETL_FAIL_FAST, else the plan's
 
 
 def default_workers() -> int:
@@ -67,6 +69,9 @@ def run_plan(
     """Run the selected tasks; the result lists every selected task's outcome."""
     reporter = reporter or NullReporter()
     started = time.perf_counter()
+    # Defaults from the environment and quicketl.yml are settled (and refused) before the lock.
+    plan = replace(plan, fail_fast=effective_fail_fast(options.fail_fast, plan.fail_fast))
+    options = replace(options, workers=effective_workers(options.workers, plan.root))
     task_ids = select_tasks(plan, options.select)
     require_unselected_outputs(plan, task_ids)
     with ExitStack() as stack:
@@ -82,7 +87,7 @@ def run_plan(
         stat_cache = StatCache(store.stat_entries())
         notes = settle_appends(plan, task_ids, store, stat_cache)
         clean_stale_temps(plan, task_ids, keep=staged_paths(store))
-        decider = decider_for(plan, store, stat_cache, options.force)
+        decider = decider_for(plan, store, stat_cache, options.force, checks=options.fail_on_checks)
         outcomes = _run(plan, task_ids, options, decider, store, stat_cache, reporter)
         store.save_stat_entries(stat_cache.take_dirty())
     for outcome in outcomes:  # say why a task whose append was never recorded is up to date

@@ -10,6 +10,7 @@ from pathlib import Path
 from quicketl.engine.result import PipelineResult
 from quicketl.errors import EngineError, QuickETLError
 from quicketl.execute.appends import intent_saver
+from quicketl.execute.checks_record import checks_status
 from quicketl.execute.databases import DatabaseLocks, database_files
 from quicketl.execute.decide import Decision
 from quicketl.execute.session import RunSession
@@ -39,7 +40,7 @@ class TaskRunner:
         result, exception = self._execute(task, decision, started)
         reasons = list(decision.reasons)
         if exception is None and result is not None and result.succeeded:
-            self._record(task, decision, started)
+            self._record(task, decision, started, checks_status(result))
             self.session.finish(task, "ran", reasons, started_at=started, result=result)
             return
         message = str(exception) if exception else (result.error if result else None)
@@ -77,12 +78,18 @@ class TaskRunner:
             return None, EngineError(f"internal error: {type(exc).__name__}: {exc}")
         return result, None
 
-    def _record(self, task: Task, decision: Decision, started: float) -> None:
+    def _record(self, task: Task, decision: Decision, started: float, status: str) -> None:
         outputs = [
             output_record(path, self.root, self.stat_cache) for path in file_refs(task.outputs)
         ]
         self.store.record_success(
-            self.scope, task.id, decision.key, decision.components, outputs, started_at=started
+            self.scope,
+            task.id,
+            decision.key,
+            decision.components,
+            outputs,
+            started_at=started,
+            status=status,
         )
         written = [self.root / path for path in file_refs(task.outputs)]
         self.store.record_owners(owners_of(written, self.scope, task.id))

@@ -6,12 +6,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from quicketl.config.defaults import planned_fail_fast
 from quicketl.config.loader import LoadedWorkflow, load_pipeline, load_workflow
 from quicketl.config.project import find_project_root
 from quicketl.config.suggest import did_you_mean, format_loc
 from quicketl.config.variables import VariableScope
 from quicketl.config.volatile import volatile_sql_warnings
-from quicketl.config.workflow import PipelineRef, StageConfig
+from quicketl.config.workflow import PipelineRef, StageConfig, WorkflowConfig
 from quicketl.errors import ConfigError, PlanError, Problem
 from quicketl.locations.paths import root_relative
 from quicketl.plan.edges import (
@@ -225,7 +226,7 @@ def _freeze(draft: _Draft, order: list[str], edges: Sequence[Edge]) -> Plan:
         edges=edges,  # an EdgeSet: sorted by the order of (upstream, downstream)
         stages=stages,
         variables=dict(config.variables),
-        fail_fast=config.fail_fast,
+        fail_fast=planned_fail_fast(_set_fail_fast(config), draft.workflow.root),
         description=config.description,
         warnings=tuple(draft.warnings),
         used_vars=dict(draft.workflow.used_vars),
@@ -238,3 +239,8 @@ def _expressions(workflow: LoadedWorkflow) -> dict[str, str]:
     if not isinstance(raw, dict):
         return {}
     return {str(k): v for k, v in raw.items() if isinstance(v, str) and "${" in v}
+
+
+def _set_fail_fast(config: WorkflowConfig) -> bool | None:
+    """The workflow file's own `fail_fast:`, or None when it leaves it to quicketl.yml."""
+    return config.fail_fast if "fail_fast" in config.model_fields_set else None

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from quicketl.config.defaults import project_cache_dir
 from quicketl.config.project import (
     PROJECT_FILE,
     ProjectSettings,
@@ -119,7 +120,7 @@ def rules_for(
     owners: Mapping[str, SinkOwner] | None = None,
 ) -> SinkRules:
     """The rules for a project: its settings file, its cache and the owners recorded there."""
-    cache = resolve_cache_dir(root, cache_dir)
+    cache = resolve_cache_dir(root, cache_dir, project_cache_dir(root))
     return SinkRules(
         root=root,
         scope=scope,

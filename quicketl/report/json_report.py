@@ -9,21 +9,6 @@ from typing import Any
 from quicketl.engine.result import PipelineResult
 from quicketl.errors import ConfigError, QuickETLError
 
-_PIPELINE_KEYS = (
-    "pipeline",
-    "status",
-    "dry_run",
-    "duration_ms",
-    "rows_read",
-    "rows_written",
-    "steps",
-    "checks",
-    "outputs",
-    "error",
-    "up_to_date",
-    "reasons",
-)
-
 
 def to_json(document: dict[str, Any]) -> str:
     """Indented JSON; dates, decimals and other values from DuckDB become strings."""
@@ -32,12 +17,7 @@ def to_json(document: dict[str, Any]) -> str:
 
 def pipeline_document(result: PipelineResult) -> dict[str, Any]:
     """A pipeline run: name, status, timings, rows, steps, checks (with counts) and error."""
-    data = result.to_dict()
-    data["pipeline"] = data.pop("name")
-    data["duration_ms"] = round(result.duration_ms, 1)
-    for step in data["steps"]:
-        step["duration_ms"] = round(step["duration_ms"], 1)
-    return {key: data[key] for key in _PIPELINE_KEYS}
+    return result.document()
 
 
 def error_document(exc: BaseException) -> dict[str, Any]:

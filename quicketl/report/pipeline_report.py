@@ -42,6 +42,8 @@ def status_panel(result: PipelineResult) -> Panel:
     if result.up_to_date:
         body.append("  (up to date: nothing changed since the last run)", style="dim")
     parts: list[Text] = [body]
+    if result.up_to_date:  # e.g. that the last run's checks failed: never forgotten
+        parts += [Text(note, style="yellow") for note in result.reasons if note != "up to date"]
     if result.error:
         parts.append(Text(result.error))
     return Panel(

@@ -48,5 +48,14 @@ def render_validation(console: Console, name: str, path: str, facts: list[Fact])
         console.print(Text.assemble("  ", (label.ljust(width), "dim"), text), soft_wrap=True)
 
 
-def validation_document(name: str, path: str, facts: list[Fact]) -> dict[str, Any]:
-    return {"status": "valid", "pipeline": name, "file": path, "summary": dict(facts)}
+def validation_document(config: PipelineConfig, path: str) -> dict[str, Any]:
+    """`validate --json` of a valid pipeline; counts are numbers, as in every JSON document."""
+    sources = config.named_sources()
+    summary = {
+        "sources": {name: describe_io(src) for name, src in sources.items()},
+        "transforms": len(config.transforms),
+        "ops": [step.op for step in config.transforms],
+        "checks": len(config.checks),
+        "sink": describe_io(config.sink),
+    }
+    return {"status": "valid", "pipeline": config.name, "file": path, "summary": summary}

@@ -193,12 +193,14 @@ class StateStore:
         *,
         started_at: float | None = None,
         finished_at: float | None = None,
+        status: str = "success",
     ) -> None:
-        """Record a finished task, atomically, replacing what it had before."""
+        """Record a finished task, atomically, replacing what it had before. `status` is
+        `success`, or `checks_failed: NAMES` for a sink written despite failed checks."""
         finished = time.time() if finished_at is None else finished_at
         started = finished if started_at is None else started_at
         row = (scope, task_id, key, canonical_json(components), canonical_json(list(outputs)))
-        times = ("success", started, finished, (finished - started) * 1000.0)
+        times = (status, started, finished, (finished - started) * 1000.0)
         sql = f"INSERT OR REPLACE INTO tasks ({_TASK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         with self._transaction() as conn:
             conn.execute(sql, row + times)

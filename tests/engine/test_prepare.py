@@ -70,9 +70,15 @@ def test_every_bad_name_of_a_step_is_reported(load: Loader) -> None:
     ]
 
 
-def test_checking_stops_after_a_failing_step(load: Loader) -> None:
+def test_checking_goes_on_past_a_failing_step_that_keeps_the_columns(load: Loader) -> None:
     steps = "  - {op: filter, predicate: nope > 1}\n  - {op: select, columns: [also_nope]}\n"
-    assert [p.field for p in problems(load, steps)] == ["transforms[0].predicate"]
+    fields = [p.field for p in problems(load, steps)]
+    assert fields == ["transforms[0].predicate", "transforms[1].columns[0]"]
+
+
+def test_checking_stops_after_a_failing_step_that_changes_the_columns(load: Loader) -> None:
+    steps = "  - {op: select, columns: [nope]}\n  - {op: filter, predicate: also_nope > 1}\n"
+    assert [p.field for p in problems(load, steps)] == ["transforms[0].columns[0]"]
 
 
 def test_later_steps_see_earlier_steps_columns(load: Loader) -> None:

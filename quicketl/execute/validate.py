@@ -1,0 +1,37 @@
+"""`workflow validate`: every pipeline whose inputs exist already is checked against them.
+
+A pipeline reading another's output is left to the run (that output may not exist yet, or
+change). Every problem of every pipeline is raised at once, as one ConfigError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from quicketl.errors import ConfigError, EngineError, Problem
+from quicketl.locations.refs import file_refs
+from quicketl.plan.model import Plan, Task
+from quicketl.plan.tasks import load_task_pipeline
+
+
+def check_against_sources(plan: Plan, variables: Mapping[str, object] | None = None) -> None:
+    """Raise one ConfigError with the column and expression problems of every checkable task."""
+    written = {ref for task in plan.tasks for ref in task.outputs}
+    problems: list[Problem] = []
+    for task in plan.tasks:
+        if not any(ref in written for ref in file_refs(task.inputs)):
+            problems += _problems_of(plan, task, variables)
+    if problems:
+        raise ConfigError(problems)
+
+
+def _problems_of(plan: Plan, task: Task, variables: Mapping[str, object] | None) -> list[Problem]:
+    from quicketl.engine.prepare import validate_pipeline  # loads DuckDB
+
+    try:
+        validate_pipeline(load_task_pipeline(plan, task, variables))
+    except ConfigError as exc:
+        return list(exc.problems)
+    except EngineError:
+        return []  # a failure while reading is the run's to report
+    return []

@@ -1,0 +1,34 @@
+"""A standalone `quicketl run` of a workflow's pipeline is quicketl's own write, not an edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from projects import linear_three, new_project
+
+from execute.support import cli, explain, reasons, run
+
+
+def test_a_standalone_run_is_not_reported_as_a_change_outside_quicketl(tmp_path: Path) -> None:
+    project = new_project(tmp_path)
+    workflow = linear_three(project)
+    run(workflow)
+    project.csv("data/raw.csv", rows=5)
+    done = cli("run", "pipelines/a.yml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    why = reasons(explain(workflow))["s1.a"]
+    assert not any("outside quicketl" in reason for reason in why), why
+    assert why == [
+        "input data/raw.csv changed",
+        "output out/a.parquet rewritten by `quicketl run pipelines/a.yml`",
+    ]
+
+
+def test_a_hand_edit_is_still_a_change_outside_quicketl(tmp_path: Path) -> None:
+    project = new_project(tmp_path)
+    workflow = linear_three(project)
+    run(workflow)
+    cli("run", "pipelines/a.yml", "--force", cwd=tmp_path)
+    (tmp_path / "out" / "a.parquet").write_bytes(b"edited by hand")
+    why = reasons(explain(workflow))["s1.a"]
+    assert why == ["output out/a.parquet changed outside quicketl"]
