@@ -22,7 +22,7 @@ ALLOWED: dict[str, set[str]] = {
     "execute": {"plan", "state", "engine", "config"},
     "export": {"plan"},
     "report": {"engine", "execute", "plan", "config"},
-    "api": {"config", "state", "plan", "engine", "execute", "export"},
+    "api": {"config", "state", "plan", "engine", "execute", "export", "report"},
     "cli": {"api", "report"},
 }
 FOREIGN_ONLY_IN = {"doit": {"execute"}, "rich": {"cli", "report"}, "typer": {"cli", "report"}}

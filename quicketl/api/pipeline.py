@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from quicketl.config.loader import LoadedPipeline
     from quicketl.config.pipeline import PipelineConfig
     from quicketl.engine.result import PipelineResult
+    from quicketl.execute.result import TaskOutcome
 
     Spec = BaseModel | Mapping[str, Any]
 
@@ -351,3 +352,26 @@ def spec_dict(spec: Spec) -> dict[str, Any]:
         if tag in type(spec).model_fields:
             data[tag] = getattr(spec, tag)
     return data
+
+
+def explain_pipeline(
+    path: PathLike,
+    variables: Variables = None,
+    *,
+    cache_dir: PathLike | None = None,
+    allow_outside_project: bool = False,
+) -> TaskOutcome:
+    """What `quicketl run` of a pipeline file would do now, and why (`run --dry-run`): its
+    status is `up_to_date`, `would_run` or `may_run`. Reads no data, runs and writes nothing."""
+    from quicketl.config.defaults import project_cache_dir
+    from quicketl.execute.runner import RunOptions, explain_plan
+    from quicketl.plan.single import single_task_plan
+    from quicketl.state import resolve_cache_dir
+
+    loaded = load_pipeline_file(path, variables)
+    check_sink(loaded, allow_outside_project=allow_outside_project, cache_dir=cache_dir)
+    plan = single_task_plan(loaded)
+    cache = resolve_cache_dir(plan.root, cache_dir, project_cache_dir(plan.root))
+    outcome = explain_plan(plan, RunOptions(cache_dir=cache)).tasks[0]
+    outcome.name = loaded.config.name  # as `run` reports it, not the file's stem
+    return outcome

@@ -11,7 +11,7 @@ from quicketl.config.project import find_project_root
 from quicketl.config.suggest import did_you_mean
 from quicketl.errors import ConfigError, EngineError, ExportError
 from quicketl.execute.events import RunReporter
-from quicketl.execute.result import TaskOutcome, WorkflowResult
+from quicketl.execute.result import WorkflowResult
 from quicketl.execute.runner import RunOptions, run_plan
 from quicketl.execute.runner import explain_plan as _explain
 from quicketl.plan.builder import build_plan
@@ -138,26 +138,6 @@ def explain_plan(
     """What running an already planned workflow would do now, with the reasons."""
     options = RunOptions(cache_dir=_cache_of(plan, cache_dir), select=tuple(select), force=force)
     return _explain(plan, options)
-
-
-def explain_pipeline(
-    path: str | Path,
-    variables: Mapping[str, object] | None = None,
-    *,
-    cache_dir: str | Path | None = None,
-    allow_outside_project: bool = False,
-) -> TaskOutcome:
-    """What `quicketl run` of a pipeline file would do now, and why (`run --dry-run`): its
-    status is `up_to_date`, `would_run` or `may_run`. Reads no data, runs and writes nothing."""
-    from quicketl.api.pipeline import check_sink, load_pipeline_file
-    from quicketl.plan.single import single_task_plan
-
-    loaded = load_pipeline_file(path, variables)
-    check_sink(loaded, allow_outside_project=allow_outside_project, cache_dir=cache_dir)
-    plan = single_task_plan(loaded)
-    outcome = _explain(plan, RunOptions(cache_dir=_cache_of(plan, cache_dir))).tasks[0]
-    outcome.name = loaded.config.name  # as `run` reports it, not the file's stem
-    return outcome
 
 
 def run_workflow(
