@@ -176,6 +176,8 @@ _LAZY = {
     "generate": "quicketl.api_workflow",
     "Workflow": "quicketl.api_workflow",
     "try_noop_run": "quicketl.execute.noop",
+    "run_history": "quicketl.api_history",
+    "run_record": "quicketl.api_history",
     "cache_status": "quicketl.api_cache",
     "cache_clean": "quicketl.api_cache",
     "cache_gc": "quicketl.api_cache",

@@ -16,6 +16,7 @@ from quicketl.config.project import find_project_root
 from quicketl.errors import StateError
 from quicketl.execute.appends import staged_paths
 from quicketl.execute.decide import Decider
+from quicketl.execute.history import save_run
 from quicketl.execute.preview import preview
 from quicketl.execute.result import WorkflowResult
 from quicketl.execute.temps import clean_stale_temps
@@ -31,7 +32,7 @@ def try_noop_run(
     workflow_path: Path, cli_vars: Mapping[str, object], cache_dir: str | None = None
 ) -> tuple[Plan, WorkflowResult] | None:
     """The run's result when nothing needs to run, else None (nothing was changed)."""
-    started = time.perf_counter()
+    started = time.perf_counter(), time.time()
     root = find_project_root(workflow_path)
     cache = resolve_cache_dir(root, cache_dir)
     if not (cache / "state.db").is_file():
@@ -64,8 +65,9 @@ def _decide_all(
     cli_vars: Mapping[str, object],
     cache: Path,
     store: StateStore,
-    started: float,
+    started: tuple[float, float],
 ) -> tuple[Plan, WorkflowResult] | None:
+    clock, wall_start = started
     stat_cache = StatCache(store.stat_entries())
     plan = load_snapshot(snapshot_path(cache, workflow_path), cli_vars, stat_cache)
     if plan is None or any(task.external for task in plan.tasks):
@@ -84,9 +86,11 @@ def _decide_all(
         name=plan.name,
         tasks=outcomes,
         stage_order=[s.name for s in plan.stages],
-        duration_ms=(time.perf_counter() - started) * 1000.0,
+        duration_ms=(time.perf_counter() - clock) * 1000.0,
         warnings=[str(w) for w in plan.warnings],
     )
+    # One small insert: the no-op run is in the history too, like any other run.
+    result.run_id = save_run(store, plan, (), outcomes, (wall_start, time.time()), "success")
     return plan, result
 
 

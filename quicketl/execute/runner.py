@@ -13,6 +13,7 @@ from quicketl.execute.appends import committed_records, settle_appends, staged_p
 from quicketl.execute.decide import Decider
 from quicketl.execute.events import NullReporter, RunReporter
 from quicketl.execute.freshness import external_values
+from quicketl.execute.history import run_status, save_run
 from quicketl.execute.preview import preview
 from quicketl.execute.result import TaskOutcome, WorkflowResult
 from quicketl.execute.select import require_unselected_outputs, select_tasks
@@ -39,6 +40,7 @@ class RunOptions:
     lock_name: str = "lock"
     allow_outside_project: bool = False
     variables: Mapping[str, object] = field(default_factory=dict)
+    history: bool = False  # workflow runs are recorded; `run` and a DAG's single task are not
 
 
 def default_workers() -> int:
@@ -71,6 +73,7 @@ def run_plan(
         return explain_plan(plan, options)
     reporter = reporter or NullReporter()
     started = time.perf_counter()
+    wall_start = time.time()
     task_ids = select_tasks(plan, options.select)
     require_unselected_outputs(plan, task_ids)
     with ExitStack() as stack:
@@ -87,12 +90,34 @@ def run_plan(
         notes = settle_appends(plan, task_ids, store, stat_cache)
         clean_stale_temps(plan, task_ids, keep=staged_paths(store))
         decider = _decider(plan, store, stat_cache, options.force)
-        outcomes = _run(plan, task_ids, options, decider, store, stat_cache, reporter)
+        session = RunSession(plan, reporter)
+        try:
+            outcomes = _run(plan, task_ids, options, decider, store, stat_cache, session)
+        except KeyboardInterrupt:  # the finished tasks are recorded; so is the run
+            done = [session.outcomes[t] for t in task_ids if t in session.outcomes]
+            _remember(store, plan, options, done, wall_start, "interrupted")
+            raise
         store.save_stat_entries(stat_cache.take_dirty())
-    for outcome in outcomes:  # say why a task whose append was never recorded is up to date
-        if outcome.task_id in notes:
-            outcome.reasons.insert(0, notes[outcome.task_id])
-    return _result(plan, outcomes, started, dry_run=False)
+        for outcome in outcomes:  # say why a task whose append was never recorded is up to date
+            if outcome.task_id in notes:
+                outcome.reasons.insert(0, notes[outcome.task_id])
+        result = _result(plan, outcomes, started, dry_run=False)
+        result.run_id = _remember(store, plan, options, outcomes, wall_start, run_status(result))
+    return result
+
+
+def _remember(
+    store: StateStore,
+    plan: Plan,
+    options: RunOptions,
+    outcomes: list[TaskOutcome],
+    wall_start: float,
+    status: str,
+) -> int | None:
+    if not options.history:
+        return None
+    span = (wall_start, time.time())
+    return save_run(store, plan, options.select, outcomes, span, status)
 
 
 def _decider(
@@ -114,8 +139,9 @@ def _run(
     decider: Decider,
     store: StateStore,
     stat_cache: StatCache,
-    reporter: RunReporter,
+    session: RunSession,
 ) -> list[TaskOutcome]:
+    reporter = session.reporter
     previewed = preview(plan, task_ids, decider)
     if all(o.status == "up_to_date" for o in previewed):
         reporter.run_started(plan, list(task_ids))
@@ -127,7 +153,7 @@ def _run(
     _require_safe_sinks(plan, options, store)
     reporter.run_started(plan, list(task_ids))
     try:
-        return _run_started(plan, task_ids, options, decider, store, stat_cache, reporter)
+        return _run_started(plan, task_ids, options, decider, store, stat_cache, session)
     finally:  # on an error or Ctrl-C too: a live display must give the terminal back
         reporter.run_finished()
 
@@ -139,9 +165,8 @@ def _run_started(
     decider: Decider,
     store: StateStore,
     stat_cache: StatCache,
-    reporter: RunReporter,
+    session: RunSession,
 ) -> list[TaskOutcome]:
-    session = RunSession(plan, reporter)
     workers = options.workers or default_workers()
     runner = TaskRunner(
         session,

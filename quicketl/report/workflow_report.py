@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
@@ -25,13 +27,16 @@ _TASK_LABEL = {
 
 
 def render_header(console: Console, plan: Plan) -> None:
-    """`Running workflow: NAME` with the stage and pipeline counts."""
+    """`Running workflow: NAME` with the stage and pipeline counts; warnings go to stderr,
+    whole (a `FILE:LINE` message is never wrapped)."""
     console.print(f"Running workflow: {plan.name}", highlight=False)
     console.print(f"  Stages: {len(plan.stages)}", highlight=False)
     console.print(f"  Pipelines: {len(plan.tasks)}", highlight=False)
-    for warning in plan.warnings:
-        console.print(Text(f"  warning: {warning}", style="yellow"))
     console.print()
+    console.file.flush()
+    for warning in plan.warnings:
+        sys.stderr.write(f"warning: {warning}\n")
+    sys.stderr.flush()
 
 
 def render_workflow_result(console: Console, result: WorkflowResult) -> None:
