@@ -106,5 +106,6 @@ class LiveProgress:
             running = ", ".join(self._running) or "-"
             done = len(self.outcomes)
         elapsed = time.monotonic() - self._started
-        text = f"{done}/{self._total} done  running: {running}  {elapsed:.1f}s"
+        # the running tasks last: on a narrow terminal it is they that are cropped
+        text = f"{done}/{self._total} done  {elapsed:.1f}s  running: {running}"
         return Text(text, style="cyan", no_wrap=True, overflow="ellipsis")
