@@ -44,10 +44,18 @@ def run_record(
             entry = find_run(store, run_id)
     if entry is None:
         raise ConfigError(
-            f"no run {run_id} in the history of {cache} (it keeps the last {KEEP} runs; "
-            "quicketl workflow log lists them)"
+            f"no run {run_id} in the history of {_shown(cache)} (it keeps the last {KEEP} "
+            "runs; quicketl workflow log lists them)"
         )
     return _document(entry)
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when it is under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _document(entry: RunEntry) -> dict[str, Any]:

@@ -36,6 +36,8 @@ def log(
         from quicketl.errors import ConfigError
 
         if target is not None and target.isdigit():
+            if trace is not None:
+                check_trace_path(trace)
             entry = api.run_record(int(target), cache_dir)
             if trace is not None:
                 write_trace(entry, trace)
@@ -47,17 +49,33 @@ def log(
     _show_runs(entries, as_json)
 
 
+def check_trace_path(path: Path) -> None:
+    """Refuse a --trace path that cannot be a file before anything runs."""
+    from quicketl.errors import ConfigError
+
+    if path.is_dir():
+        raise ConfigError(
+            f"--trace {path}: that is a folder; give a file name, e.g. {path}/run.json"
+        )
+
+
 def write_trace(entry: dict[str, Any], path: Path) -> None:
     """The run as Chrome trace-event JSON at `path`, written whole or not at all."""
     import json
     import os
 
+    from quicketl.errors import ConfigError
     from quicketl.report.trace import trace_document
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    check_trace_path(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(trace_document(entry), indent=1) + "\n", "utf-8")
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(trace_document(entry), indent=1) + "\n", "utf-8")
+        os.replace(tmp, path)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise ConfigError(f"--trace {path}: cannot write it: {error.strerror or error}") from None
     typer.echo(f"Wrote trace {path}", err=True)
 
 

@@ -100,6 +100,10 @@ def run(
 
         variables = variables_of(var)
         allow = allow_outside_project
+        if trace is not None:
+            from quicketl.cli.log_cmds import check_trace_path
+
+            check_trace_path(trace)
         plan = api.plan_for_run(workflow, variables, cache_dir, allow_outside_project=allow)
         console = rich_console(stderr=as_json)
         if dry_run:
