@@ -85,7 +85,9 @@ def test_a_lineage_warning_goes_to_stderr_whole_and_unwrapped(tmp_path: Path) ->
     project = new_project(tmp_path)
     project.csv("data/raw.csv")
     a = project.pipeline("a", "data/raw.csv", "out/a.parquet")
-    b = project.pipeline("b_with_a_rather_long_name_to_pass_80_columns", "out/a.parquet", "out/b.parquet")
+    b = project.pipeline(
+        "b_with_a_rather_long_name_to_pass_80_columns", "out/a.parquet", "out/b.parquet"
+    )
     workflow = project.workflow(
         [
             {"name": "late", "pipelines": [{"path": b}]},

@@ -86,7 +86,13 @@ def test_an_interrupted_run_is_recorded_as_such(
 def test_secrets_never_reach_the_history(tmp_path: Path) -> None:
     secrets.remember("hunter2-very-secret")
     outcome = TaskOutcome(
-        "s.a", "s", "a", "failed", ["var X changed: hunter2-very-secret"], 1.0, 2.0,
+        "s.a",
+        "s",
+        "a",
+        "failed",
+        ["var X changed: hunter2-very-secret"],
+        1.0,
+        2.0,
         error="could not connect with password hunter2-very-secret",
     )
     plan = Plan("wf", tmp_path, None, (), (), ())
