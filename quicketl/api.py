@@ -178,6 +178,8 @@ _LAZY = {
     "try_noop_run": "quicketl.execute.noop",
     "run_history": "quicketl.api_history",
     "run_record": "quicketl.api_history",
+    "QueryProgress": "quicketl.engine.progress",
+    "watching_queries": "quicketl.engine.progress",
     "cache_status": "quicketl.api_cache",
     "cache_clean": "quicketl.api_cache",
     "cache_gc": "quicketl.api_cache",

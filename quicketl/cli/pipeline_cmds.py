@@ -54,17 +54,21 @@ def run(
     """
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
+        from quicketl.report.query_progress import QueryProgressLine
 
         variables = variables_of(var)
-        result = api.run_pipeline(
-            pipeline,
-            variables=variables,
-            dry_run=dry_run,
-            fail_on_checks=fail_on_checks,
-            force=force,
-            cache_dir=cache_dir,
-            allow_outside_project=allow_outside_project,
-        )
+        probe = api.QueryProgress()
+        # DuckDB's own progress of a long query, on stderr and only on a terminal
+        with api.watching_queries(probe), QueryProgressLine(rich_console(stderr=True), probe):
+            result = api.run_pipeline(
+                pipeline,
+                variables=variables,
+                dry_run=dry_run,
+                fail_on_checks=fail_on_checks,
+                force=force,
+                cache_dir=cache_dir,
+                allow_outside_project=allow_outside_project,
+            )
     if as_json:
         from quicketl.report.json_report import pipeline_document, to_json
 

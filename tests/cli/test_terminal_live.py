@@ -85,3 +85,21 @@ def test_no_color_draws_the_same_without_colours(tmp_path: Path) -> None:
     )[1]  # the no-op fast path
     assert not COLOUR.search(again), repr(again[:400])
     assert "1 of 4 up to date first.top" in plain(again)
+
+
+def test_a_long_single_run_shows_duckdbs_query_progress(tmp_path: Path) -> None:
+    from tests.execute.support import big_csv
+
+    project = new_project(tmp_path)
+    big_csv(tmp_path / "data/big.csv", 1_000_000)
+    slow = {"op": "derive_column", "name": "h", "expr": "md5(md5(md5(CAST(id AS VARCHAR))))"}
+    pipeline = project.pipeline("big", "data/big.csv", "out/big.parquet", transforms=[slow])
+    code, output = run_on_pty(
+        [QUICKETL, "run", pipeline],
+        cwd=tmp_path,
+        timeout=DEADLINE,
+    )
+    assert code == 0, output
+    assert re.search(r"query +\d+\.\d% ━", plain(output)), plain(output)[-800:]
+    assert output.rindex(SHOW_CURSOR) > output.rindex(HIDE_CURSOR)
+    assert "SUCCESS" in plain(output)
