@@ -10,6 +10,7 @@ from rich.tree import Tree
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import root_relative
 from quicketl.plan.shown import shown_variables
+from quicketl.report.diagnostics import print_warnings
 
 
 def render_info(console: Console, plan: Plan) -> None:
@@ -70,5 +71,4 @@ def render_structure(console: Console, plan: Plan, verbose: bool = False) -> Non
                 ups = plan.upstream_of(task.id)
                 node.add(f"waits for: {', '.join(ups) or '-'}")
     console.print(tree)
-    for warning in plan.warnings:
-        console.print(Text(f"warning: {warning}", style="yellow"))
+    print_warnings(plan.warnings)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
@@ -11,6 +9,7 @@ from rich.text import Text
 
 from quicketl.execute.result import TaskOutcome, WorkflowResult
 from quicketl.plan.model import Plan
+from quicketl.report.diagnostics import print_warnings
 from quicketl.report.formatting import duration
 from quicketl.report.workflow_summary import summary_line
 
@@ -33,10 +32,7 @@ def render_header(console: Console, plan: Plan) -> None:
     console.print(f"  Stages: {len(plan.stages)}", highlight=False)
     console.print(f"  Pipelines: {len(plan.tasks)}", highlight=False)
     console.print()
-    console.file.flush()
-    for warning in plan.warnings:
-        sys.stderr.write(f"warning: {warning}\n")
-    sys.stderr.flush()
+    print_warnings(plan.warnings)
 
 
 def render_workflow_result(console: Console, result: WorkflowResult) -> None:
@@ -105,5 +101,4 @@ def render_explain(console: Console, result: WorkflowResult) -> None:
     may = result.count("may_run")
     line = f"{result.count('up_to_date')} up to date, {will} will run"
     console.print(line + (f", {may} may run" if may else ""), highlight=False)
-    for warning in result.warnings:
-        console.print(Text(f"warning: {warning}", style="yellow"))
+    print_warnings(result.warnings)

@@ -94,8 +94,9 @@ def test_a_lineage_warning_goes_to_stderr_whole_and_unwrapped(tmp_path: Path) ->
             {"name": "early", "pipelines": [{"path": a}]},
         ]
     )
-    done = cli("workflow", "run", workflow, cwd=tmp_path)
-    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning: ")]
-    assert len(warnings) == 1 and len(warnings[0]) > 80, done.stderr
-    assert "workflows/wf.yml:" in warnings[0]
-    assert "warning" not in done.stdout
+    for command in ("run", "status", "validate"):
+        done = cli("workflow", command, workflow, cwd=tmp_path)
+        warnings = [line for line in done.stderr.splitlines() if line.startswith("warning: ")]
+        assert len(warnings) == 1 and len(warnings[0]) > 80, (command, done.stderr)
+        assert re.search(r"^warning: \S*workflows/wf.yml:\d+: stages", warnings[0])
+        assert "warning" not in done.stdout, command
