@@ -23,15 +23,19 @@ def render_runs(console: Console, entries: list[dict[str, Any]]) -> None:
     table.add_column("Started (UTC)", no_wrap=True)
     table.add_column("Workflow")
     table.add_column("Status")
-    table.add_column("Tasks")
+    table.add_column("OK", justify="right")
+    table.add_column("Ran", justify="right")
     table.add_column("Duration", justify="right")
     for doc in entries:
+        tasks = doc.get("tasks", [])
+        ok = sum(1 for t in tasks if t.get("status") in ("ran", "up_to_date", "restored"))
         table.add_row(
             str(doc.get("run_id")),
             _when(doc.get("started_at")),
             str(doc.get("workflow", "")),
             Text(str(doc.get("status")), style=_RUN_STYLES.get(str(doc.get("status")), "")),
-            counts(doc.get("tasks", [])),
+            f"{ok}/{len(tasks)}",
+            str(sum(1 for t in tasks if t.get("status") == "ran")),
             seconds(float(doc.get("duration_ms") or 0)),
         )
     console.print(table)
@@ -43,7 +47,7 @@ def render_run(console: Console, doc: dict[str, Any], slowest: int | None = None
     console.print(
         f"Run {doc.get('run_id')}: {doc.get('workflow')} {doc.get('status')}, started "
         f"{_when(doc.get('started_at'))} UTC, {seconds(float(doc.get('duration_ms') or 0))}, "
-        f"selection: {selection}",
+        f"selection: {selection}; {counts(doc.get('tasks', []))}",
         highlight=False,
         soft_wrap=True,
     )
