@@ -61,20 +61,23 @@ def render_run(console: Console, doc: dict[str, Any], slowest: int | None = None
 
 def tasks_table(title: str, tasks: list[dict[str, Any]]) -> Table:
     table = Table(title=title)
-    table.add_column("Task")
-    table.add_column("Status")
+    table.add_column("Task", no_wrap=True)  # a task id is never cropped: it is what one greps
+    table.add_column("Status", no_wrap=True)
     table.add_column("Duration", justify="right")
     table.add_column("Rows", justify="right")
-    table.add_column("Reason")
+    table.add_column("Reason", overflow="fold")  # folded, not cropped: a path stays whole
     for task in tasks:
         status = str(task.get("status"))
+        word = STATUS_WORDS.get(status, status)
         rows = task.get("rows_written")
+        reasons = [r for r in task.get("reasons") or [] if r != word]
+        took = seconds(float(task.get("duration_ms") or 0)) if task.get("started_at") else "-"
         table.add_row(
             str(task.get("task_id")),
-            Text(STATUS_WORDS.get(status, status), style=STATUS_STYLES.get(status, "")),
-            seconds(float(task.get("duration_ms") or 0)),
+            Text(word, style=STATUS_STYLES.get(status, "")),
+            took,
             "-" if rows is None else str(rows),
-            Text(task.get("error") or "; ".join(task.get("reasons") or [])),
+            Text(task.get("error") or "; ".join(reasons)),
         )
     return table
 
