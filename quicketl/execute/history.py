@@ -31,8 +31,10 @@ def save_run(
     outcomes: Sequence[TaskOutcome],
     span: tuple[float, float],
     status: str,
+    total: int | None = None,
 ) -> int:
-    """Record one run; its run id."""
+    """Record one run; its run id. `total` is how many tasks were selected (an interrupted
+    run has outcomes for fewer)."""
     started, finished = span
     doc = {
         "workflow": plan.name,
@@ -42,7 +44,7 @@ def save_run(
         "started_at": iso(started),
         "finished_at": iso(finished),
         "duration_ms": round((finished - started) * 1000.0, 3),
-        "total": len(plan.tasks) if not selection else len(outcomes),
+        "total": len(outcomes) if total is None else total,
         "tasks": [task_entry(o) for o in outcomes],
     }
     return record_run(store, plan.name, started, doc)

@@ -9,6 +9,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from quicketl.errors import StateError
 from quicketl.execute.appends import committed_records, settle_appends, staged_paths
 from quicketl.execute.decide import Decider
 from quicketl.execute.events import NullReporter, RunReporter
@@ -95,14 +96,17 @@ def run_plan(
             outcomes = _run(plan, task_ids, options, decider, store, stat_cache, session)
         except KeyboardInterrupt:  # the finished tasks are recorded; so is the run
             done = [session.outcomes[t] for t in task_ids if t in session.outcomes]
-            _remember(store, plan, options, done, wall_start, "interrupted")
+            _remember(store, plan, options, done, (wall_start, len(task_ids)), "interrupted")
             raise
         store.save_stat_entries(stat_cache.take_dirty())
         for outcome in outcomes:  # say why a task whose append was never recorded is up to date
             if outcome.task_id in notes:
                 outcome.reasons.insert(0, notes[outcome.task_id])
         result = _result(plan, outcomes, started, dry_run=False)
-        result.run_id = _remember(store, plan, options, outcomes, wall_start, run_status(result))
+        started_and_total = (wall_start, len(task_ids))
+        result.run_id = _remember(
+            store, plan, options, outcomes, started_and_total, run_status(result)
+        )
     return result
 
 
@@ -111,13 +115,20 @@ def _remember(
     plan: Plan,
     options: RunOptions,
     outcomes: list[TaskOutcome],
-    wall_start: float,
+    started_and_total: tuple[float, int],
     status: str,
 ) -> int | None:
+    """Add the run to the history. The history is a record, not the work: a failure to write
+    it never turns a finished run into a failed one (the tasks are recorded already)."""
     if not options.history:
         return None
-    span = (wall_start, time.time())
-    return save_run(store, plan, options.select, outcomes, span, status)
+    wall_start, total = started_and_total
+    try:
+        return save_run(
+            store, plan, options.select, outcomes, (wall_start, time.time()), status, total
+        )
+    except StateError:
+        return None
 
 
 def _decider(

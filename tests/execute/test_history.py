@@ -77,7 +77,7 @@ def test_an_interrupted_run_is_recorded_as_such(
     with pytest.raises(KeyboardInterrupt):
         run(workflow, workers=1, reporter=ctrl_c)
     [recorded] = api_history.run_history(workflow)
-    assert recorded["status"] == "interrupted"
+    assert recorded["status"] == "interrupted" and recorded["total"] == 4
     statuses = {t["task_id"]: t["status"] for t in recorded["tasks"]}
     assert statuses["first.top"] == "ran"
     assert set(statuses.values()) == {"ran", "not_run"}
@@ -103,3 +103,18 @@ def test_secrets_never_reach_the_history(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "cache/state.db") as conn:
         [(text,)] = conn.execute("SELECT document FROM runs").fetchall()
     assert "***" in text
+
+
+def test_a_history_that_cannot_be_written_does_not_fail_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quicketl.errors import StateError
+    from quicketl.execute import runner
+
+    def broken(*args: object, **kwargs: object) -> int:
+        raise StateError("state database is unusable: disk I/O error")
+
+    monkeypatch.setattr(runner, "save_run", broken)
+    result = run(linear_three(new_project(tmp_path)))
+    assert result.succeeded and result.run_id is None
+    assert {t.status for t in result.tasks} == {"ran"}
