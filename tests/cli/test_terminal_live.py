@@ -103,3 +103,30 @@ def test_a_long_single_run_shows_duckdbs_query_progress(tmp_path: Path) -> None:
     assert re.search(r"query +\d+\.\d% ━", plain(output)), plain(output)[-800:]
     assert output.rindex(SHOW_CURSOR) > output.rindex(HIDE_CURSOR)
     assert "SUCCESS" in plain(output)
+
+
+def test_ctrl_c_in_a_single_run_exits_130_and_leaves_its_output_alone(tmp_path: Path) -> None:
+    from tests.execute.support import big_csv
+
+    project = new_project(tmp_path)
+    big_csv(tmp_path / "data/big.csv", 2_000_000)
+    slow = {"op": "derive_column", "name": "h", "expr": "md5(md5(md5(CAST(id AS VARCHAR))))"}
+    pipeline = project.pipeline("big", "data/big.csv", "out/big.parquet", transforms=[slow])
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out/big.parquet").write_bytes(b"what the last run wrote")
+    code, output = run_on_pty(
+        [QUICKETL, "run", pipeline, "--force"],
+        cwd=tmp_path,
+        timeout=DEADLINE,
+        interrupt_on="query ",
+    )
+    assert code == 130, output
+    assert "Traceback" not in output and "internal error" not in output
+    assert output.rindex(SHOW_CURSOR) > output.rindex(HIDE_CURSOR)
+    assert (
+        plain(output)
+        .rstrip()
+        .endswith("interrupted: pipelines/big.yml did not finish and its output was not replaced")
+    )
+    assert (tmp_path / "out/big.parquet").read_bytes() == b"what the last run wrote"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["big.parquet"]
