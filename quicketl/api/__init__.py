@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from quicketl import __version__
     from quicketl.api.cache import CacheReport, cache_clean, cache_gc, cache_status
     from quicketl.api.fastpath import try_noop_run
+    from quicketl.api.history import run_history, run_record
     from quicketl.api.pipeline import (
         Pipeline,
         check_sink,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from quicketl.config.project import PROJECT_FILE, find_project_root
     from quicketl.config.secrets import mask as mask_secrets
     from quicketl.config.variables import parse_var_assignments
+    from quicketl.engine.progress import QueryProgress, watching_queries
     from quicketl.engine.result import PipelineResult
     from quicketl.errors import (
         ConfigError,
@@ -69,6 +71,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "cache_gc": ("quicketl.api.cache", "cache_gc"),
     "cache_status": ("quicketl.api.cache", "cache_status"),
     "try_noop_run": ("quicketl.api.fastpath", "try_noop_run"),
+    "run_history": ("quicketl.api.history", "run_history"),
+    "run_record": ("quicketl.api.history", "run_record"),
     "Pipeline": ("quicketl.api.pipeline", "Pipeline"),
     "check_sink": ("quicketl.api.pipeline", "check_sink"),
     "load_pipeline_file": ("quicketl.api.pipeline", "load_pipeline_file"),
@@ -94,6 +98,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "find_project_root": ("quicketl.config.project", "find_project_root"),
     "mask_secrets": ("quicketl.config.secrets", "mask"),
     "parse_var_assignments": ("quicketl.config.variables", "parse_var_assignments"),
+    "QueryProgress": ("quicketl.engine.progress", "QueryProgress"),
+    "watching_queries": ("quicketl.engine.progress", "watching_queries"),
     "PipelineResult": ("quicketl.engine.result", "PipelineResult"),
     "ConfigError": ("quicketl.errors", "ConfigError"),
     "EngineError": ("quicketl.errors", "EngineError"),
@@ -127,6 +133,7 @@ __all__ = [
     "Plan",
     "PlanError",
     "Problem",
+    "QueryProgress",
     "QuickETLError",
     "QuickETLWarning",
     "RunReporter",
@@ -157,12 +164,15 @@ __all__ = [
     "parse_var_assignments",
     "plan_for_run",
     "plan_workflow",
+    "run_history",
     "run_loaded_pipeline",
     "run_pipeline",
+    "run_record",
     "run_task",
     "run_workflow",
     "try_noop_run",
     "validate_pipeline",
+    "watching_queries",
     "write_text_atomically",
 ]
 

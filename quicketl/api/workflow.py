@@ -113,6 +113,7 @@ def execute_plan(
         wait=wait,
         variables=dict(variables or {}),
         allow_outside_project=allow_outside_project,
+        history=True,
     )
     result = run_plan(plan, options, reporter)
     if plan.workflow_path is not None:

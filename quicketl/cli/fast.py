@@ -19,7 +19,16 @@ if TYPE_CHECKING:
 
 _VALUE_OPTIONS = ("--var", "--workers", "-j", "--cache-dir")
 # --fail-fast changes nothing when nothing runs, so a no-op run may ignore it.
-_FLAGS = ("--json", "--no-wait", "--verbose", "--fail-fast", "--no-fail-fast")
+_FLAGS = (
+    "--json",
+    "--no-wait",
+    "--verbose",
+    "-v",
+    "--quiet",
+    "-q",
+    "--fail-fast",
+    "--no-fail-fast",
+)
 
 
 @dataclass
@@ -29,6 +38,7 @@ class _Args:
     cache_dir: str | None = None
     as_json: bool = False
     verbose: bool = False
+    quiet: bool = False
 
 
 def try_fast_workflow_run(args: Sequence[str]) -> int | None:
@@ -44,7 +54,7 @@ def try_fast_workflow_run(args: Sequence[str]) -> int | None:
     if answer is None:
         return None
     plan, result = answer
-    _print(plan, result, parsed.as_json)
+    _print(plan, result, parsed)
     return 0
 
 
@@ -75,7 +85,8 @@ def _parse(args: Sequence[str]) -> _Args | None:
                 return None
         elif item in _FLAGS:
             parsed.as_json = parsed.as_json or item == "--json"
-            parsed.verbose = parsed.verbose or item == "--verbose"
+            parsed.verbose = parsed.verbose or item in ("--verbose", "-v")
+            parsed.quiet = parsed.quiet or item in ("--quiet", "-q")
         elif item.startswith("-") or parsed.workflow is not None:
             return None
         else:
@@ -99,14 +110,28 @@ def _take(parsed: _Args, name: str, value: str) -> bool:
     return name not in ("--workers", "-j") or (value.isdigit() and int(value) >= 1)
 
 
-def _print(plan: Plan, result: WorkflowResult, as_json: bool) -> None:
-    if as_json:
+def _print(plan: Plan, result: WorkflowResult, parsed: _Args) -> None:
+    if parsed.as_json:
         from quicketl.report.json_report import to_json
 
         sys.stdout.write(to_json(result.to_dict()) + "\n")
         return
-    from quicketl.report.plain import console_width, header_lines, result_lines
+    from quicketl.report.plain import (
+        console_width,
+        header_lines,
+        result_lines,
+        use_color,
+        warning_lines,
+    )
+    from quicketl.report.task_lines import plain_finish_lines
 
-    color = sys.stdout.isatty()
-    lines = header_lines(plan) + result_lines(result, console_width(), color)
+    sys.stdout.write("\n".join(header_lines(plan)) + "\n")
+    sys.stdout.flush()
+    diagnostics = warning_lines(plan)  # as the full path: warnings and progress on stderr
+    if not parsed.quiet:
+        diagnostics += plain_finish_lines(result.tasks, parsed.verbose)
+    if diagnostics:
+        sys.stderr.write("\n".join(diagnostics) + "\n")
+        sys.stderr.flush()
+    lines = result_lines(result, console_width(), use_color())
     sys.stdout.write("\n".join(lines) + "\n")

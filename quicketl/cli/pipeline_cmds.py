@@ -60,17 +60,28 @@ def run(
         return
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
+        from quicketl.report.query_progress import QueryProgressLine
 
         variables = variables_of(var)
-        result = api.run_pipeline(
-            pipeline,
-            variables=variables,
-            dry_run=no_write,
-            fail_on_checks=fail_on_checks,
-            force=force,
-            cache_dir=cache_dir,
-            allow_outside_project=allow_outside_project,
-        )
+        probe = api.QueryProgress()
+        # DuckDB's own progress of a long query, on stderr and only on a terminal
+        try:
+            with api.watching_queries(probe), QueryProgressLine(rich_console(stderr=True), probe):
+                result = api.run_pipeline(
+                    pipeline,
+                    variables=variables,
+                    dry_run=no_write,
+                    fail_on_checks=fail_on_checks,
+                    force=force,
+                    cache_dir=cache_dir,
+                    allow_outside_project=allow_outside_project,
+                )
+        except KeyboardInterrupt:
+            # sinks write to a temporary file and rename it only on success
+            typer.echo(
+                f"interrupted: {pipeline} did not finish and its output was not replaced", err=True
+            )
+            raise typer.Exit(130) from None
     if as_json:
         from quicketl.report.json_report import pipeline_document, to_json
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -22,7 +22,8 @@ from quicketl.cli.options import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from quicketl.api import Plan, RunReporter, WorkflowResult
+    from quicketl.api import Plan, WorkflowResult
+    from quicketl.report.progress import LiveProgress
 
 app = typer.Typer(
     name="workflow",
@@ -60,6 +61,22 @@ FailFastOption = Annotated[
         show_default=False,
     ),
 ]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print only the summary and errors.")
+]
+RunVerboseOption = Annotated[
+    bool,
+    typer.Option("--verbose", "-v", help="Every reason of every task; tracebacks on errors."),
+]
+TraceOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--trace",
+        metavar="FILE",
+        help="Write the run as Chrome trace-event JSON (Perfetto, chrome://tracing).",
+        show_default=False,
+    ),
+]
 NoWaitOption = Annotated[
     bool, typer.Option("--no-wait", help="Fail at once if another run holds the cache lock.")
 ]
@@ -77,7 +94,9 @@ def run(
     no_wait: NoWaitOption = False,
     allow_outside_project: AllowOutsideOption = False,
     as_json: JsonOption = False,
-    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
+    verbose: RunVerboseOption = False,
+    trace: TraceOption = None,
     fail_fast: FailFastOption = None,
 ) -> None:
     """Run a workflow; up-to-date pipelines are skipped, ready ones run in parallel."""
@@ -86,6 +105,10 @@ def run(
 
         variables = variables_of(var)
         allow = allow_outside_project
+        if trace is not None:
+            from quicketl.cli.log_cmds import check_trace_path
+
+            check_trace_path(trace)
         plan = api.plan_for_run(workflow, variables, cache_dir, allow_outside_project=allow)
         console = rich_console(stderr=as_json)
         if dry_run:
@@ -95,18 +118,26 @@ def run(
                 from quicketl.report.workflow_report import render_header
 
                 render_header(console, plan)
-            result = api.execute_plan(
-                plan,
-                workers=workers,
-                force=force,
-                select=select or (),
-                cache_dir=cache_dir,
-                wait=not no_wait,
-                reporter=_reporter(console, as_json),
-                variables=variables,
-                allow_outside_project=allow,
-                fail_fast=fail_fast,
-            )
+            reporter = _reporter(as_json, quiet=quiet, verbose=verbose)
+            try:
+                result = api.execute_plan(
+                    plan,
+                    workers=workers,
+                    force=force,
+                    select=select or (),
+                    cache_dir=cache_dir,
+                    wait=not no_wait,
+                    reporter=reporter,
+                    variables=variables,
+                    allow_outside_project=allow,
+                    fail_fast=fail_fast,
+                )
+            except KeyboardInterrupt:
+                _interrupted(reporter)
+            if trace is not None and result.run_id is not None:
+                from quicketl.cli.log_cmds import write_trace
+
+                write_trace(api.run_record(result.run_id, cache_dir, workflow=workflow), trace)
     _print_result(result, console, as_json)
     raise typer.Exit(0 if result.succeeded else 1)
 
@@ -246,10 +277,17 @@ def graph(
     typer.echo(render(plan, labels), nl=False)
 
 
-def _reporter(console: Console, as_json: bool) -> RunReporter | None:
+def _reporter(as_json: bool, *, quiet: bool, verbose: bool) -> LiveProgress:
+    """Progress goes to stderr: stdout keeps the result (with --json, only the document)."""
     from quicketl.report.progress import LiveProgress
 
-    return LiveProgress(console) if not as_json else None
+    return LiveProgress(rich_console(stderr=True), quiet=quiet or as_json, verbose=verbose)
+
+
+def _interrupted(reporter: LiveProgress) -> NoReturn:
+    """Ctrl-C: the running tasks have finished and are recorded; say so and exit 130."""
+    reporter.interrupted()
+    raise typer.Exit(130)
 
 
 def _print_result(result: WorkflowResult, console: Console, as_json: bool) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from quicketl.engine.access import Access
+from quicketl.engine.progress import current_probe
 from quicketl.engine.relation import Column, Relation
 from quicketl.engine.sql import ident, literal, string_literal
 
@@ -24,7 +25,11 @@ class Session:
 
     def __init__(self, threads: int | None = None, access: Access | None = None) -> None:
         self.con = duckdb.connect(":memory:")
-        self.con.execute("SET enable_progress_bar = false")
+        self._probe = current_probe()
+        # Progress tracking only when a display watches (DuckDB never prints its own bar).
+        watched = "true" if self._probe is not None else "false"
+        self.con.execute(f"SET enable_progress_bar = {watched}")
+        self.con.execute("SET enable_progress_bar_print = false")
         # A pipeline run never downloads extensions; installed ones are loaded before the lock.
         self.con.execute("SET autoinstall_known_extensions = false")
         if threads is not None:
@@ -32,6 +37,8 @@ class Session:
         self._attached: dict[Path, str] = {}
         if access is not None:
             restrict(self.con, access)
+        if self._probe is not None:
+            self._probe.attach(self.con)
 
     def __enter__(self) -> Session:
         return self
@@ -39,6 +46,8 @@ class Session:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        if self._probe is not None:
+            self._probe.detach(self.con)
         self.con.close()
 
     def run(self, sql: str) -> list[tuple[Any, ...]]:

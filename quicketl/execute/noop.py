@@ -17,6 +17,7 @@ from quicketl.config.project import find_project_root
 from quicketl.errors import StateError
 from quicketl.execute.appends import staged_paths
 from quicketl.execute.decide import decider_for
+from quicketl.execute.history import save_run
 from quicketl.execute.preview import preview
 from quicketl.execute.result import WorkflowResult, workflow_result
 from quicketl.execute.temps import clean_stale_temps
@@ -32,7 +33,7 @@ def try_noop_run(
     workflow_path: Path, cli_vars: Mapping[str, object], cache_dir: str | None = None
 ) -> tuple[Plan, WorkflowResult] | None:
     """The run's result when nothing needs to run, else None (nothing was changed)."""
-    started = time.perf_counter()
+    started = time.perf_counter(), time.time()
     cache = _existing_cache(workflow_path, cache_dir)
     if cache is None:
         return None
@@ -74,8 +75,12 @@ def _load_stored(
 
 
 def _decide_all(
-    workflow_path: Path, cli_vars: Mapping[str, object], store: StateStore, started: float
+    workflow_path: Path,
+    cli_vars: Mapping[str, object],
+    store: StateStore,
+    started: tuple[float, float],
 ) -> tuple[Plan, WorkflowResult] | None:
+    clock, wall_start = started
     plan, stat_cache = _load_stored(workflow_path, cli_vars, store)
     if plan is None or any(task.external for task in plan.tasks):
         return None
@@ -87,4 +92,7 @@ def _decide_all(
         return None
     store.save_stat_entries(stat_cache.take_dirty())
     clean_stale_temps(plan, task_ids, keep=staged_paths(store))
-    return plan, workflow_result(plan, outcomes, started)
+    result = workflow_result(plan, outcomes, clock)
+    # One small insert: the no-op run is in the history too, like any other run.
+    result.run_id = save_run(store, plan, (), outcomes, (wall_start, time.time()), "success")
+    return plan, result

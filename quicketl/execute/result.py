@@ -75,6 +75,7 @@ class WorkflowResult:
     duration_ms: float = 0.0
     dry_run: bool = False
     warnings: list[str] = field(default_factory=list)
+    run_id: int | None = None  # its number in the history (`quicketl workflow log RUN`)
 
     @property
     def succeeded(self) -> bool:
@@ -130,6 +131,7 @@ class WorkflowResult:
             "stages": [_stage_dict(s, self.dry_run) for s in self.stages()],
             "tasks": [t.to_dict() for t in self.tasks],
             "warnings": list(self.warnings),
+            "run_id": self.run_id,
         }
 
 

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from quicketl.config.defaults import effective_fail_fast, effective_workers
+from quicketl.errors import StateError
 from quicketl.execute.appends import committed_records, settle_appends, staged_paths
 from quicketl.execute.decide import Decider, decider_for
 from quicketl.execute.events import NullReporter, RunReporter
 from quicketl.execute.freshness import external_values
+from quicketl.execute.history import run_status, save_run
 from quicketl.execute.preview import preview
 from quicketl.execute.result import TaskOutcome, WorkflowResult, workflow_result
 from quicketl.execute.select import require_unselected_outputs, select_tasks
@@ -39,6 +41,7 @@ class RunOptions:
     allow_outside_project: bool = False
     variables: Mapping[str, object] = field(default_factory=dict)
     fail_fast: bool | None = None  # None: $QUICKETL_FAIL_FAST, else the plan's
+    history: bool = False  # workflow runs are recorded; `run` and a DAG's single task are not
 
 
 def default_workers() -> int:
@@ -72,6 +75,7 @@ def run_plan(
     # Defaults from the environment and quicketl.yml are settled (and refused) before the lock.
     plan = replace(plan, fail_fast=effective_fail_fast(options.fail_fast, plan.fail_fast))
     options = replace(options, workers=effective_workers(options.workers, plan.root))
+    wall_start = time.time()
     task_ids = select_tasks(plan, options.select)
     require_unselected_outputs(plan, task_ids)
     with ExitStack() as stack:
@@ -88,12 +92,44 @@ def run_plan(
         notes = settle_appends(plan, task_ids, store, stat_cache)
         clean_stale_temps(plan, task_ids, keep=staged_paths(store))
         decider = decider_for(plan, store, stat_cache, options.force, checks=options.fail_on_checks)
-        outcomes = _run(plan, task_ids, options, decider, store, stat_cache, reporter)
+        session = RunSession(plan, reporter)
+        try:
+            outcomes = _run(plan, task_ids, options, decider, store, stat_cache, session)
+        except KeyboardInterrupt:  # the finished tasks are recorded; so is the run
+            done = [session.outcomes[t] for t in task_ids if t in session.outcomes]
+            _remember(store, plan, options, done, (wall_start, len(task_ids)), "interrupted")
+            raise
         store.save_stat_entries(stat_cache.take_dirty())
-    for outcome in outcomes:  # say why a task whose append was never recorded is up to date
-        if outcome.task_id in notes:
-            outcome.reasons.insert(0, notes[outcome.task_id])
-    return workflow_result(plan, outcomes, started)
+        for outcome in outcomes:  # say why a task whose append was never recorded is up to date
+            if outcome.task_id in notes:
+                outcome.reasons.insert(0, notes[outcome.task_id])
+        result = workflow_result(plan, outcomes, started)
+        started_and_total = (wall_start, len(task_ids))
+        result.run_id = _remember(
+            store, plan, options, outcomes, started_and_total, run_status(result)
+        )
+    return result
+
+
+def _remember(
+    store: StateStore,
+    plan: Plan,
+    options: RunOptions,
+    outcomes: list[TaskOutcome],
+    started_and_total: tuple[float, int],
+    status: str,
+) -> int | None:
+    """Add the run to the history. The history is a record, not the work: a failure to write
+    it never turns a finished run into a failed one (the tasks are recorded already)."""
+    if not options.history:
+        return None
+    wall_start, total = started_and_total
+    try:
+        return save_run(
+            store, plan, options.select, outcomes, (wall_start, time.time()), status, total
+        )
+    except StateError:
+        return None
 
 
 def _run(
@@ -103,8 +139,9 @@ def _run(
     decider: Decider,
     store: StateStore,
     stat_cache: StatCache,
-    reporter: RunReporter,
+    session: RunSession,
 ) -> list[TaskOutcome]:
+    reporter = session.reporter
     previewed = preview(plan, task_ids, decider)
     if all(o.status == "up_to_date" for o in previewed):
         reporter.run_started(plan, list(task_ids))
@@ -116,7 +153,7 @@ def _run(
     _require_safe_sinks(plan, options, store)
     reporter.run_started(plan, list(task_ids))
     try:
-        return _run_started(plan, task_ids, options, decider, store, stat_cache, reporter)
+        return _run_started(plan, task_ids, options, decider, store, stat_cache, session)
     finally:  # on an error or Ctrl-C too: a live display must give the terminal back
         reporter.run_finished()
 
@@ -128,9 +165,8 @@ def _run_started(
     decider: Decider,
     store: StateStore,
     stat_cache: StatCache,
-    reporter: RunReporter,
+    session: RunSession,
 ) -> list[TaskOutcome]:
-    session = RunSession(plan, reporter)
     workers = options.workers or default_workers()
     runner = TaskRunner(
         session,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -75,6 +76,8 @@ class TaskRunner:
         except QuickETLError as exc:
             return None, exc
         except Exception as exc:  # a bug must fail this task, not kill the other workers
+            if _is_ctrl_c(exc):
+                raise KeyboardInterrupt from None
             return None, EngineError(f"internal error: {type(exc).__name__}: {exc}")
         return result, None
 
@@ -97,3 +100,13 @@ class TaskRunner:
     def _continues(self, task: Task) -> bool:
         stage = next(s for s in self.session.plan.stages if s.name == task.stage)
         return stage.continue_on_failure
+
+
+def _is_ctrl_c(error: Exception) -> bool:
+    """DuckDB turns a Ctrl-C that lands during its query into this error (and swallows the
+    KeyboardInterrupt); only the main thread receives Ctrl-C, so only there is it the user's."""
+    return (
+        type(error) is RuntimeError
+        and str(error) == "Query interrupted"
+        and threading.current_thread() is threading.main_thread()
+    )

@@ -29,14 +29,23 @@ def console_width() -> int:
     return 80
 
 
+def use_color() -> bool:
+    """Colour as rich decides it: on a terminal, unless NO_COLOR is set."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
 def header_lines(plan: Plan) -> list[str]:
-    lines = [
+    """The header on stdout; its warnings are diagnostics (`warning_lines`, on stderr)."""
+    return [
         f"Running workflow: {plan.name}",
         f"  Stages: {len(plan.stages)}",
         f"  Pipelines: {len(plan.tasks)}",
+        "",
     ]
-    lines += [f"  warning: {warning}" for warning in plan.warnings]
-    return [*lines, ""]
+
+
+def warning_lines(plan: Plan) -> list[str]:
+    return [f"warning: {warning}" for warning in plan.warnings]
 
 
 def result_lines(result: WorkflowResult, width: int, color: bool = False) -> list[str]:

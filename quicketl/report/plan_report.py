@@ -11,6 +11,7 @@ from rich.text import Text
 from quicketl.locations.paths import root_relative
 from quicketl.plan.model import Plan
 from quicketl.plan.shown import shown_variables
+from quicketl.report.diagnostics import print_warnings
 from quicketl.report.fast_tree import FastTree
 
 
@@ -72,8 +73,7 @@ def render_structure(console: Console, plan: Plan, verbose: bool = False) -> Non
                 ups = plan.upstream_of(task.id)
                 node.add(f"waits for: {', '.join(ups) or '-'}")
     console.print(tree)
-    for warning in plan.warnings:
-        console.print(Text(f"warning: {warning}", style="yellow"))
+    print_warnings(plan.warnings)
 
 
 def _shown_path(path: Path, root: Path) -> str:

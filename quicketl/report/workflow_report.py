@@ -9,6 +9,7 @@ from rich.text import Text
 
 from quicketl.execute.result import TaskOutcome, WorkflowResult
 from quicketl.plan.model import Plan
+from quicketl.report.diagnostics import print_warnings
 from quicketl.report.formatting import duration
 from quicketl.report.workflow_summary import summary_line
 
@@ -25,13 +26,13 @@ _TASK_LABEL = {
 
 
 def render_header(console: Console, plan: Plan) -> None:
-    """`Running workflow: NAME` with the stage and pipeline counts."""
+    """`Running workflow: NAME` with the stage and pipeline counts; warnings go to stderr,
+    whole (a `FILE:LINE` message is never wrapped)."""
     console.print(f"Running workflow: {plan.name}", highlight=False)
     console.print(f"  Stages: {len(plan.stages)}", highlight=False)
     console.print(f"  Pipelines: {len(plan.tasks)}", highlight=False)
-    for warning in plan.warnings:
-        console.print(Text(f"  warning: {warning}", style="yellow"))
     console.print()
+    print_warnings(plan.warnings)
 
 
 def render_workflow_result(console: Console, result: WorkflowResult) -> None:
@@ -100,5 +101,4 @@ def render_explain(console: Console, result: WorkflowResult) -> None:
     may = result.count("may_run")
     line = f"{result.count('up_to_date')} up to date, {will} will run"
     console.print(line + (f", {may} may run" if may else ""), highlight=False)
-    for warning in result.warnings:
-        console.print(Text(f"warning: {warning}", style="yellow"))
+    print_warnings(result.warnings)

@@ -25,6 +25,7 @@ EXPORTED = {
     "Plan",
     "PlanError",
     "Problem",
+    "QueryProgress",
     "QuickETLError",
     "QuickETLWarning",
     "RunReporter",
@@ -55,12 +56,15 @@ EXPORTED = {
     "parse_var_assignments",
     "plan_for_run",
     "plan_workflow",
+    "run_history",
     "run_loaded_pipeline",
     "run_pipeline",
+    "run_record",
     "run_task",
     "run_workflow",
     "try_noop_run",
     "validate_pipeline",
+    "watching_queries",
     "write_text_atomically",
 }
 

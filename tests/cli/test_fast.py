@@ -72,6 +72,9 @@ def test_fast_and_full_paths_print_the_same_report(tmp_path: Path) -> None:
     assert "HEAVY=\n" in fast.stderr and "typer" in full.stderr
     strip = [line for line in fast.stdout.splitlines() if "Duration" not in line]
     assert strip == [line for line in full.stdout.splitlines() if "Duration" not in line]
+    progress = fast.stderr.replace("HEAVY=\n", "")
+    assert progress.splitlines()[0] == "1 of 5 up to date bronze.ingest_users"
+    assert progress == full.stderr[: full.stderr.index("HEAVY=")]  # the task lines too
 
 
 def test_an_edited_pipeline_falls_back_to_the_full_path(tmp_path: Path) -> None:

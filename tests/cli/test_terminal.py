@@ -58,9 +58,12 @@ def test_ctrl_c_lets_running_tasks_finish_starts_no_other_and_gives_the_terminal
     assert code == 130, output  # the exit code of Ctrl-C, not an abort (-6)
     assert "FATAL" not in output and "Traceback" not in output
     assert output.rindex(SHOW_CURSOR) > output.rindex(HIDE_CURSOR)
+    [said] = [line for line in plain(output).splitlines() if line.startswith("interrupted: ")]
+    assert said.endswith("did not finish and will run next time"), said
     finished = {p.stem for p in (tmp_path / "out").glob("*.parquet")}
     assert finished in ({"p0"}, {"p0", "p1"}, {"p1"}), output  # the ones that had started
     after = {t.task_id: t.status for t in explain(workflow).tasks}
     assert {t for t, status in after.items() if status == "up_to_date"} == {
         f"s.{name}" for name in finished
     }
+    assert f"interrupted: {len(finished)} of 4 tasks finished (" in said

@@ -1,0 +1,71 @@
+"""The run history: one JSON document per workflow run in the `runs` table of state.db.
+
+The table is made on first use (CREATE TABLE IF NOT EXISTS), with no schema version bump: a
+quicketl that reads schema 2 never looks at a table it does not know, and a cache made before
+history existed simply has none yet. Only the last `KEEP` runs are kept.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from quicketl.state.store import StateStore
+
+KEEP = 100
+_CREATE = """CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    workflow TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    document TEXT NOT NULL
+)"""
+
+
+@dataclass(frozen=True)
+class RunEntry:
+    """One recorded run: its number and what happened (the document as it was written)."""
+
+    run_id: int
+    document: dict[str, Any]
+
+
+def record_run(store: StateStore, workflow: str, started_at: float, doc: dict[str, Any]) -> int:
+    """Add a run and forget all but the last KEEP; its run id."""
+    text = json.dumps(doc, separators=(",", ":"), sort_keys=True)
+    with store._transaction() as conn:  # the history shares its connection
+        conn.execute(_CREATE)
+        cursor = conn.execute(
+            "INSERT INTO runs (workflow, started_at, document) VALUES (?, ?, ?)",
+            (workflow, started_at, text),
+        )
+        run_id = int(cursor.lastrowid or 0)
+        conn.execute("DELETE FROM runs WHERE run_id <= ?", (run_id - KEEP,))
+    return run_id
+
+
+def recent_runs(
+    store: StateStore, workflow: str | None = None, limit: int = KEEP
+) -> list[RunEntry]:
+    """The most recent runs first, of one workflow (by name) or of every one."""
+    where, args = ("WHERE workflow = ?", (workflow,)) if workflow is not None else ("", ())
+    sql = f"SELECT run_id, document FROM runs {where} ORDER BY run_id DESC LIMIT ?"
+    return _entries(store, sql, (*args, limit))
+
+
+def find_run(store: StateStore, run_id: int) -> RunEntry | None:
+    entries = _entries(store, "SELECT run_id, document FROM runs WHERE run_id = ?", (run_id,))
+    return entries[0] if entries else None
+
+
+def _entries(store: StateStore, sql: str, args: tuple[Any, ...]) -> list[RunEntry]:
+    with store._connection() as conn:
+        conn.execute(_CREATE)  # a cache from before history reads as one with no runs
+        rows = conn.execute(sql, args).fetchall()
+    entries = []
+    for run_id, text in rows:
+        try:
+            entries.append(RunEntry(int(run_id), json.loads(text)))
+        except ValueError:
+            continue  # a damaged row is left out, as the task records are
+    return entries
