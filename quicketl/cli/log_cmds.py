@@ -33,7 +33,7 @@ def log(
     """List recent workflow runs, or show one run's tasks (the last 100 runs are kept)."""
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
-        from quicketl.errors import ConfigError
+        from quicketl.api import ConfigError
 
         if target is not None and target.isdigit():
             if trace is not None:
@@ -51,7 +51,7 @@ def log(
 
 def check_trace_path(path: Path) -> None:
     """Refuse a --trace path that cannot be a file before anything runs."""
-    from quicketl.errors import ConfigError
+    from quicketl.api import ConfigError
 
     if path.is_dir():
         raise ConfigError(
@@ -64,7 +64,7 @@ def write_trace(entry: dict[str, Any], path: Path) -> None:
     import json
     import os
 
-    from quicketl.errors import ConfigError
+    from quicketl.api import ConfigError
     from quicketl.report.trace import trace_document
 
     check_trace_path(path)

@@ -89,6 +89,10 @@ CASES: list[tuple[tuple[str, ...], int]] = [
     (("workflow", "validate", "missing.yml"), 2),
     (("workflow", "info", "missing.yml"), 2),
     (("workflow", "graph", "missing.yml"), 2),
+    (("workflow", "log"), 0),
+    (("workflow", "log", "W"), 0),
+    (("workflow", "log", "1"), 0),
+    (("workflow", "log", "999"), 2),
     (("cache", "clean", "."), 0),
 ]
 
