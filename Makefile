@@ -46,4 +46,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_cli.py
 
 clean:
-	rm -rf $(VENV) .venv-airflow .venv-prefect .quicketl-cache .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-airflow .venv-prefect .quicketl-cache .mypy_cache .ruff_cache .pytest_cache .import_linter_cache
