@@ -30,6 +30,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check quicketl tests benchmarks
 	$(BIN)/ruff format --check quicketl tests benchmarks
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -45,4 +46,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_cli.py
 
 clean:
-	rm -rf $(VENV) .venv-airflow .venv-prefect .quicketl-cache .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-airflow .venv-prefect .quicketl-cache .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

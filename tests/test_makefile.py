@@ -47,3 +47,7 @@ def test_venv_is_made_with_python3_when_python311_is_absent(tmp_path: Path) -> N
 def test_export_venvs_are_made_with_python3_when_python311_is_absent(tmp_path: Path) -> None:
     out = _dry_make(".venv-airflow/.ok", _only_python3(tmp_path))
     assert f"{tmp_path / 'bin' / 'python3'} -m venv .venv-airflow" in out
+
+
+def test_make_lint_checks_the_import_contract(tmp_path: Path) -> None:
+    assert "lint-imports" in _dry_make("lint", _only_python3(tmp_path))

@@ -68,7 +68,7 @@ def components(
     external: Mapping[str, str],
     secret_key: bytes,
 ) -> dict[str, Any]:
-    """All six components of a task key (DESIGN.md section 2)."""
+    """All six components of a task key (docs/architecture.md, "The task key")."""
     return {
         "format": KEY_FORMAT,
         "tool": tool_versions(),

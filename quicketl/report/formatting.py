@@ -8,7 +8,7 @@ MAX_SAMPLES = 3
 
 
 def duration(ms: float) -> str:
-    """A duration as the seed's output spells it: `1234.5ms`."""
+    """A duration as the workflow report in README.md spells it: `1234.5ms`."""
     return f"{ms:.1f}ms"
 
 

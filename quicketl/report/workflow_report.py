@@ -1,4 +1,4 @@
-"""A workflow run for people, in the seed's format: header, panel, Stages table, summary."""
+"""A workflow run for people, as README.md shows it: header, panel, Stages table, summary."""
 
 from __future__ import annotations
 
