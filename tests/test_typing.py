@@ -40,9 +40,9 @@ def test_public_functions_have_real_types_and_misuse_is_an_error(tmp_path: Path)
     run_pipeline, execute_plan, cache_status, workflow_run = (
         lines_at(output, n) for n in (3, 4, 5, 6)
     )
-    assert "-> quicketl.engine.result.PipelineResult" in run_pipeline
+    assert "-> quicketl.engine.pipeline_result.PipelineResult" in run_pipeline
     assert "plan: quicketl.plan.model.Plan" in execute_plan
-    assert "-> quicketl.execute.result.WorkflowResult" in execute_plan
+    assert "-> quicketl.execute.outcomes.WorkflowResult" in execute_plan
     assert "-> quicketl.state.maintenance.CacheReport" in cache_status
     assert re.search(r"workers: (builtins\.)?int \| None", workflow_run), workflow_run
     for revealed in (run_pipeline, execute_plan, cache_status, workflow_run):

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from quicketl import __version__
     from quicketl.api.cache import CacheReport, cache_clean, cache_gc, cache_status
-    from quicketl.api.fastpath import try_noop_run
     from quicketl.api.history import run_history, run_record
+    from quicketl.api.noop import try_noop_run
     from quicketl.api.pipeline import (
         Pipeline,
         check_sink,
@@ -42,8 +42,8 @@ if TYPE_CHECKING:
     from quicketl.config.project import PROJECT_FILE, find_project_root
     from quicketl.config.secrets import mask as mask_secrets
     from quicketl.config.variables import parse_var_assignments
+    from quicketl.engine.pipeline_result import PipelineResult
     from quicketl.engine.progress import QueryProgress, watching_queries
-    from quicketl.engine.result import PipelineResult
     from quicketl.errors import (
         ConfigError,
         EngineError,
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
         VolatileSqlWarning,
     )
     from quicketl.execute.events import RunReporter
-    from quicketl.execute.result import TaskOutcome, WorkflowResult
+    from quicketl.execute.outcomes import TaskOutcome, WorkflowResult
     from quicketl.export.options import ExportOptions
     from quicketl.plan.model import Plan, Task
     from quicketl.state.atomic import write_text_atomically
@@ -70,7 +70,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "cache_clean": ("quicketl.api.cache", "cache_clean"),
     "cache_gc": ("quicketl.api.cache", "cache_gc"),
     "cache_status": ("quicketl.api.cache", "cache_status"),
-    "try_noop_run": ("quicketl.api.fastpath", "try_noop_run"),
+    "try_noop_run": ("quicketl.api.noop", "try_noop_run"),
     "run_history": ("quicketl.api.history", "run_history"),
     "run_record": ("quicketl.api.history", "run_record"),
     "Pipeline": ("quicketl.api.pipeline", "Pipeline"),
@@ -100,7 +100,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "parse_var_assignments": ("quicketl.config.variables", "parse_var_assignments"),
     "QueryProgress": ("quicketl.engine.progress", "QueryProgress"),
     "watching_queries": ("quicketl.engine.progress", "watching_queries"),
-    "PipelineResult": ("quicketl.engine.result", "PipelineResult"),
+    "PipelineResult": ("quicketl.engine.pipeline_result", "PipelineResult"),
     "ConfigError": ("quicketl.errors", "ConfigError"),
     "EngineError": ("quicketl.errors", "EngineError"),
     "ExportError": ("quicketl.errors", "ExportError"),
@@ -112,8 +112,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "UnsafeVariableWarning": ("quicketl.errors", "UnsafeVariableWarning"),
     "VolatileSqlWarning": ("quicketl.errors", "VolatileSqlWarning"),
     "RunReporter": ("quicketl.execute.events", "RunReporter"),
-    "TaskOutcome": ("quicketl.execute.result", "TaskOutcome"),
-    "WorkflowResult": ("quicketl.execute.result", "WorkflowResult"),
+    "TaskOutcome": ("quicketl.execute.outcomes", "TaskOutcome"),
+    "WorkflowResult": ("quicketl.execute.outcomes", "WorkflowResult"),
     "ExportOptions": ("quicketl.export.options", "ExportOptions"),
     "Plan": ("quicketl.plan.model", "Plan"),
     "Task": ("quicketl.plan.model", "Task"),

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
     from quicketl.config.loader import LoadedPipeline
     from quicketl.config.pipeline import PipelineConfig
-    from quicketl.engine.result import PipelineResult
-    from quicketl.execute.result import TaskOutcome
+    from quicketl.engine.pipeline_result import PipelineResult
+    from quicketl.execute.outcomes import TaskOutcome
 
     Spec = BaseModel | Mapping[str, Any]
 
@@ -132,7 +132,7 @@ def run_loaded_pipeline(
     loaded: LoadedPipeline, *, dry_run: bool = False, fail_on_checks: bool = True
 ) -> PipelineResult:
     """Run an already loaded pipeline on DuckDB."""
-    from quicketl.engine.runner import run_pipeline as run_on_duckdb
+    from quicketl.engine.pipeline_run import run_pipeline as run_on_duckdb
 
     return run_on_duckdb(loaded, dry_run=dry_run, fail_on_checks=fail_on_checks)
 
@@ -151,8 +151,8 @@ def _run_cached(
     ConfigError it is, exactly as an uncached run would.
     """
     from quicketl.config.defaults import project_cache_dir
-    from quicketl.engine.result import PipelineResult
-    from quicketl.execute.runner import RunOptions, run_plan
+    from quicketl.engine.pipeline_result import PipelineResult
+    from quicketl.execute.plan_run import RunOptions, run_plan
     from quicketl.plan.single import single_task_plan
     from quicketl.plan.sink_guard import require_safe_sinks
     from quicketl.state import resolve_cache_dir
@@ -364,7 +364,7 @@ def explain_pipeline(
     """What `quicketl run` of a pipeline file would do now, and why (`run --dry-run`): its
     status is `up_to_date`, `would_run` or `may_run`. Reads no data, runs and writes nothing."""
     from quicketl.config.defaults import project_cache_dir
-    from quicketl.execute.runner import RunOptions, explain_plan
+    from quicketl.execute.plan_run import RunOptions, explain_plan
     from quicketl.plan.single import single_task_plan
     from quicketl.state import resolve_cache_dir
 

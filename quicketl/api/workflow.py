@@ -11,9 +11,9 @@ from quicketl.config.project import find_project_root
 from quicketl.config.suggest import did_you_mean
 from quicketl.errors import ConfigError, EngineError, ExportError
 from quicketl.execute.events import RunReporter
-from quicketl.execute.result import WorkflowResult
-from quicketl.execute.runner import RunOptions, run_plan
-from quicketl.execute.runner import explain_plan as _explain
+from quicketl.execute.outcomes import WorkflowResult
+from quicketl.execute.plan_run import RunOptions, run_plan
+from quicketl.execute.plan_run import explain_plan as _explain
 from quicketl.plan.builder import build_plan
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope

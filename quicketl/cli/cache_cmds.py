@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from quicketl.cli.errors import exit_on_error
+from quicketl.cli.exit_codes import exit_on_error
 from quicketl.cli.options import CacheDirOption, JsonOption, VerboseOption
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from quicketl.cli.errors import exit_on_error
+from quicketl.cli.exit_codes import exit_on_error
 from quicketl.cli.options import CacheDirOption, JsonOption, VerboseOption, rich_console
 from quicketl.cli.workflow_cmds import TraceOption
 

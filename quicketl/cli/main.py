@@ -38,7 +38,7 @@ def _main(argv: Sequence[str] | None) -> None:
         print(version_line())
         return
     if args[:2] == ["workflow", "run"]:
-        from quicketl.cli.fast import try_fast_workflow_run
+        from quicketl.cli.noop import try_fast_workflow_run
 
         code = try_fast_workflow_run(args[2:])
         if code is not None:

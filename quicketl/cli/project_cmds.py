@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from quicketl.cli.errors import exit_on_error
+from quicketl.cli.exit_codes import exit_on_error
 from quicketl.cli.options import JsonOption, VerboseOption, rich_console
 
 NameArg = Annotated[

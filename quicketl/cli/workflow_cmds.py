@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from quicketl.cli.errors import exit_on_error
+from quicketl.cli.exit_codes import exit_on_error
 from quicketl.cli.options import (
     AllowOutsideOption,
     CacheDirOption,

@@ -12,8 +12,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from quicketl.config.doctype import require_kind
-from quicketl.config.errors import data_loc, problems_from_errors
 from quicketl.config.pipeline import PipelineConfig
+from quicketl.config.pydantic_problems import data_loc, problems_from_errors
 from quicketl.config.rawsql import raw_sql_warnings
 from quicketl.config.suggest import did_you_mean
 from quicketl.config.transforms import Join, Union
@@ -34,6 +34,10 @@ class LoadedPipeline:
     config: PipelineConfig
     used_vars: dict[str, str]
     doc: YamlDoc
+
+    def source_loc(self, name: str) -> Loc:
+        """Where a source is declared: `source` alone, or its entry in the `sources` map."""
+        return ("sources", name) if self.config.sources else ("source",)
 
 
 @dataclass(frozen=True)

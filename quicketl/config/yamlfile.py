@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,17 @@ class YamlDoc:
     def problem(self, loc: Loc, message: str) -> Problem:
         """`message` about the value at `loc`, placed at its file, line and field path."""
         return Problem(message, str(self.path), self.line_of(loc), format_loc(loc) or None)
+
+    def locator(self, loc: Loc) -> Callable[[str], Problem]:
+        """A function placing a message at `loc` (for the engine's error translation)."""
+        return functools.partial(self.problem, loc)
+
+    def spelling_at(self, loc: Loc, *spellings: str) -> str:
+        """Which spelling of an aliased key the file uses at `loc` (`aggs`, `aggregations`)."""
+        node = self.node_at(loc)
+        if isinstance(node, dict):
+            return next((name for name in spellings if name in node), spellings[0])
+        return spellings[0]
 
     def node_at(self, loc: Loc) -> Any:
         """The parsed value at `loc`, or None where the document has nothing."""

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from quicketl.engine.result import CheckResult, PipelineResult, StepResult
+from quicketl.engine.pipeline_result import CheckResult, PipelineResult, StepResult
 
 if TYPE_CHECKING:
+    from quicketl.engine.pipeline_run import run_pipeline
     from quicketl.engine.prepare import validate_pipeline
-    from quicketl.engine.runner import run_pipeline
 
 
 def __getattr__(name: str) -> Any:
     if name == "run_pipeline":
-        from quicketl.engine.runner import run_pipeline
+        from quicketl.engine.pipeline_run import run_pipeline
 
         return run_pipeline
     if name == "validate_pipeline":

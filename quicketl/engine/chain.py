@@ -14,9 +14,8 @@ from typing import Any
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.transforms import Transform
 from quicketl.config.yamlfile import Loc
-from quicketl.engine.located import locator, problem_at, yaml_key
+from quicketl.engine.duckdb_session import Session
 from quicketl.engine.relation import Relation
-from quicketl.engine.session import Session
 from quicketl.engine.sources import SourceTable, register_sources
 from quicketl.engine.sql import ident
 from quicketl.engine.transforms import CompiledStep, StepContext, compile_step
@@ -84,7 +83,7 @@ def _add_step(
     compiled = compile_step(step, _context(session, loaded, chain, index))
     here: Loc = ("transforms", index)
     if compiled.issues:
-        return [problem_at(loaded, (*here, *issue.loc), issue.message) for issue in compiled.issues]
+        return [loaded.doc.problem((*here, *issue.loc), issue.message) for issue in compiled.issues]
     problems = _failures(session, loaded, here, compiled, chain.final.names, run=True)
     if problems:
         return problems
@@ -92,7 +91,7 @@ def _add_step(
     blame = (*here, *compiled.blame)
     text = compiled.texts.get(compiled.blame)
     try:
-        with config_errors(locator(loaded, blame), chain.final.names, text):
+        with config_errors(loaded.doc.locator(blame), chain.final.names, text):
             session.run_user_sql(f"CREATE TEMP VIEW {ident(name)} AS {compiled.sql}")
     except ConfigError as exc:
         return _failures(session, loaded, here, compiled, chain.final.names) or exc.problems
@@ -112,7 +111,7 @@ def _failures(
     """The problems of the step's checks (run) or, by default, of its probes (only bound)."""
     problems: list[Problem] = []
     for loc, sql in compiled.checks if run else compiled.probes:
-        located = locator(loaded, (*here, *loc))
+        located = loaded.doc.locator((*here, *loc))
         with collected_errors(problems, located, columns, compiled.texts.get(loc)):
             session.run_user_sql(sql if run else _bound_only(sql))
     return problems
@@ -120,7 +119,7 @@ def _failures(
 
 def _context(session: Session, loaded: LoadedPipeline, chain: Chain, index: int) -> StepContext:
     def key(*spellings: str) -> str:
-        return yaml_key(loaded, ("transforms", index), *spellings)
+        return loaded.doc.spelling_at(("transforms", index), *spellings)
 
     def distinct_values(column: str) -> list[object]:
         return _distinct_values(session, chain, column)

@@ -14,10 +14,9 @@ from typing import Any
 
 from quicketl.config.checks import AcceptedValues, Check, Expression, NotNull, RowCount, Unique
 from quicketl.config.loader import LoadedPipeline
-from quicketl.engine.located import locator, problem_at
+from quicketl.engine.duckdb_session import Session
+from quicketl.engine.pipeline_result import CheckResult
 from quicketl.engine.relation import Column, Relation
-from quicketl.engine.result import CheckResult
-from quicketl.engine.session import Session
 from quicketl.engine.sql import ident, idents, literal, user_sql
 from quicketl.engine.translate import collected_errors, unknown_column
 from quicketl.errors import Problem
@@ -60,13 +59,13 @@ def check_problems(session: Session, loaded: LoadedPipeline, final: Relation) ->
     for index, check in enumerate(loaded.config.checks):
         here = ("checks", index)
         problems += [
-            problem_at(loaded, (*here, *loc), unknown_column(name, final.names))
+            loaded.doc.problem((*here, *loc), unknown_column(name, final.names))
             for loc, name in _named_columns(check)
             if final.find(name) is None
         ]
         if isinstance(check, Expression):
             sql = f"SELECT * FROM {final.ref} WHERE {_failing(check.expr)} LIMIT 0"
-            located = locator(loaded, (*here, "expr"))
+            located = loaded.doc.locator((*here, "expr"))
             with collected_errors(problems, located, final.names, check.expr):
                 session.run_user_sql(sql)
     return problems

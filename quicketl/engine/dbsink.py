@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from quicketl.config.sinks import DatabaseSink
+from quicketl.engine.duckdb_session import Session
 from quicketl.engine.relation import Relation
-from quicketl.engine.session import Session
 from quicketl.engine.sql import ident, idents, table_ref
 from quicketl.engine.staging import remove
 from quicketl.engine.written import Written

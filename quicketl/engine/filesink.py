@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from quicketl.config.sinks import FileSink
-from quicketl.engine.session import Session
+from quicketl.engine.duckdb_session import Session
 from quicketl.engine.sql import idents, string_literal
 from quicketl.engine.staging import link_tree, scratch, staged
 from quicketl.engine.written import Written

@@ -15,7 +15,7 @@ from quicketl.config.transforms import Pivot
 from quicketl.engine.access import pipeline_access
 from quicketl.engine.chain import Chain, build_chain
 from quicketl.engine.checks import check_problems
-from quicketl.engine.session import Session
+from quicketl.engine.duckdb_session import Session
 from quicketl.engine.sinkcheck import sink_problems
 from quicketl.engine.translate import runtime_message
 from quicketl.errors import ConfigError, EngineError

@@ -17,7 +17,7 @@ from typing import Any
 from quicketl.config.pipeline import PipelineConfig
 from quicketl.config.transforms import Join, Limit, Union
 from quicketl.engine.chain import Chain
-from quicketl.engine.session import Session
+from quicketl.engine.duckdb_session import Session
 from quicketl.engine.sources import SourceTable
 
 _TEXT_SCANS = {

@@ -12,7 +12,6 @@ from quicketl.engine.dburl import (
     not_a_database_message,
 )
 from quicketl.engine.filesink import compression_of
-from quicketl.engine.located import problem_at
 from quicketl.engine.relation import Relation
 from quicketl.engine.translate import unknown_column
 from quicketl.errors import Problem
@@ -32,15 +31,15 @@ def sink_problems(loaded: LoadedPipeline, final: Relation | None) -> list[Proble
 
 def _file_problems(loaded: LoadedPipeline, sink: FileSink) -> list[Problem]:
     if is_remote(sink.path):
-        return [problem_at(loaded, ("sink", "path"), REMOTE_SINK)]
+        return [loaded.doc.problem(("sink", "path"), REMOTE_SINK)]
     problems = []
     target = sink_target(sink, loaded.root)
     if not sink.partition_by and target.is_dir():
         message = f"{target} is a folder; give a file path, or set partition_by to write a folder"
-        problems.append(problem_at(loaded, ("sink", "path"), message))
+        problems.append(loaded.doc.problem(("sink", "path"), message))
     if sink.mode == "append" and compression_of(sink.path) and sink.resolved_format != "parquet":
         message = "mode append is not supported for compressed csv or json files"
-        problems.append(problem_at(loaded, ("sink", "mode"), message))
+        problems.append(loaded.doc.problem(("sink", "mode"), message))
     return problems
 
 
@@ -48,11 +47,11 @@ def _database_problems(loaded: LoadedPipeline, sink: DatabaseSink) -> list[Probl
     try:
         path = duckdb_file(sink.connection, loaded.root)
     except UnsupportedConnection as exc:
-        return [problem_at(loaded, ("sink", "connection"), str(exc))]
+        return [loaded.doc.problem(("sink", "connection"), str(exc))]
     what = not_a_database(path)
     if what is not None:
         message = not_a_database_message(path, what, writing=True)
-        return [problem_at(loaded, ("sink", "connection"), message)]
+        return [loaded.doc.problem(("sink", "connection"), message)]
     return []
 
 
@@ -61,7 +60,7 @@ def _column_problems(loaded: LoadedPipeline, final: Relation) -> list[Problem]:
     field = "partition_by" if isinstance(sink, FileSink) else "upsert_keys"
     names = sink.partition_by if isinstance(sink, FileSink) else sink.upsert_keys
     return [
-        problem_at(loaded, ("sink", field, index), unknown_column(name, final.names))
+        loaded.doc.problem(("sink", field, index), unknown_column(name, final.names))
         for index, name in enumerate(names)
         if final.find(name) is None
     ]

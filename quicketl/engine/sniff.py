@@ -16,8 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from quicketl.config.sources import FileOptions, FileSource
+from quicketl.engine.duckdb_session import Session
 from quicketl.engine.readers import csv_options, encoding_name, file_reader
-from quicketl.engine.session import Session
 from quicketl.engine.sql import literal, string_literal, struct_literal
 from quicketl.engine.translate import PREPARE_ERRORS
 from quicketl.locations.globbing import has_glob

@@ -24,10 +24,9 @@ from quicketl.engine.dburl import (
     not_a_database,
     not_a_database_message,
 )
-from quicketl.engine.located import locator, problem_at, source_loc
+from quicketl.engine.duckdb_session import Session
 from quicketl.engine.readers import file_reader
 from quicketl.engine.relation import Relation
-from quicketl.engine.session import Session
 from quicketl.engine.sniff import csv_reader
 from quicketl.engine.sql import ident, table_ref, user_sql
 from quicketl.engine.translate import config_errors, unknown_column
@@ -75,7 +74,7 @@ def _register(
     materialise: bool,
 ) -> SourceTable:
     stand_in = f"qetl_src_{index}"
-    loc = source_loc(loaded, name)
+    loc = loaded.source_loc(name)
     if isinstance(source, FileSource):
         return _file_source(session, loaded, loc, stand_in, name, source)
     return _database_source(session, loaded, loc, stand_in, name, source, materialise)
@@ -108,12 +107,12 @@ def _require_regular_files(loaded: LoadedPipeline, loc: Loc, pattern: str) -> No
     files = matching_files(pattern)
     if not files:
         what = "no file matches" if has_glob(pattern) else "file not found:"
-        raise ConfigError([problem_at(loaded, (*loc, "path"), f"{what} {pattern}")])
+        raise ConfigError([loaded.doc.problem((*loc, "path"), f"{what} {pattern}")])
     for path in files:
         kind = special_file(path)
         if kind is not None:
             message = not_regular_message(path, kind)
-            raise ConfigError([problem_at(loaded, (*loc, "path"), message)])
+            raise ConfigError([loaded.doc.problem((*loc, "path"), message)])
 
 
 def _create_stand_in(
@@ -121,8 +120,8 @@ def _create_stand_in(
 ) -> None:
     def located(message: str) -> Problem:
         if _SNIFF_FAILED in message:
-            return problem_at(loaded, (*loc, "path"), _SNIFF_HINT)
-        return problem_at(loaded, (*loc, *_field_of(message)), message)
+            return loaded.doc.problem((*loc, "path"), _SNIFF_HINT)
+        return loaded.doc.problem((*loc, *_field_of(message)), message)
 
     with config_errors(located):
         session.run(f"CREATE TEMP TABLE {ident(stand_in)} AS {body} LIMIT 0")
@@ -159,8 +158,7 @@ def _explain_types(
     header = session.run(f"DESCRIBE SELECT * FROM {file_reader(source, pattern, with_types=False)}")
     names = [str(row[0]) for row in header]
     problems = [
-        problem_at(
-            loaded,
+        loaded.doc.problem(
             (*loc, "options", "columns", missing),
             unknown_column(missing, names),
         )
@@ -200,14 +198,14 @@ def _existing_database(loaded: LoadedPipeline, loc: Loc, source: DatabaseSource)
     try:
         path = duckdb_file(source.connection, loaded.root)
     except UnsupportedConnection as exc:
-        raise ConfigError([problem_at(loaded, (*loc, "connection"), str(exc))]) from None
+        raise ConfigError([loaded.doc.problem((*loc, "connection"), str(exc))]) from None
     what = not_a_database(path)
     if what is not None:
         message = not_a_database_message(path, what, writing=False)
-        raise ConfigError([problem_at(loaded, (*loc, "connection"), message)])
+        raise ConfigError([loaded.doc.problem((*loc, "connection"), message)])
     if not path.is_file():
         message = f"DuckDB database not found: {path}"
-        raise ConfigError([problem_at(loaded, (*loc, "connection"), message)])
+        raise ConfigError([loaded.doc.problem((*loc, "connection"), message)])
     return path
 
 
@@ -219,7 +217,7 @@ def _bind(
     use: str | None = None,
     text: str | None = None,
 ) -> None:
-    with config_errors(locator(loaded, loc), sql=text), session.using(use):
+    with config_errors(loaded.doc.locator(loc), sql=text), session.using(use):
         session.run_user_sql(sql)
 
 

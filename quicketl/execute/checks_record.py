@@ -3,7 +3,7 @@ the next run says so, and a run that requires the checks runs them again."""
 
 from __future__ import annotations
 
-from quicketl.engine.result import PipelineResult
+from quicketl.engine.pipeline_result import PipelineResult
 from quicketl.state import TaskRecord
 
 CHECKS_FAILED = "checks_failed: "

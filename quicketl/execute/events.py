@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from quicketl.execute.result import TaskOutcome
+from quicketl.execute.outcomes import TaskOutcome
 from quicketl.plan.model import Plan
 
 

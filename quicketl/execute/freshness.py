@@ -37,7 +37,7 @@ def _query_value(task: Task, connection: str, query: str, root: Path) -> str:
 
     from quicketl.engine.access import project_access
     from quicketl.engine.dburl import UnsupportedConnection, duckdb_file
-    from quicketl.engine.session import restrict
+    from quicketl.engine.duckdb_session import restrict
     from quicketl.engine.translate import runtime_message
 
     try:

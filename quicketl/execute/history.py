@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from quicketl.config.secrets import mask
-from quicketl.execute.result import TaskOutcome, WorkflowResult
+from quicketl.execute.outcomes import TaskOutcome, WorkflowResult
 from quicketl.plan.model import Plan
 from quicketl.state.history import record_run
 from quicketl.state.store import StateStore

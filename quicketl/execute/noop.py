@@ -18,8 +18,8 @@ from quicketl.errors import StateError
 from quicketl.execute.appends import staged_paths
 from quicketl.execute.decide import decider_for
 from quicketl.execute.history import save_run
+from quicketl.execute.outcomes import WorkflowResult, workflow_result
 from quicketl.execute.preview import preview
-from quicketl.execute.result import WorkflowResult, workflow_result
 from quicketl.execute.temps import clean_stale_temps
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope

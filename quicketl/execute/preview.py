@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from quicketl.execute.decide import Decider, Decision
-from quicketl.execute.result import TaskOutcome, TaskStatus
+from quicketl.execute.outcomes import TaskOutcome, TaskStatus
 from quicketl.plan.edgeset import Links
 from quicketl.plan.lineage import OutputIndex
 from quicketl.plan.model import Plan, Task

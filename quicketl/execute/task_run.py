@@ -8,13 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quicketl.engine.result import PipelineResult
+from quicketl.engine.pipeline_result import PipelineResult
 from quicketl.errors import EngineError, QuickETLError
 from quicketl.execute.appends import intent_saver
 from quicketl.execute.checks_record import checks_status
 from quicketl.execute.databases import DatabaseLocks, database_files
 from quicketl.execute.decide import Decision
-from quicketl.execute.session import RunSession
+from quicketl.execute.run_session import RunSession
 from quicketl.locations.refs import file_refs
 from quicketl.plan.model import Task
 from quicketl.state import StatCache, StateStore, output_record
@@ -60,7 +60,7 @@ class TaskRunner:
     def _execute(
         self, task: Task, decision: Decision, started: float
     ) -> tuple[PipelineResult | None, QuickETLError | None]:
-        from quicketl.engine.runner import run_pipeline
+        from quicketl.engine.pipeline_run import run_pipeline
         from quicketl.plan.tasks import load_task_pipeline
 
         save_intent = intent_saver(self.store, self.scope, task, decision, started, self.stat_cache)

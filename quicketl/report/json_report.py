@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from quicketl.engine.result import PipelineResult
+from quicketl.engine.pipeline_result import PipelineResult
 from quicketl.errors import ConfigError, QuickETLError
 
 

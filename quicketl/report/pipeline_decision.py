@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from quicketl.execute.result import TaskOutcome
+from quicketl.execute.outcomes import TaskOutcome
 
 _WORDS = {"up_to_date": "up to date", "would_run": "will run", "may_run": "may run"}
 

@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quicketl.engine.result import CheckResult, PipelineResult, StepResult
+from quicketl.engine.pipeline_result import CheckResult, PipelineResult, StepResult
 from quicketl.report.formatting import MAX_SAMPLES, cell_text, duration, rows, step_duration
 
 _STEP_STATUS = {

@@ -11,7 +11,7 @@ import shutil
 import sys
 from collections.abc import Sequence
 
-from quicketl.execute.result import WorkflowResult
+from quicketl.execute.outcomes import WorkflowResult
 from quicketl.plan.model import Plan
 from quicketl.report.formatting import duration
 from quicketl.report.workflow_summary import summary_line

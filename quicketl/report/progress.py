@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
-from quicketl.execute.result import TaskOutcome
+from quicketl.execute.outcomes import TaskOutcome
 from quicketl.plan.model import Plan
 from quicketl.report.task_lines import (
     STATUS_STYLES,

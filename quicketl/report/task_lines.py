@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 
-from quicketl.execute.result import TaskOutcome
+from quicketl.execute.outcomes import TaskOutcome
 
 # The same lower-case words as everywhere else; "restored" is reserved for the remote cache.
 STATUS_WORDS = {

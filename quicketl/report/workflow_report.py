@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quicketl.execute.result import TaskOutcome, WorkflowResult
+from quicketl.execute.outcomes import TaskOutcome, WorkflowResult
 from quicketl.plan.model import Plan
 from quicketl.report.diagnostics import print_warnings
 from quicketl.report.formatting import duration

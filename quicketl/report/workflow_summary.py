@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quicketl.execute.result import WorkflowResult
+from quicketl.execute.outcomes import WorkflowResult
 
 
 def summary_line(result: WorkflowResult) -> str:

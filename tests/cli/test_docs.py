@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from quicketl.config.yamlfile import load_yaml_text
-from quicketl.engine.result import PipelineResult
+from quicketl.engine.pipeline_result import PipelineResult
 from quicketl.errors import ConfigError
 from quicketl.report.json_report import error_document, pipeline_document
 

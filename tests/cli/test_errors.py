@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from quicketl.cli.errors import error_text, exit_on_error
+from quicketl.cli.exit_codes import error_text, exit_on_error
 from quicketl.errors import ConfigError, EngineError, Problem
 
 from .conftest import Invoke

@@ -10,7 +10,7 @@ import pytest
 
 from quicketl.engine import run_pipeline, validate_pipeline
 from quicketl.engine.access import Access, pipeline_access
-from quicketl.engine.session import Session
+from quicketl.engine.duckdb_session import Session
 from quicketl.engine.translate import runtime_message
 from quicketl.errors import ConfigError
 

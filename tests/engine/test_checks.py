@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from quicketl.engine import run_pipeline, validate_pipeline
-from quicketl.engine.result import CheckResult, PipelineResult
+from quicketl.engine.pipeline_result import CheckResult, PipelineResult
 from quicketl.errors import ConfigError
 
 from .helpers import Loader, parquet

@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from quicketl.engine import dbsink, run_pipeline, validate_pipeline
-from quicketl.engine.result import PipelineResult
-from quicketl.engine.session import Session
+from quicketl.engine.duckdb_session import Session
+from quicketl.engine.pipeline_result import PipelineResult
 from quicketl.errors import ConfigError
 
 from .helpers import Loader, write

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from quicketl.engine import run_pipeline
-from quicketl.engine.result import PipelineResult
+from quicketl.engine.pipeline_result import PipelineResult
 
 from .helpers import Loader, read_rows, write
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+from quicketl.engine.duckdb_session import Session
 from quicketl.engine.progress import QueryProgress, current_probe, watching_queries
-from quicketl.engine.session import Session
 
 LONG = "SELECT count(DISTINCT md5(CAST(i AS VARCHAR))) FROM range(8000000) t(i)"
 

@@ -9,8 +9,8 @@ import duckdb
 import pytest
 
 from quicketl.engine import rowcount, run_pipeline
+from quicketl.engine.duckdb_session import Session
 from quicketl.engine.rowcount import Scan, scans
-from quicketl.engine.session import Session
 from quicketl.engine.sources import SourceTable
 
 from .helpers import Loader, parquet, write

@@ -8,8 +8,8 @@ import pytest
 
 from quicketl.config.sources import FileSource
 from quicketl.engine import run_pipeline
+from quicketl.engine.duckdb_session import Session
 from quicketl.engine.readers import file_reader
-from quicketl.engine.session import Session
 from quicketl.engine.sniff import csv_reader
 from quicketl.errors import ConfigError
 

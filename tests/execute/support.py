@@ -17,7 +17,7 @@ import yaml
 
 from quicketl import api
 from quicketl.cli.main import main
-from quicketl.execute.result import WorkflowResult
+from quicketl.execute.outcomes import WorkflowResult
 from quicketl.state import StateStore, TaskRecord
 
 QUICKETL = Path(sys.executable).with_name("quicketl")

@@ -12,7 +12,7 @@ from projects import diamond, linear_three, new_project
 from quicketl import api
 from quicketl.config import secrets
 from quicketl.execute.history import save_run
-from quicketl.execute.result import TaskOutcome
+from quicketl.execute.outcomes import TaskOutcome
 from quicketl.plan.model import Plan
 from quicketl.state import StateStore
 
@@ -109,12 +109,12 @@ def test_a_history_that_cannot_be_written_does_not_fail_the_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from quicketl.errors import StateError
-    from quicketl.execute import runner
+    from quicketl.execute import plan_run
 
     def broken(*args: object, **kwargs: object) -> int:
         raise StateError("state database is unusable: disk I/O error")
 
-    monkeypatch.setattr(runner, "save_run", broken)
+    monkeypatch.setattr(plan_run, "save_run", broken)
     result = run(linear_three(new_project(tmp_path)))
     assert result.succeeded and result.run_id is None
     assert {t.status for t in result.tasks} == {"ran"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quicketl.engine.result import CheckResult, PipelineResult, StepResult
+from quicketl.engine.pipeline_result import CheckResult, PipelineResult, StepResult
 
 
 def succeeded() -> PipelineResult:

@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from quicketl.engine.result import PipelineResult
+from quicketl.engine.pipeline_result import PipelineResult
 from quicketl.report.pipeline_report import check_details, render_pipeline_result
 
 from .results import checks_failed, succeeded

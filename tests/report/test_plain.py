@@ -7,7 +7,7 @@ import io
 import pytest
 from rich.console import Console
 
-from quicketl.execute.result import TaskOutcome, WorkflowResult
+from quicketl.execute.outcomes import TaskOutcome, WorkflowResult
 from quicketl.report.plain import result_lines
 from quicketl.report.workflow_report import render_workflow_result
 

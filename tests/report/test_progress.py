@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from quicketl.execute.result import TaskOutcome
+from quicketl.execute.outcomes import TaskOutcome
 from quicketl.plan.model import Plan
 from quicketl.report.progress import LiveProgress
 

@@ -22,12 +22,12 @@ from quicketl.engine.checks import run_checks
 from quicketl.engine.datafiles import sink_target
 from quicketl.engine.dbsink import write_table
 from quicketl.engine.dburl import duckdb_file
+from quicketl.engine.duckdb_session import Session
 from quicketl.engine.filesink import BeforeCommit, write_file
+from quicketl.engine.pipeline_result import CheckResult, PipelineResult, StepResult, StepStatus
 from quicketl.engine.prepare import prepare
 from quicketl.engine.relation import Relation
-from quicketl.engine.result import CheckResult, PipelineResult, StepResult, StepStatus
 from quicketl.engine.rowcount import source_rows
-from quicketl.engine.session import Session
 from quicketl.engine.sql import ident
 from quicketl.engine.translate import runtime_message
 from quicketl.engine.written import Written

@@ -46,7 +46,7 @@ def try_fast_workflow_run(args: Sequence[str]) -> int | None:
     parsed = _parse(args)
     if parsed is None or parsed.workflow is None or not parsed.workflow.is_file():
         return None
-    from quicketl.api.fastpath import environment_defaults_valid
+    from quicketl.api.noop import environment_defaults_valid
 
     if not environment_defaults_valid():  # the full path refuses them, with its message
         return None
@@ -61,7 +61,7 @@ def try_fast_workflow_run(args: Sequence[str]) -> int | None:
 def _try_noop(parsed: _Args) -> tuple[Plan, WorkflowResult] | None:
     assert parsed.workflow is not None
     try:
-        from quicketl.api.fastpath import try_noop_run
+        from quicketl.api.noop import try_noop_run
 
         answer: tuple[Plan, WorkflowResult] | None = try_noop_run(
             parsed.workflow, parsed.variables, parsed.cache_dir

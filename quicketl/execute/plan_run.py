@@ -16,10 +16,10 @@ from quicketl.execute.decide import Decider, decider_for
 from quicketl.execute.events import NullReporter, RunReporter
 from quicketl.execute.freshness import external_values
 from quicketl.execute.history import run_status, save_run
+from quicketl.execute.outcomes import TaskOutcome, WorkflowResult, workflow_result
 from quicketl.execute.preview import preview
-from quicketl.execute.result import TaskOutcome, WorkflowResult, workflow_result
+from quicketl.execute.run_session import RunSession
 from quicketl.execute.select import require_unselected_outputs, select_tasks
-from quicketl.execute.session import RunSession
 from quicketl.execute.task_run import TaskRunner
 from quicketl.execute.temps import clean_stale_temps
 from quicketl.plan.model import Plan

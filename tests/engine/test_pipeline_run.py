@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from quicketl.engine import run_pipeline
-from quicketl.engine.result import StepResult
+from quicketl.engine.pipeline_result import StepResult
 
 from .helpers import Loader, read_rows, write
 

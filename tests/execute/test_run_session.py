@@ -1,11 +1,11 @@
-"""quicketl.execute.session: why a task must not start, as a typed Blocker."""
+"""quicketl.execute.run_session: why a task must not start, as a typed Blocker."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from quicketl.execute.events import NullReporter
-from quicketl.execute.session import Blocker, RunSession
+from quicketl.execute.run_session import Blocker, RunSession
 
 from .test_select import make_plan
 

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Literal
 
 from quicketl.execute.decide import Decision
 from quicketl.execute.events import RunReporter
-from quicketl.execute.result import TaskOutcome, TaskStatus
+from quicketl.execute.outcomes import TaskOutcome, TaskStatus
 from quicketl.plan.model import Plan, Task
 
 if TYPE_CHECKING:
-    from quicketl.engine.result import PipelineResult
+    from quicketl.engine.pipeline_result import PipelineResult
 
 
 @dataclass(frozen=True)

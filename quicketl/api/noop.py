@@ -1,4 +1,4 @@
-"""The no-op fast path of `workflow run`, for `quicketl.cli.fast`: nothing heavy is imported.
+"""The no-op fast path of `workflow run`, for `quicketl.cli.noop`: nothing heavy is imported.
 
 Importing it loads neither YAML, pydantic, DuckDB, doit, rich nor typer (a test pins this).
 """

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from quicketl.engine.result import PipelineResult
+    from quicketl.engine.pipeline_result import PipelineResult
     from quicketl.plan.model import Plan
 
 TaskStatus = Literal["ran", "up_to_date", "failed", "skipped", "not_run", "would_run", "may_run"]
