@@ -18,8 +18,8 @@ def exit_on_error(*, verbose: bool, as_json: bool = False) -> Iterator[None]:
     """Turn a raised error into its message and `typer.Exit` with the error's exit code."""
     try:
         yield
-    except (typer.Exit, typer.Abort):
-        raise
+    except (typer.Exit, typer.Abort, BrokenPipeError):
+        raise  # a closed stdout is no error to report (there is nowhere to report it)
     except QuickETLError as exc:
         _report(exc, verbose=verbose, as_json=as_json)
         raise typer.Exit(exc.exit_code) from None

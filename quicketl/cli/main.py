@@ -26,8 +26,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line with `argv` (default: the process arguments)."""
     from quicketl.cli.masked import masked_output
 
-    with masked_output():
-        _main(argv)
+    try:
+        with masked_output():
+            _main(argv)
+    except BrokenPipeError:
+        _reader_went_away()
+
+
+def _reader_went_away() -> None:
+    """`quicketl ... | head -1`: the reader closed the pipe. End quietly with 1, as click and
+    rich do on the full path, and point stdout at /dev/null so the interpreter's last flush
+    cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(1)
 
 
 def _main(argv: Sequence[str] | None) -> None:
