@@ -9,17 +9,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from quicketl.errors import ConfigError, EngineError, Problem
-from quicketl.locations.refs import file_refs
+from quicketl.plan.lineage import OutputIndex
 from quicketl.plan.model import Plan, Task
 from quicketl.plan.tasks import load_task_pipeline
 
 
 def check_against_sources(plan: Plan, variables: Mapping[str, object] | None = None) -> None:
     """Raise one ConfigError with the column and expression problems of every checkable task."""
-    written = {ref for task in plan.tasks for ref in task.outputs}
+    # The same rule as lineage edges: a path, a glob or a folder over any task's output.
+    written = OutputIndex(plan.tasks)
     problems: list[Problem] = []
     for task in plan.tasks:
-        if not any(ref in written for ref in file_refs(task.inputs)):
+        if not written.read_by(task.inputs):
             problems += _problems_of(plan, task, variables)
     if problems:
         raise ConfigError(problems)

@@ -67,3 +67,28 @@ def test_workflow_validate_checks_columns_of_every_pipeline(cli: Invoke, in_tmp:
     )
     assert "whatever" not in result.stderr
     assert not (in_tmp / ".quicketl-cache").exists()
+
+
+def test_workflow_validate_leaves_globs_and_folders_over_upstream_outputs_to_the_run(
+    cli: Invoke, in_tmp: Path
+) -> None:
+    _project(in_tmp)
+    (in_tmp / "a.yml").write_text(
+        "name: a\nsource: {path: data/in.csv}\nsink: {path: out/parts/a.parquet}\n"
+    )
+    (in_tmp / "b.yml").write_text(
+        "name: b\nsource: {path: data/in.csv}\nsink: {path: out/by_v, partition_by: [v]}\n"
+    )
+    (in_tmp / "c.yml").write_text(  # a glob over a's output: nothing matches before a runs
+        "name: c\nsource: {path: 'out/parts/*.parquet'}\nsink: {path: out/c.parquet}\n"
+    )
+    (in_tmp / "d.yml").write_text(  # a folder b writes: missing before b runs
+        "name: d\nsource: {path: out/by_v, format: parquet}\nsink: {path: out/d.parquet}\n"
+    )
+    (in_tmp / "wf.yml").write_text(
+        "name: wf\nstages:\n  - name: s\n    pipelines: [a.yml, b.yml]\n"
+        "  - name: t\n    depends_on: [s]\n    pipelines: [c.yml, d.yml]\n"
+    )
+    result = cli("workflow", "validate", "wf.yml")
+    assert result.exit_code == 0, result.output
+    assert cli("workflow", "run", "wf.yml").exit_code == 0
