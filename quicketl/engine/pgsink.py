@@ -166,8 +166,8 @@ def _upsert(cursor: Any, write: _Write) -> None:
             f"primary key or unique constraint on ({keys})",
         )
     _staged(cursor, write)
-    keys = {k.casefold() for k in sink.upsert_keys}
-    others = [c for c in write.columns if c.name.casefold() not in keys]
+    key_names = {k.casefold() for k in sink.upsert_keys}
+    others = [c for c in write.columns if c.name.casefold() not in key_names]
     update = ", ".join(f"{pg_ident(c.name)} = EXCLUDED.{pg_ident(c.name)}" for c in others)
     action = f"DO UPDATE SET {update}" if others else "DO NOTHING"
     target = ", ".join(pg_ident(k) for k in sink.upsert_keys)
