@@ -38,7 +38,6 @@ class PgServer:
         with _connection(self.url(database)) as conn, conn.cursor() as cursor:
             cursor.execute(sql)
 
-
     def query(self, sql: str, database: str = "postgres") -> list[tuple[Any, ...]]:
         with _connection(self.url(database)) as conn, conn.cursor() as cursor:
             cursor.execute(sql)
