@@ -25,13 +25,21 @@ _DETAIL = re.compile(r"DETAIL:\s+(.+)")
 _CONNECT = re.compile(r"failed: (?:FATAL:\s+)?(.+?)(?:\n|$)")
 
 
+UNDEFINED_TABLE = "42P01"
+
+
 class PostgresError(EngineError):
-    """A PostgreSQL connection, query or write that failed (exit 1)."""
+    """A PostgreSQL connection, query or write that failed (exit 1); `sqlstate` is the
+    server's error code when it answered."""
+
+    sqlstate: str | None = None
 
 
-def failure(pipeline: str, url: str, message: str) -> PostgresError:
+def failure(pipeline: str, url: str, message: str, sqlstate: str | None = None) -> PostgresError:
     """The one message shape for every PostgreSQL failure."""
-    return PostgresError(f"pipeline {pipeline}: {mask(url)}: {message}")
+    error = PostgresError(f"pipeline {pipeline}: {mask(url)}: {message}")
+    error.sqlstate = sqlstate
+    return error
 
 
 @contextmanager
@@ -61,7 +69,8 @@ def translated(pipeline: str, url: str) -> Iterator[None]:
     try:
         yield
     except adbc_driver_manager.Error as exc:
-        raise failure(pipeline, url, server_message(str(exc))) from None
+        state = getattr(exc, "sqlstate", None)
+        raise failure(pipeline, url, server_message(str(exc)), state) from None
 
 
 def connect_message(text: str) -> str:

@@ -55,7 +55,8 @@ def _query_value(task: Task, pipeline: LoadedPipeline, source: DatabaseSource, r
     except ConfigError as exc:
         raise EngineError(f"{task.id}: freshness query failed: {exc}") from None
     if url is not None:
-        return shown(_postgres_row(pipeline.config.name, url, query))
+        row = _postgres_row(pipeline.config.name, url, query)
+        return ALWAYS if row is None else shown(row)
     return shown(_duckdb_row(task, source.connection, query, root))
 
 
@@ -69,13 +70,15 @@ def shown(row: tuple[Any, ...] | None) -> str:
 
 
 def _postgres_row(pipeline: str, url: str, query: str) -> tuple[Any, ...] | None:
-    from quicketl.engine.postgres import PostgresError, connected
+    from quicketl.engine.postgres import UNDEFINED_TABLE, PostgresError, connected
 
     try:
         with connected(pipeline, url) as conn, conn.cursor() as cursor:
             cursor.execute(query)
             row = cursor.fetchone()
     except PostgresError as exc:
+        if exc.sqlstate == UNDEFINED_TABLE:
+            return None  # not created yet (an upstream pipeline may write it): the task runs
         raise EngineError(f"freshness query failed: {exc}") from None
     return tuple(row) if row is not None else None
 
