@@ -48,9 +48,9 @@ def _database_problems(loaded: LoadedPipeline, sink: DatabaseSink) -> list[Probl
     try:
         if postgres_url(sink.connection, loaded.root) is not None:
             return []  # the server is asked when the pipeline runs
-    except ConfigError as exc:
-        message = "; ".join(p.message for p in exc.problems)
-        return [loaded.doc.problem(("sink", "connection"), message)]
+    except ConfigError as exc:  # a profile's own problem is placed in quicketl.yml
+        here = ("sink", "connection")
+        return [p if p.file else loaded.doc.problem(here, p.message) for p in exc.problems]
     try:
         path = duckdb_file(sink.connection, loaded.root)
     except UnsupportedConnection as exc:

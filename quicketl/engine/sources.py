@@ -202,9 +202,10 @@ def _database_source(
 def _postgres_url(loaded: LoadedPipeline, loc: Loc, source: DatabaseSource) -> str | None:
     try:
         return postgres_url(source.connection, loaded.root)
-    except ConfigError as exc:
-        message = "; ".join(p.message for p in exc.problems)
-        raise ConfigError([loaded.doc.problem((*loc, "connection"), message)]) from None
+    except ConfigError as exc:  # a profile's own problem is placed in quicketl.yml
+        here = (*loc, "connection")
+        problems = [p if p.file else loaded.doc.problem(here, p.message) for p in exc.problems]
+        raise ConfigError(problems) from None
 
 
 def _postgres_source(
