@@ -8,17 +8,16 @@ resolved pipeline (loaded again when the plan came from its snapshot).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from quicketl.config.connections import postgres_url
-from quicketl.config.loader import LoadedPipeline, load_pipeline
-from quicketl.config.sources import DatabaseSource
-from quicketl.config.variables import VariableScope
 from quicketl.errors import ConfigError, EngineError
 from quicketl.locations.refs import External
-from quicketl.plan.io import freshness_target
 from quicketl.plan.keys import ALWAYS
 from quicketl.plan.model import Task
+
+if TYPE_CHECKING:  # the no-op path imports this module: pydantic and YAML load only when used
+    from quicketl.config.loader import LoadedPipeline
+    from quicketl.config.sources import DatabaseSource
 
 
 def external_values(task: Task, root: Path) -> dict[str, str]:
@@ -31,6 +30,9 @@ def external_values(task: Task, root: Path) -> dict[str, str]:
 
 
 def _freshness_of(task: Task, external: External, root: Path) -> str:
+    from quicketl.config.sources import DatabaseSource
+    from quicketl.plan.io import freshness_target
+
     pipeline = _pipeline(task, root)
     for name, source in pipeline.config.named_sources().items():
         if not isinstance(source, DatabaseSource) or not source.freshness:
@@ -41,6 +43,9 @@ def _freshness_of(task: Task, external: External, root: Path) -> str:
 
 
 def _pipeline(task: Task, root: Path) -> LoadedPipeline:
+    from quicketl.config.loader import load_pipeline
+    from quicketl.config.variables import VariableScope
+
     if task.pipeline is not None:
         return task.pipeline
     return load_pipeline(
@@ -49,6 +54,8 @@ def _pipeline(task: Task, root: Path) -> LoadedPipeline:
 
 
 def _query_value(task: Task, pipeline: LoadedPipeline, source: DatabaseSource, root: Path) -> str:
+    from quicketl.config.connections import postgres_url
+
     query = str(source.freshness)
     try:
         url = postgres_url(source.connection, root)
