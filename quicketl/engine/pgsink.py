@@ -77,7 +77,8 @@ def write_postgres(
 
 
 def _rows_query(sink: DatabaseSink, final: Relation, columns: list[Mapped]) -> str:
-    items = ", ".join(c.select for c in columns)
+    # Named as PostgreSQL will name them: COPY lists the Arrow field names, quoted.
+    items = ", ".join(f"{c.expr} AS {pg_ident(c.name)}" for c in columns)
     if sink.mode != "upsert":
         return f"SELECT {items} FROM {final.ref}"
     keys = ", ".join(ident(k) for k in sink.upsert_keys)

@@ -68,7 +68,7 @@ class Mapped:
 
     name: str
     pg_type: str
-    select: str
+    expr: str  # the DuckDB expression for the column's values
 
 
 class UnmappedType(ValueError):
@@ -89,8 +89,7 @@ def pg_column(column: Column) -> Mapped:
         )
     pg_type, cast = _SIMPLE[kind]
     name = ident(column.name)
-    select = f"CAST({name} AS {cast}) AS {name}" if cast else name
-    return Mapped(column.name, pg_type, select)
+    return Mapped(column.name, pg_type, f"CAST({name} AS {cast})" if cast else name)
 
 
 def read_cast(name: str, pg_type: str, typmod: int) -> str:

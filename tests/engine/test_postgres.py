@@ -236,3 +236,16 @@ def test_a_profile_names_the_connection(
     text += "sink:\n  connection: warehouse\n  table: q\n  mode: replace\n"
     ok(run_pipeline(load(text)))
     assert rows(pg_url, "SELECT id FROM q") == [(7,)]
+
+
+def test_mixed_case_columns_fold_as_unquoted_names_do(
+    load: Loader, project: Path, pg_url: str
+) -> None:
+    write(project / "data/in.csv", "CustomerID,Full Name\n1,Ann\n")
+    for mode in ("replace", "append"):
+        text = (
+            "name: cased\nsource: {path: data/in.csv}\n"
+            f"sink:\n  connection: '{pg_url}'\n  table: Customers\n  mode: {mode}\n"
+        )
+        ok(run_pipeline(load(text)))
+    assert rows(pg_url, 'SELECT customerid, "Full Name" FROM customers') == [(1, "Ann")] * 2
