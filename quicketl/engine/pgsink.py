@@ -23,12 +23,13 @@ from quicketl.config.sinks import DatabaseSink
 from quicketl.engine.duckdb_session import Session
 from quicketl.engine.pgread import pg_ident, pg_table
 from quicketl.engine.pgtypes import Mapped, UnmappedType, pg_column
-from quicketl.engine.postgres import connected, failure
+from quicketl.engine.postgres import adbc_error, connected, failure
 from quicketl.engine.relation import Relation
 from quicketl.engine.sql import ident, string_literal
 from quicketl.engine.written import Written
 
 _STAGE = "qetl_stage"
+_NO_UNIQUE_KEY = "42P10"  # ON CONFLICT names columns without a unique index
 _BATCH_ROWS = 122_880  # DuckDB's row group: batches as DuckDB stores them
 
 
@@ -172,7 +173,17 @@ def _upsert(cursor: Any, write: _Write) -> None:
     update = ", ".join(f"{pg_ident(c.name)} = EXCLUDED.{pg_ident(c.name)}" for c in others)
     action = f"DO UPDATE SET {update}" if others else "DO NOTHING"
     target = ", ".join(pg_ident(k) for k in sink.upsert_keys)
-    _insert_staged(cursor, write, f" ON CONFLICT ({target}) {action}")
+    try:
+        _insert_staged(cursor, write, f" ON CONFLICT ({target}) {action}")
+    except adbc_error() as exc:
+        if getattr(exc, "sqlstate", None) != _NO_UNIQUE_KEY:
+            raise
+        keys = ", ".join(sink.upsert_keys)
+        message = (
+            f"mode upsert needs a primary key or unique constraint on ({keys}) in table "
+            f"{sink.table}; it has none on exactly these columns"
+        )
+        raise failure(write.pipeline, write.url, message) from None
 
 
 _MODES: dict[str, Callable[[Any, _Write], None]] = {

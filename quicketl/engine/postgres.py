@@ -73,6 +73,14 @@ def translated(pipeline: str, url: str) -> Iterator[None]:
         raise failure(pipeline, url, server_message(str(exc)), state) from None
 
 
+def adbc_error() -> type[Exception]:
+    """The driver's base error class (the driver is imported by then)."""
+    import adbc_driver_manager
+
+    error: type[Exception] = adbc_driver_manager.Error
+    return error
+
+
 def connect_message(text: str) -> str:
     """'cannot connect: Connection refused', from libpq's several lines."""
     match = _CONNECT.search(text)

@@ -249,3 +249,18 @@ def test_mixed_case_columns_fold_as_unquoted_names_do(
         )
         ok(run_pipeline(load(text)))
     assert rows(pg_url, 'SELECT customerid, "Full Name" FROM customers') == [(1, "Ann")] * 2
+
+
+def test_upsert_without_a_unique_key_says_what_it_needs(
+    load: Loader, project: Path, pg_url: str
+) -> None:
+    execute(pg_url, "CREATE TABLE nokey (id bigint, name text, amount float8)")
+    execute(pg_url, "INSERT INTO nokey VALUES (1, 'a', 1)")
+    sink = "  table: nokey\n  mode: upsert\n  upsert_keys: [id]\n"
+    result = load_csv(load, project, pg_url, "1,b,2\n", sink)
+    assert result.status == "failed"
+    assert str(result.error).endswith(
+        "mode upsert needs a primary key or unique constraint on (id) in table nokey; "
+        "it has none on exactly these columns"
+    )
+    assert rows(pg_url, "SELECT name FROM nokey") == [("a",)]
