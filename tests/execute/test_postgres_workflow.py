@@ -162,3 +162,17 @@ def test_the_password_is_nowhere(project: Path, pg_url: str) -> None:
     # The state store does name the connection, masked (the freshness input of the key).
     assert any(b"postgres:***@127.0.0.1" in path.read_bytes() for path in files)
     assert all(done.returncode == 0 for done in outputs), [d.stderr for d in outputs]
+
+
+def test_status_and_dry_run_explain_a_freshness_change(project: Path, pg_url: str) -> None:
+    root = project.parent.parent
+    assert cli("workflow", "run", project, cwd=root).returncode == 0
+    assert cli("run", "pipelines/extract.yml", cwd=root).returncode == 0
+    execute(pg_url, "INSERT INTO orders VALUES (101, 'north', 5, TIMESTAMP '2024-01-01')")
+    expected = "freshness of orders: (2024-01-01 01:40:00, 100) -> (2024-01-01 01:40:00, 101)"
+    status = cli("workflow", "status", project, cwd=root)
+    assert expected in status.stdout, status.stdout
+    dry = cli("workflow", "run", project, "--dry-run", cwd=root)
+    assert expected in dry.stdout, dry.stdout
+    single = cli("run", "pipelines/extract.yml", "--dry-run", cwd=root)
+    assert expected in single.stdout, single.stdout
