@@ -2,7 +2,7 @@
 
 `make test` installs the server binaries when missing (mk/postgres.mk). initdb refuses to run
 as root, so as root the cluster belongs to the unprivileged `postgres` user (Debian's package
-creates it) and its commands run through runuser. The cluster listens on 127.0.0.1 only, with
+creates it; else `nobody`) and its commands run through runuser. The cluster listens on 127.0.0.1 only, with
 password (scram) authentication over TCP, so bad credentials really fail. It is stopped with
 `pg_ctl stop -m immediate` and its folder removed, whatever the tests did.
 """
@@ -76,6 +76,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _unprivileged_user() -> str:
+    """Debian's `postgres` user, else `nobody`: the cluster's files are chowned to it."""
+    for name in (SUPERUSER, "nobody"):
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            continue
+        return name
+    raise RuntimeError("initdb refuses to run as root, and there is no postgres or nobody user")
+
+
 def _as_owner(command: list[str], owner: str | None) -> list[str]:
     return ["runuser", "-u", owner, "--", *command] if owner else command
 
@@ -84,7 +95,7 @@ def _as_owner(command: list[str], owner: str | None) -> list[str]:
 def running_server() -> Iterator[PgServer]:
     """A started cluster, stopped and removed on the way out (tests failing included)."""
     bin_dir = binaries()
-    owner = SUPERUSER if os.geteuid() == 0 else None
+    owner = _unprivileged_user() if os.geteuid() == 0 else None
     folder = Path(tempfile.mkdtemp(prefix="quicketl-pg-"))
     data, log, pwfile = folder / "data", folder / "server.log", folder / "pw"
     pwfile.write_text(PASSWORD + "\n")
