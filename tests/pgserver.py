@@ -3,8 +3,8 @@
 `make test` installs the server binaries when missing (mk/postgres.mk). initdb refuses to run
 as root, so as root the cluster belongs to the unprivileged `postgres` user (Debian's package
 creates it; else `nobody`) and its commands run through runuser. The cluster listens on
-127.0.0.1 only, with password (scram) authentication over TCP, so bad credentials really fail. It is stopped with
-`pg_ctl stop -m immediate` and its folder removed, whatever the tests did.
+127.0.0.1 only, with password (scram) authentication over TCP, so bad credentials really fail.
+It is stopped with `pg_ctl stop -m immediate` and its folder removed, whatever the tests did.
 """
 
 from __future__ import annotations
