@@ -51,7 +51,7 @@ def connected(pipeline: str, url: str) -> Iterator[Any]:
     except ImportError:
         raise failure(pipeline, url, INSTALL_HINT) from None
     try:
-        conn = pg.connect(url)
+        conn = pg.connect(with_timeout(url))
     except adbc_driver_manager.Error as exc:
         raise failure(pipeline, url, connect_message(str(exc))) from None
     try:
@@ -71,6 +71,16 @@ def translated(pipeline: str, url: str) -> Iterator[None]:
     except adbc_driver_manager.Error as exc:
         state = getattr(exc, "sqlstate", None)
         raise failure(pipeline, url, server_message(str(exc)), state) from None
+
+
+CONNECT_TIMEOUT = 15  # seconds; libpq's default waits for the OS, minutes for a silent host
+
+
+def with_timeout(url: str) -> str:
+    """`url` with libpq's connect_timeout unless it sets one."""
+    if "connect_timeout=" in url:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}connect_timeout={CONNECT_TIMEOUT}"
 
 
 def adbc_error() -> type[Exception]:

@@ -264,3 +264,13 @@ def test_upsert_without_a_unique_key_says_what_it_needs(
         "it has none on exactly these columns"
     )
     assert rows(pg_url, "SELECT name FROM nokey") == [("a",)]
+
+
+def test_a_connect_timeout_is_added_unless_the_url_sets_one() -> None:
+    from quicketl.engine.postgres import with_timeout
+
+    assert with_timeout("postgresql://h/db") == "postgresql://h/db?connect_timeout=15"
+    assert with_timeout("postgresql://h/db?sslmode=require").endswith("&connect_timeout=15")
+    assert (
+        with_timeout("postgresql://h/db?connect_timeout=3") == "postgresql://h/db?connect_timeout=3"
+    )
