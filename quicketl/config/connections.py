@@ -19,12 +19,15 @@ its variable is called, so it is masked wherever text leaves the process.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from quicketl.config.secrets import remember, remember_urls
 from quicketl.errors import ConfigError
 from quicketl.locations.urls import url_scheme
+
+if TYPE_CHECKING:
+    from quicketl.config.profiles import ProjectProfiles
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 _PROFILE_TYPES = ("postgres", "postgresql")
@@ -65,14 +68,12 @@ def _profile_url(name: str, root: Path) -> str | None:
     if kind not in _PROFILE_TYPES:
         message = f"profile type {kind!r} is not supported; supported: postgres"
         raise ConfigError([project.problem(("profiles", name, "type"), message)])
-    resolved = _resolved(settings, root)
-    if resolved is None:
-        message = "a variable in this profile is not set"
-        raise ConfigError([project.problem(("profiles", name), message)])
-    return _url_of(resolved)
+    return _url_of(_resolved(project, name, settings, root))
 
 
-def _resolved(settings: dict[str, Any], root: Path) -> dict[str, str] | None:
+def _resolved(
+    project: ProjectProfiles, name: str, settings: dict[str, Any], root: Path
+) -> dict[str, str]:
     from quicketl.config.variables import VariableScope
 
     scope = VariableScope.standard(root=root)
@@ -80,7 +81,9 @@ def _resolved(settings: dict[str, Any], root: Path) -> dict[str, str] | None:
     for key, value in settings.items():
         text = scope.resolve_text(str(value)) if value is not None else ""
         if text is None:
-            return None
+            shown = "it" if key == "password" else str(value)  # never echo a password
+            message = f"{shown} names a variable that is not set (environment, .env, variables:)"
+            raise ConfigError([project.problem(("profiles", name, str(key)), message)])
         resolved[str(key)] = text
     return resolved
 
