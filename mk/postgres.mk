@@ -5,7 +5,8 @@
 # which is not on PATH, so both places are looked at; when neither has them, Debian's package is
 # installed (as root, or through sudo).
 
-PG_BINARIES := $(firstword $(shell command -v initdb 2>/dev/null) $(wildcard /usr/lib/postgresql/*/bin/initdb))
+PG_SEARCH ?= /usr/lib/postgresql/*/bin/initdb
+PG_BINARIES := $(firstword $(shell command -v initdb 2>/dev/null) $(wildcard $(PG_SEARCH)))
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: postgres-server
