@@ -28,7 +28,7 @@ def test_duckdb_types_map_to_postgresql(duckdb_type: str, pg_type: str, expr: st
 
 @pytest.mark.parametrize("duckdb_type", ["INTEGER[]", "STRUCT(a INTEGER)", "BLOB", "INTERVAL"])
 def test_other_types_are_refused_with_a_way_out(duckdb_type: str) -> None:
-    with pytest.raises(UnmappedType, match="has no PostgreSQL mapping here .* cast it in a"):
+    with pytest.raises(UnmappedType, match=r"has no PostgreSQL mapping here .* cast it in a"):
         pg_column(Column("c", duckdb_type))
 
 
