@@ -176,3 +176,26 @@ def test_status_and_dry_run_explain_a_freshness_change(project: Path, pg_url: st
     assert expected in dry.stdout, dry.stdout
     single = cli("run", "pipelines/extract.yml", "--dry-run", cwd=root)
     assert expected in single.stdout, single.stdout
+
+
+def test_a_unique_violation_exits_1_with_one_masked_message(tmp_path: Path, pg_url: str) -> None:
+    from pgserver import PASSWORD
+
+    execute(pg_url, "CREATE TABLE seen (id bigint PRIMARY KEY); INSERT INTO seen VALUES (2)")
+    (tmp_path / "quicketl.yml").write_text("name: t\n")
+    (tmp_path / "ids.csv").write_text("id\n1\n2\n")
+    write_yaml(
+        tmp_path / "p.yml",
+        {
+            "name": "dupes",
+            "source": {"path": "ids.csv"},
+            "sink": {"connection": pg_url, "table": "seen", "mode": "append"},
+        },
+    )
+    done = cli("run", "p.yml", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    assert PASSWORD not in done.stdout + done.stderr
+    assert "pipeline dupes: postgresql://postgres:***@127.0.0.1:" in done.stdout
+    assert "duplicate key value violates unique constraint" in done.stdout
+    assert query(pg_url, "SELECT id FROM seen") == [(2,)]
