@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 -include mk/export.mk
+-include mk/postgres.mk
 
 demo: $(STAMP)
 	cd examples/medallion && ../../$(BIN)/quicketl workflow run workflows/medallion.yml
@@ -35,7 +36,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) export-venvs
+pytest: $(STAMP) export-venvs postgres-server
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest

@@ -51,3 +51,31 @@ def test_export_venvs_are_made_with_python3_when_python311_is_absent(tmp_path: P
 
 def test_make_lint_checks_the_import_contract(tmp_path: Path) -> None:
     assert "lint-imports" in _dry_make("lint", _only_python3(tmp_path))
+
+
+def test_make_test_installs_postgresql_when_no_initdb_is_found(tmp_path: Path) -> None:
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    env = {**os.environ, "PATH": str(_only_python3(tmp_path))}  # no initdb on it
+    nowhere = f"PG_SEARCH={tmp_path}/none/*/bin/initdb"
+    done = subprocess.run(
+        [make, "-n", "-C", str(REPO), "postgres-server", nowhere],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "apt-get install -y -qq postgresql" in done.stdout
+    found = subprocess.run(
+        [make, "-n", "-C", str(REPO), "postgres-server"], capture_output=True, text=True
+    )
+    if shutil.which("initdb") or list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        assert "apt-get" not in found.stdout
+
+
+def test_make_pytest_needs_the_postgresql_server(tmp_path: Path) -> None:
+    assert "PostgreSQL for the tests" in _dry_make("pytest", _only_python3(tmp_path)) or (
+        "apt-get install" in _dry_make("pytest", _only_python3(tmp_path))
+    )

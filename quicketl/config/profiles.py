@@ -11,8 +11,8 @@ profiles:
 `--env NAME` (or `QUICKETL_ENV=NAME`) selects an environment: its `variables:` (after those of
 the environments it `extends`) come right after `--var` and before the process environment.
 Its other 1.x keys (`quality`, `logging`, ...) are accepted and kept; an `engine` other than
-DuckDB, or a `secrets.provider` other than `env`, is refused. Profiles are parsed and kept until
-databases other than DuckDB files are supported.
+DuckDB, or a `secrets.provider` other than `env`, is refused. A pipeline's `connection:` may
+name a profile (config/connections.py turns a PostgreSQL profile into its URL).
 """
 
 from __future__ import annotations

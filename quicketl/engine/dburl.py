@@ -1,4 +1,6 @@
-"""Database connection URLs: DuckDB files only, spelt the SQLAlchemy way.
+"""Database connection URLs of DuckDB files, spelt the SQLAlchemy way.
+
+PostgreSQL connections (URLs and quicketl.yml profiles) are in config/connections.py.
 
 `duckdb:///data/w.duckdb` (three slashes) is relative to the project root and
 `duckdb:////srv/w.duckdb` (four slashes) is absolute. QuickETL 1.x's two slashes,
@@ -15,7 +17,10 @@ from quicketl.config.filekind import special_kind
 from quicketl.locations.paths import resolve_data_path
 from quicketl.locations.urls import duckdb_path, redacted, url_scheme
 
-SUPPORTED = "supported: duckdb:///path/to/file.duckdb; PostgreSQL support is planned"
+SUPPORTED = (
+    "supported: duckdb:///path/to/file.duckdb, postgresql://user@host:port/db, "
+    "or the name of a profile in quicketl.yml"
+)
 
 
 class UnsupportedConnection(ValueError):

@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+from quicketl.config.connections import postgres_url
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.sinks import DatabaseSink, FileSink
 from quicketl.engine.access import pipeline_access
@@ -24,6 +25,7 @@ from quicketl.engine.dbsink import write_table
 from quicketl.engine.dburl import duckdb_file
 from quicketl.engine.duckdb_session import Session
 from quicketl.engine.filesink import BeforeCommit, write_file
+from quicketl.engine.pgsink import write_postgres
 from quicketl.engine.pipeline_result import CheckResult, PipelineResult, StepResult, StepStatus
 from quicketl.engine.prepare import prepare
 from quicketl.engine.relation import Relation
@@ -155,6 +157,9 @@ def _write_final(
     sink = loaded.config.sink
     if isinstance(sink, FileSink):
         return _write_file(session, loaded, f"SELECT * FROM {final.ref}", False, before_commit)
+    url = postgres_url(sink.connection, loaded.root)
+    if url is not None:
+        return write_postgres(session, loaded.config.name, url, sink, final)
     return write_table(session, sink, final, duckdb_file(sink.connection, loaded.root))
 
 

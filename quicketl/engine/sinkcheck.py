@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from quicketl.config.connections import postgres_url
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.sinks import DatabaseSink, FileSink
 from quicketl.engine.datafiles import REMOTE_SINK, sink_target
@@ -14,7 +15,7 @@ from quicketl.engine.dburl import (
 from quicketl.engine.filesink import compression_of
 from quicketl.engine.relation import Relation
 from quicketl.engine.translate import unknown_column
-from quicketl.errors import Problem
+from quicketl.errors import ConfigError, Problem
 from quicketl.locations.urls import is_remote
 
 
@@ -44,6 +45,12 @@ def _file_problems(loaded: LoadedPipeline, sink: FileSink) -> list[Problem]:
 
 
 def _database_problems(loaded: LoadedPipeline, sink: DatabaseSink) -> list[Problem]:
+    try:
+        if postgres_url(sink.connection, loaded.root) is not None:
+            return []  # the server is asked when the pipeline runs
+    except ConfigError as exc:  # a profile's own problem is placed in quicketl.yml
+        here = ("sink", "connection")
+        return [p if p.file else loaded.doc.problem(here, p.message) for p in exc.problems]
     try:
         path = duckdb_file(sink.connection, loaded.root)
     except UnsupportedConnection as exc:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from quicketl.config.connections import postgres_url
 from quicketl.config.filekind import not_regular_message, special_file
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.sources import DatabaseSource, FileSource
@@ -25,6 +26,7 @@ from quicketl.engine.dburl import (
     not_a_database_message,
 )
 from quicketl.engine.duckdb_session import Session
+from quicketl.engine.pgread import read_into, source_sql
 from quicketl.engine.readers import file_reader
 from quicketl.engine.relation import Relation
 from quicketl.engine.sniff import csv_reader
@@ -176,6 +178,9 @@ def _database_source(
     source: DatabaseSource,
     materialise: bool,
 ) -> SourceTable:
+    url = _postgres_url(loaded, loc, source)
+    if url is not None:
+        return _postgres_source(session, loaded, stand_in, name, source, url, materialise)
     alias = session.attach(_existing_database(loaded, loc, source), read_only=True)
     if source.table is not None:
         body = f"SELECT * FROM {ident(alias)}.{table_ref(source.table)}"
@@ -192,6 +197,34 @@ def _database_source(
     _bind(session, loaded, (*loc, "query"), probe, use=alias, text=query)
     rows = _materialise_query(session, stand_in, query, alias) if materialise else None
     return SourceTable(name, "query", session.describe(stand_in), None, rows, detail="query")
+
+
+def _postgres_url(loaded: LoadedPipeline, loc: Loc, source: DatabaseSource) -> str | None:
+    try:
+        return postgres_url(source.connection, loaded.root)
+    except ConfigError as exc:  # a profile's own problem is placed in quicketl.yml
+        here = (*loc, "connection")
+        problems = [p if p.file else loaded.doc.problem(here, p.message) for p in exc.problems]
+        raise ConfigError(problems) from None
+
+
+def _postgres_source(
+    session: Session,
+    loaded: LoadedPipeline,
+    stand_in: str,
+    name: str,
+    source: DatabaseSource,
+    url: str,
+    materialise: bool,
+) -> SourceTable:
+    """Read from the server into the stand-in (only its columns when not materialising)."""
+    select = source_sql(source.table, source.query)
+    pipeline = loaded.config.name
+    rows = read_into(session, pipeline, url, select, stand_in, rows=materialise)
+    relation = session.describe(stand_in)
+    kind: SourceKind = "table" if source.table is not None else "query"
+    detail = f"table {source.table}" if source.table is not None else "query"
+    return SourceTable(name, kind, relation, None, rows if materialise else None, detail=detail)
 
 
 def _existing_database(loaded: LoadedPipeline, loc: Loc, source: DatabaseSource) -> Path:

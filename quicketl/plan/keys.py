@@ -143,7 +143,8 @@ def _external_reasons(old: Mapping[str, str], new: Mapping[str, str]) -> list[st
         elif value == ALWAYS:
             reasons.append(f"reads {external.target} (not a file: always runs)")
         elif old.get(name) != value:
-            reasons.append(f"freshness of {external.target}: {old.get(name)} -> {value}")
+            label = external.target.rsplit("#", 1)[-1]  # the table (plan/io.py)
+            reasons.append(f"freshness of {label}: {old.get(name)} -> {value}")
     return reasons
 
 

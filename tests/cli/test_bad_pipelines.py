@@ -378,8 +378,8 @@ CASES = [
     ),
     Bad(
         "unsupported_database_scheme",
-        "name: bad\nsource:\n  connection: postgresql://me@db/shop\n  table: orders\n" + SINK,
-        "unsupported connection scheme 'postgresql' (supported: duckdb:///path/to/file.duckdb",
+        "name: bad\nsource:\n  connection: mysql://me@db/shop\n  table: orders\n" + SINK,
+        "unsupported connection scheme 'mysql' (supported: duckdb:///path/to/file.duckdb",
         3,
         "source.connection",
     ),

@@ -132,9 +132,9 @@ def test_the_sink_may_be_the_database_a_source_reads(load: Loader, project: Path
     ("sink_text", "field", "message"),
     [
         (
-            "connection: postgresql://h/db\n  table: t",
+            "connection: mysql://h/db\n  table: t",
             "sink.connection",
-            "PostgreSQL support is planned",
+            "unsupported connection scheme 'mysql'",
         ),
         (
             "connection: duckdb:///w.duckdb\n  table: t\n  mode: upsert\n  upsert_keys: [idd]",

@@ -30,7 +30,7 @@ def test_two_slashes_as_1x_writes_them_are_relative_to_the_project_root(
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("postgresql://user:secret@host/db", "unsupported connection scheme 'postgresql'"),
+        ("mysql://user:secret@host/db", "unsupported connection scheme 'mysql'"),
         ("sqlite:///x.db", "unsupported connection scheme 'sqlite'"),
         ("data/w.duckdb", "is not a connection URL"),
         ("duckdb://", "names a file: three slashes"),
@@ -43,4 +43,4 @@ def test_unsupported_urls_say_what_is_supported(url: str, message: str, tmp_path
         duckdb_file(url, tmp_path)
     assert "secret" not in str(caught.value)
     if "scheme" in message:
-        assert "duckdb:///path/to/file.duckdb; PostgreSQL support is planned" in str(caught.value)
+        assert "duckdb:///path/to/file.duckdb, postgresql://user@host:port/db" in str(caught.value)

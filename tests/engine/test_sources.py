@@ -226,9 +226,9 @@ def test_database_source_is_opened_read_only(load: Loader, project: Path, wareho
     ("source", "field", "message"),
     [
         (
-            "connection: postgresql://h/db\n  table: t",
+            "connection: mysql://h/db\n  table: t",
             "source.connection",
-            "PostgreSQL support is planned",
+            "postgresql://user@host:port/db",
         ),
         (
             "connection: duckdb:///nope.duckdb\n  table: t",

@@ -467,7 +467,7 @@ def test_database_source_with_freshness_reruns_when_its_value_changes(tmp_path: 
     assert statuses(preview)["load.load"] == "would_run"
     result = run(workflow)
     assert statuses(result) == {"load.load": "ran", "use.use": "ran"}
-    assert reasons(result)["load.load"] == ["freshness of duckdb:///db/x.duckdb: 2 -> 3"]
+    assert reasons(result)["load.load"] == ["freshness of t: 2 -> 3"]
     assert rows(tmp_path / "out/use.parquet") == [(1, "one"), (2, "two"), (3, "three")]
     up_to_date(run(workflow), ["load.load", "use.use"])
 
