@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import Field, field_validator
@@ -12,12 +13,21 @@ from quicketl.config.pipeline import check_engine
 Scalar = str | int | float | bool | None
 
 
+def dates_as_iso(value: Any) -> Any:
+    """An unquoted YAML date (`RUN_DATE: 2025-01-15`) is the ISO string it was written as."""
+    if isinstance(value, dict):
+        return {k: v.isoformat() if isinstance(v, date) else v for k, v in value.items()}
+    return value
+
+
 class PipelineRef(StrictModel):
     """One pipeline entry of a stage."""
 
     path: str = Field(min_length=1)
     name: str | None = None
     variables: dict[str, Scalar] = Field(default_factory=dict)
+
+    _variables = field_validator("variables", mode="before")(dates_as_iso)
 
 
 class StageConfig(StrictModel):
@@ -49,3 +59,4 @@ class WorkflowConfig(StrictModel):
     stages: list[StageConfig] = Field(min_length=1)
 
     _engine = field_validator("engine", mode="before")(check_engine)
+    _variables = field_validator("variables", mode="before")(dates_as_iso)

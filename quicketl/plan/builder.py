@@ -42,6 +42,7 @@ class _Draft:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     folders: dict[Path, Path] = field(default_factory=dict)  # resolved once per plan
+    owners: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id: stage, name, path
 
     def problem(self, message: str, *loc: str | int, warning: bool = False) -> None:
         doc = self.workflow.doc
@@ -106,18 +107,27 @@ def _add_stage_tasks(draft: _Draft, index: int, stage: StageConfig) -> None:
         name = ref.name or Path(ref.path).stem
         task_id = f"{stage.name}.{name}"
         if task_id in draft.locs:  # the ids added so far (a dict: a list made this quadratic)
-            draft.problem(
-                f"two pipelines named '{name}' in stage '{stage.name}'; give one a "
-                "distinct `name:`",
-                *loc,
-                "path",
-            )
+            draft.problem(_clash(draft, task_id, stage.name, name, ref.path), *loc, "path")
             continue
         task = _make_task(draft, stage, ref, name, loc)
         if task is not None:
             draft.tasks.append(task)
             draft.ids[stage.name].append(task_id)
             draft.locs[task_id] = (*loc, "path")
+            draft.owners[task_id] = (stage.name, name, ref.path)
+
+
+def _clash(draft: _Draft, task_id: str, stage: str, name: str, path: str) -> str:
+    """Why `task_id` cannot be given twice: two names in one stage, or dots that make two
+    stage and pipeline names read the same (stage `a` + `b.c`, stage `a.b` + `c`)."""
+    first_stage, first_name, first_path = draft.owners.get(task_id, (stage, name, path))
+    if first_stage == stage:
+        return f"two pipelines named '{name}' in stage '{stage}'; give one a distinct `name:`"
+    return (
+        f"task id '{task_id}' is ambiguous: stage '{first_stage}' pipeline '{first_name}' "
+        f"({first_path}) and stage '{stage}' pipeline '{name}' ({path}) give the same id; "
+        "rename a stage or give one pipeline a distinct `name:`"
+    )
 
 
 def _make_task(
