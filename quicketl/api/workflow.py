@@ -7,17 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quicketl.config.defaults import project_cache_dir
-from quicketl.config.project import find_project_root
-from quicketl.config.suggest import did_you_mean
-from quicketl.errors import ConfigError, EngineError, ExportError
+from quicketl.errors import ExportError
 from quicketl.execute.events import RunReporter
 from quicketl.execute.outcomes import WorkflowResult
 from quicketl.execute.plan_run import RunOptions, run_plan
 from quicketl.execute.plan_run import explain_plan as _explain
 from quicketl.plan.builder import build_plan
 from quicketl.plan.model import Plan
-from quicketl.plan.scope import plan_scope
-from quicketl.state import hash_bytes, resolve_cache_dir
+from quicketl.state import resolve_cache_dir
 
 if TYPE_CHECKING:
     from quicketl.export.options import ExportOptions
@@ -30,7 +27,6 @@ __all__ = [
     "generate",
     "plan_for_run",
     "plan_workflow",
-    "run_task",
     "run_workflow",
 ]
 
@@ -183,57 +179,6 @@ def explain(
     """What a run would do now, task by task, with the reasons; runs nothing."""
     plan = plan_for_run(path, variables, cache_dir, allow_outside_project=allow_outside_project)
     return explain_plan(plan, select=select, force=force, cache_dir=cache_dir)
-
-
-def run_task(
-    workflow_path: str,
-    task_id: str,
-    *,
-    project_dir: str | None = None,
-    variables: Mapping[str, object] | None = None,
-    cache_dir: str | None = None,
-    allow_outside_project: bool = False,
-) -> dict[str, str]:
-    """Run exactly one task of a workflow against the cache (as generated DAGs do).
-
-    Skips when the task is up to date; raises EngineError with the pipeline's error when it
-    fails. `workflow_path` is relative to `project_dir` (the project root) unless absolute.
-    """
-    root = Path(project_dir).resolve() if project_dir else None
-    path = (root / workflow_path) if root else Path(workflow_path)
-    project = root or find_project_root(path)
-    plan = plan_workflow(
-        path, variables, project, allow_outside_project=allow_outside_project, cache_dir=cache_dir
-    )
-    # A generated DAG passes a variable's own expression (`${DB_PASSWORD}`) unless someone set
-    # it: then the workflow file resolves it here, on the worker.
-    passed = {k: v for k, v in (variables or {}).items() if plan.expressions.get(k) != v}
-    if passed != dict(variables or {}):
-        plan = plan_workflow(
-            path, passed, project, allow_outside_project=allow_outside_project, cache_dir=cache_dir
-        )
-    _require_task(plan, task_id)
-    # Orchestrators run independent tasks at once: lock this task only, not the whole cache.
-    lock = f"locks/{hash_bytes(f'{plan_scope(plan)}:{task_id}'.encode())}"
-    options = RunOptions(
-        cache_dir=_cache_of(plan, cache_dir),
-        select=(task_id,),
-        workers=1,
-        lock_name=lock,
-        allow_outside_project=allow_outside_project,
-    )
-    result = run_plan(plan, options)
-    outcome = result.tasks[0]
-    if not outcome.ok:
-        raise EngineError(f"{task_id}: {outcome.error or '; '.join(outcome.reasons)}")
-    return {"task_id": task_id, "status": outcome.status, "reason": "; ".join(outcome.reasons)}
-
-
-def _require_task(plan: Plan, task_id: str) -> None:
-    ids = [t.id for t in plan.tasks]
-    if task_id not in ids:
-        hint = did_you_mean(task_id, ids)
-        raise ConfigError(f"no task '{task_id}' in workflow {plan.name}{hint}")
 
 
 def generate(
