@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from quicketl.config.base import StrictModel, as_list
+from quicketl.config.orchestrator import OrchestratorSettings
 from quicketl.config.pipeline import check_engine
 
 Scalar = str | int | float | bool | None
@@ -26,6 +27,7 @@ class PipelineRef(StrictModel):
     path: str = Field(min_length=1)
     name: str | None = None
     variables: dict[str, Scalar] = Field(default_factory=dict)
+    orchestrator: OrchestratorSettings | None = None
 
     _variables = field_validator("variables", mode="before")(dates_as_iso)
 
@@ -36,6 +38,7 @@ class StageConfig(StrictModel):
     depends_on: list[str] = Field(default_factory=list)
     parallel: bool = False
     continue_on_failure: bool = False
+    orchestrator: OrchestratorSettings | None = None
     pipelines: list[PipelineRef] = Field(min_length=1)
 
     _depends_on = field_validator("depends_on", mode="before")(as_list)
