@@ -19,7 +19,6 @@ from quicketl.locations.paths import relative_path
 from quicketl.plan.fingerprint import plan_fingerprint
 from quicketl.plan.model import Edge, Plan, StageInfo
 
-
 # Module variables stay short enough that a statement using one fits in ruff's line length.
 VAR_LENGTH = 48
 
