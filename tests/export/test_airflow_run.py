@@ -39,6 +39,10 @@ def run_dags(
 
 # --- wiring, with a recording stand-in for quicketl.api.run_task ---------------------------
 
+RETRYING = plans.make_plan(
+    "retrying", [plans.Stage("retry", ["flaky", "broken"])], workflow="workflows/retry.yml"
+)
+
 
 @pytest.fixture(scope="module")
 def stubbed(
@@ -53,11 +57,16 @@ def stubbed(
             ExportOptions(dag_id="linear", project_dir="/baked/project"),
         ),
         "diamond": (plans.diamond(), ExportOptions(dag_id="diamond", retries=0)),
+        "retrying": (
+            RETRYING,
+            ExportOptions(dag_id="retrying", retries=2, retry_delay_seconds=0, workers=3),
+        ),
     }
     jobs: list[dict[str, Any]] = [
         {"dag_id": "medallion"},
         {"dag_id": "linear", "conf": {"n": 7, "day": "2025-02-01"}},
         {"dag_id": "diamond"},
+        {"dag_id": "retrying"},
     ]
     runs = run_dags(
         airflow_python,
@@ -67,7 +76,8 @@ def stubbed(
         stub=calls,
         QUICKETL_PROJECT_DIR="/from/env",
         QUICKETL_CACHE_DIR="/shared/cache",
-        QUICKETL_STUB_FAIL="middle.left",
+        QUICKETL_STUB_FAIL="middle.left,retry.broken",
+        QUICKETL_STUB_TRANSIENT="retry.flaky",
     )
     return runs, read_calls(calls)
 
@@ -124,6 +134,29 @@ def test_a_failing_task_fails_the_run_and_only_its_dependents(stubbed: Any) -> N
     }
     called = {c["task_id"] for c in stubbed[1]}
     assert "bottom.join" not in called
+
+
+def test_a_transient_failure_is_retried_and_a_permanent_one_is_not(stubbed: Any) -> None:
+    retrying = runs_by_dag(stubbed[0])["retrying"]
+    attempts = [
+        (c["task_id"], c["attempt"]) for c in stubbed[1] if c["task_id"].startswith("retry.")
+    ]
+    assert sorted(attempts) == [("retry.broken", 1), ("retry.flaky", 1), ("retry.flaky", 2)]
+    assert retrying["tasks"] == {"retry.flaky": "success", "retry.broken": "failed"}
+
+
+def test_every_call_carries_the_plan_fingerprint_and_the_parallelism(stubbed: Any) -> None:
+    from quicketl.export.render import AIRFLOW_NAMES
+    from quicketl.export.view import build_view
+
+    view = build_view(RETRYING, ExportOptions(), AIRFLOW_NAMES)
+    calls = [c for c in stubbed[1] if c["task_id"].startswith("retry.")]
+    assert {c["generated"]["fingerprint"] for c in calls} == {view.fingerprint}
+    assert {c["generated"]["parallel"] for c in calls} == {3}
+    assert {tuple(c["generated"]["select"]) for c in calls} == {()}
+    assert calls[0]["generated"]["regenerate"].startswith(
+        "quicketl workflow generate workflows/retry.yml --target airflow --dag-id retrying"
+    )
 
 
 def runs_by_dag(runs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
