@@ -178,17 +178,31 @@ def medallion_runs(
     broken = e2e.copy_medallion(work / "broken")
     plan = e2e.plan_of(project)
     failing, dependents = e2e.break_a_source(e2e.plan_of(broken), broken)
+    stale = e2e.copy_medallion(work / "stale")
+    checked = e2e.copy_medallion(work / "checked")
     home = fresh_airflow_home(airflow_db, work / "home")
+    retrying = {"retries": 2, "retry_delay_seconds": 0}
     dags = {
         "medallion": (plan, ExportOptions(dag_id="medallion")),
         "broken": (
             e2e.plan_of(project),
-            ExportOptions(dag_id="broken", retries=0, project_dir=str(broken)),
+            ExportOptions(dag_id="broken", project_dir=str(broken), **retrying),  # type: ignore[arg-type]
+        ),
+        "stale": (
+            e2e.plan_of(stale),
+            ExportOptions(dag_id="stale", project_dir=str(stale), **retrying),  # type: ignore[arg-type]
+        ),
+        "checked": (
+            e2e.plan_of(checked),
+            ExportOptions(dag_id="checked", project_dir=str(checked), **retrying),  # type: ignore[arg-type]
         ),
     }
-    jobs = [{"dag_id": "medallion"}, {"dag_id": "medallion"}, {"dag_id": "broken"}]
+    e2e.add_a_stage(stale)
+    e2e.add_a_failing_check(checked, "pipelines/bronze/ingest_users.yml")
+    jobs = [{"dag_id": d} for d in ("medallion", "medallion", "broken", "stale", "checked")]
     runs = run_dags(airflow_python, home, dags, jobs, QUICKETL_PROJECT_DIR=str(project))
     return {
+        "log": (home / "out.log").read_text(encoding="utf-8"),
         "plan": plan,
         "reference": reference,
         "project": project,
@@ -228,3 +242,39 @@ def test_failing_pipeline_fails_the_run_and_its_dependents_are_upstream_failed(
         assert broken["tasks"][ids[task_id]] == "upstream_failed", task_id
     independent = set(ids) - dependents - {failing}
     assert {broken["tasks"][ids[t]] for t in independent} == {"success"}
+
+
+def test_a_dag_made_from_another_plan_fails_at_once_without_retries(medallion_runs: Any) -> None:
+    stale = runs_by_dag(medallion_runs["runs"])["stale"]
+    assert stale["state"] == "failed"
+    first = airflow_task_ids(medallion_runs["plan"])
+    sources = [first[t.id] for t in medallion_runs["plan"].tasks if t.stage == "bronze"]
+    assert {stale["tasks"][t] for t in sources} == {"failed"}
+    assert {stale["tries"][t] for t in sources} == {1}
+    assert "the workflow changed since this DAG was generated" in medallion_runs["log"]
+    assert (
+        "run `quicketl workflow generate workflows/medallion.yml --target airflow --dag-id stale"
+        in medallion_runs["log"]
+    )
+
+
+def test_a_failed_check_and_a_missing_file_are_not_retried(medallion_runs: Any) -> None:
+    ids = airflow_task_ids(medallion_runs["plan"])
+    checked = runs_by_dag(medallion_runs["runs"])["checked"]
+    assert checked["tasks"][ids["bronze.ingest_users"]] == "failed"
+    assert checked["tries"][ids["bronze.ingest_users"]] == 1
+    assert checked["tries"][ids["bronze.ingest_events"]] == 1
+    assert checked["tasks"][ids["bronze.ingest_events"]] == "success"
+    broken = runs_by_dag(medallion_runs["runs"])["broken"]
+    assert broken["tries"][ids[medallion_runs["failing"]]] == 1
+
+
+def test_airflow_records_an_asset_event_per_output(medallion_runs: Any) -> None:
+    first = medallion_runs["runs"][0]
+    ids = airflow_task_ids(medallion_runs["plan"])
+    expected = sorted(
+        [f"quicketl://project/{output}", ids[task.id]]
+        for task in medallion_runs["plan"].tasks
+        for output in task.outputs
+    )
+    assert first["asset_events"] == expected
