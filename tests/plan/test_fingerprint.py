@@ -6,7 +6,6 @@ from dataclasses import replace
 
 from quicketl.plan.fingerprint import plan_fingerprint, same_structure
 from quicketl.plan.model import Edge
-
 from tests.export import plans  # hand-built plans need no YAML
 
 
