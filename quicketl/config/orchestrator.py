@@ -7,14 +7,24 @@ quicketl itself ignores them; `workflow generate` renders each where the target 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, WithJsonSchema, field_validator
 
 from quicketl.config.base import StrictModel, as_list
 
 _DURATION = re.compile(r"(?P<number>[0-9]+)\s*(?P<unit>s|m|h|d)")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# Editors accept what the validator below accepts: seconds, or a number and a unit.
+_DURATION_SCHEMA = {
+    "anyOf": [
+        {"type": "integer", "exclusiveMinimum": 0},
+        {"type": "string", "pattern": r"^\s*[0-9]+\s*[smhd]\s*$"},
+        {"type": "null"},
+    ],
+    "default": None,
+}
+Duration = Annotated[int | None, WithJsonSchema(_DURATION_SCHEMA)]
 
 
 class OrchestratorSettings(StrictModel):
@@ -22,7 +32,7 @@ class OrchestratorSettings(StrictModel):
 
     pool: str | None = Field(default=None, min_length=1)
     priority_weight: int | None = None
-    execution_timeout: int | None = Field(default=None, gt=0)  # seconds; `90s`, `30m`, `2h`
+    execution_timeout: Duration = Field(default=None, gt=0)  # seconds; `90s`, `30m`, `2h`
     retries: int | None = Field(default=None, ge=0)
     owner: str | None = Field(default=None, min_length=1)
     tags: list[str] = Field(default_factory=list)
