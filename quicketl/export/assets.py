@@ -3,28 +3,32 @@
 A file inside the project is `quicketl://<project>/<path>`: `<project>` is the `name:` of
 quicketl.yml, so that every workflow of a project, on any machine, names a file alike. A path
 outside the project is `file://` and its absolute path; a table of a DuckDB file is
-`quicketl://<project>/<file>#<table>`. Globs and remote inputs are not one asset, and a
-database URL might name a user: those get none.
+`quicketl://<project>/<file>/<table>`. Characters Prefect refuses in asset keys (space, `#`,
+`%`, quotes, brackets...) become `_`. Globs and remote inputs are not one asset, and a database
+URL might name a user: those get none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from urllib.parse import quote
 
 from quicketl.locations.globbing import has_glob
 from quicketl.locations.refs import TABLE_PREFIX
 from quicketl.plan.model import Plan
 
+# What Prefect refuses in an asset key (Airflow takes these too, but cuts a URI at `#`).
+_REFUSED = frozenset(" #?&%\"'<>[]{}|\\^`")
+MAX_URI = 512
+
 
 def asset_uri(ref: str, namespace: str) -> str | None:
     """The asset URI of one input or output reference, or None when it is not one asset."""
-    text = ref.removeprefix(TABLE_PREFIX)
+    text = ref.removeprefix(TABLE_PREFIX).replace("#", "/")
     if has_glob(text) or "://" in text or text.startswith(("~", "$")):
         return None
-    if text.startswith("/"):
-        return "file://" + quote(text, safe="/#")
-    return f"quicketl://{namespace}/" + quote(text, safe="/#")
+    safe = "".join("_" if c in _REFUSED or not c.isprintable() else c for c in text)
+    uri = f"file://{safe}" if safe.startswith("/") else f"quicketl://{namespace}/{safe}"
+    return uri if len(uri) <= MAX_URI else None
 
 
 def asset_uris(refs: Iterable[str], namespace: str) -> tuple[str, ...]:

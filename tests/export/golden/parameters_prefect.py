@@ -112,7 +112,9 @@ def _prefect_task(
     name: str, outputs: list[str], inputs: list[str], **options: Any
 ) -> Any:
     """The task that runs one quicketl task, materializing its outputs as assets."""
-    settings = {**TASK_OPTIONS, "name": name, "task_run_name": name, **options}
+    # Prefect formats run names with the task's arguments: braces are written doubled.
+    run_name = name.replace("{", "{" * 2).replace("}", "}" * 2)
+    settings = {**TASK_OPTIONS, "name": name, "task_run_name": run_name, **options}
     if outputs:
         return materialize(*outputs, asset_deps=inputs, **settings)(_run_quicketl)
     return task(**settings)(_run_quicketl)
