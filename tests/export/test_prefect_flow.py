@@ -58,6 +58,7 @@ def stubbed(
         "diamond": (plans.diamond(), ExportOptions()),
         "retrying": (RETRYING, ExportOptions(retries=2, retry_delay_seconds=0)),
         "unicode": (UNICODE, ExportOptions()),
+        "awkward": (plans.awkward(), ExportOptions()),
     }
     jobs: list[dict[str, Any]] = [
         {"flow": "medallion"},
@@ -65,6 +66,7 @@ def stubbed(
         {"flow": "diamond"},
         {"flow": "retrying"},
         {"flow": "unicode"},
+        {"flow": "awkward"},
     ]
     runs = run_flows(
         prefect_python,
@@ -103,6 +105,9 @@ def test_task_runs_are_named_by_their_real_names(stubbed: Any) -> None:
     unicode = stubbed[0][4]
     assert unicode["state"] == "COMPLETED", unicode["message"]
     assert unicode["tasks"] == {"报告.report": "Completed", "silver.数据": "Completed"}
+    awkward = stubbed[0][5]
+    assert awkward["state"] == "COMPLETED", awkward["message"]
+    assert "bronze-1.{{ ds }}" in awkward["tasks"]  # braces are not a run-name template
 
 
 def test_flow_runs_every_pipeline_once_and_returns_the_summaries(stubbed: Any) -> None:
