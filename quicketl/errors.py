@@ -3,7 +3,9 @@
     QuickETLError                 root; `exit_code` says how the CLI exits
     ├── ConfigError               bad YAML, unknown keys, unresolved variables (exit 2)
     │   └── PlanError             a workflow that cannot be planned: cycles, clashes (exit 2)
+    │       └── StalePlanError    a generated DAG or flow no longer matches its workflow
     ├── EngineError               a pipeline failed while running (exit 1)
+    │   └── TransientError        ...for a reason that may pass on its own (a lock, the network)
     ├── StateError                the cache folder is unusable or locked (exit 1)
     └── ExportError               code generation was asked something impossible (exit 2)
 
@@ -43,6 +45,8 @@ class QuickETLError(Exception):
     """Root of every error quicketl raises on purpose."""
 
     exit_code = 1
+    # Whether the same call may succeed if simply made again: orchestrators retry only these.
+    retryable = False
 
     def __str__(self) -> str:
         # A message may quote a value that came from a secret (a DuckDB error, a path); it is
@@ -68,12 +72,24 @@ class PlanError(ConfigError):
     """A workflow whose files are valid one by one but that cannot be planned as a whole."""
 
 
+class StalePlanError(PlanError):
+    """A generated DAG or flow was made from another plan than the workflow's current one."""
+
+
 class EngineError(QuickETLError):
     """A pipeline failed while it ran."""
 
 
+class TransientError(EngineError):
+    """A pipeline failed for a reason that may pass on its own: a busy lock, a network error."""
+
+    retryable = True
+
+
 class StateError(QuickETLError):
     """The cache folder cannot be used: locked by another run, or unreadable."""
+
+    retryable = True
 
 
 class ExportError(QuickETLError):

@@ -166,7 +166,7 @@ def test_generated_code_carries_the_unresolved_expression(project: Path) -> None
         "workflow", "generate", "workflows/wf.yml", "--target", "airflow", *VAR, cwd=project
     )
     assert result.returncode == 0, result.stderr
-    assert "'${DB_PASSWORD}'" in result.stdout
+    assert '"${DB_PASSWORD}"' in result.stdout  # double quotes: the file is ruff-formatted
 
 
 def test_workflow_info_shows_a_secret_variable_as_its_expression(project: Path) -> None:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from quicketl.api.cache import CacheReport, cache_clean, cache_gc, cache_status
     from quicketl.api.history import run_history, run_record
     from quicketl.api.noop import try_noop_run
+    from quicketl.api.one_task import run_task
     from quicketl.api.pipeline import (
         Pipeline,
         check_sink,
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
         generate,
         plan_for_run,
         plan_workflow,
-        run_task,
         run_workflow,
     )
     from quicketl.config.loader import LoadedPipeline
@@ -91,7 +91,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "generate": ("quicketl.api.workflow", "generate"),
     "plan_for_run": ("quicketl.api.workflow", "plan_for_run"),
     "plan_workflow": ("quicketl.api.workflow", "plan_workflow"),
-    "run_task": ("quicketl.api.workflow", "run_task"),
+    "run_task": ("quicketl.api.one_task", "run_task"),
     "run_workflow": ("quicketl.api.workflow", "run_workflow"),
     "LoadedPipeline": ("quicketl.config.loader", "LoadedPipeline"),
     "PROJECT_FILE": ("quicketl.config.project", "PROJECT_FILE"),

@@ -7,20 +7,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quicketl.config.defaults import project_cache_dir
-from quicketl.config.project import find_project_root
-from quicketl.config.suggest import did_you_mean
-from quicketl.errors import ConfigError, EngineError, ExportError
+from quicketl.errors import ExportError
 from quicketl.execute.events import RunReporter
 from quicketl.execute.outcomes import WorkflowResult
 from quicketl.execute.plan_run import RunOptions, run_plan
 from quicketl.execute.plan_run import explain_plan as _explain
 from quicketl.plan.builder import build_plan
 from quicketl.plan.model import Plan
-from quicketl.plan.scope import plan_scope
-from quicketl.state import hash_bytes, resolve_cache_dir
+from quicketl.state import resolve_cache_dir
 
 if TYPE_CHECKING:
     from quicketl.export.options import ExportOptions
+    from quicketl.export.settings import ExportInputs
 
 __all__ = [
     "Workflow",
@@ -30,7 +28,6 @@ __all__ = [
     "generate",
     "plan_for_run",
     "plan_workflow",
-    "run_task",
     "run_workflow",
 ]
 
@@ -185,57 +182,6 @@ def explain(
     return explain_plan(plan, select=select, force=force, cache_dir=cache_dir)
 
 
-def run_task(
-    workflow_path: str,
-    task_id: str,
-    *,
-    project_dir: str | None = None,
-    variables: Mapping[str, object] | None = None,
-    cache_dir: str | None = None,
-    allow_outside_project: bool = False,
-) -> dict[str, str]:
-    """Run exactly one task of a workflow against the cache (as generated DAGs do).
-
-    Skips when the task is up to date; raises EngineError with the pipeline's error when it
-    fails. `workflow_path` is relative to `project_dir` (the project root) unless absolute.
-    """
-    root = Path(project_dir).resolve() if project_dir else None
-    path = (root / workflow_path) if root else Path(workflow_path)
-    project = root or find_project_root(path)
-    plan = plan_workflow(
-        path, variables, project, allow_outside_project=allow_outside_project, cache_dir=cache_dir
-    )
-    # A generated DAG passes a variable's own expression (`${DB_PASSWORD}`) unless someone set
-    # it: then the workflow file resolves it here, on the worker.
-    passed = {k: v for k, v in (variables or {}).items() if plan.expressions.get(k) != v}
-    if passed != dict(variables or {}):
-        plan = plan_workflow(
-            path, passed, project, allow_outside_project=allow_outside_project, cache_dir=cache_dir
-        )
-    _require_task(plan, task_id)
-    # Orchestrators run independent tasks at once: lock this task only, not the whole cache.
-    lock = f"locks/{hash_bytes(f'{plan_scope(plan)}:{task_id}'.encode())}"
-    options = RunOptions(
-        cache_dir=_cache_of(plan, cache_dir),
-        select=(task_id,),
-        workers=1,
-        lock_name=lock,
-        allow_outside_project=allow_outside_project,
-    )
-    result = run_plan(plan, options)
-    outcome = result.tasks[0]
-    if not outcome.ok:
-        raise EngineError(f"{task_id}: {outcome.error or '; '.join(outcome.reasons)}")
-    return {"task_id": task_id, "status": outcome.status, "reason": "; ".join(outcome.reasons)}
-
-
-def _require_task(plan: Plan, task_id: str) -> None:
-    ids = [t.id for t in plan.tasks]
-    if task_id not in ids:
-        hint = did_you_mean(task_id, ids)
-        raise ConfigError(f"no task '{task_id}' in workflow {plan.name}{hint}")
-
-
 def generate(
     path: str | Path,
     target: str,
@@ -322,11 +268,56 @@ class Workflow:
         return explain_plan(self.plan, select=select, force=force, cache_dir=cache_dir)
 
     def generate(self, target: str, options: ExportOptions | None = None) -> str:
-        """Airflow or Prefect code for this workflow."""
+        """Airflow or Prefect code for this workflow (the tasks `options.select` chooses)."""
         from quicketl.export.options import ExportOptions as Options
         from quicketl.export.render import render_airflow, render_prefect
 
         if target not in ("airflow", "prefect"):
             raise ExportError(f"target must be airflow or prefect, not {target!r}")
         render = render_airflow if target == "airflow" else render_prefect
-        return render(self.plan, options or Options())
+        options = options or Options()
+        return render(self.plan, options, _export_inputs(self.plan, options, self.variables))
+
+
+def _export_inputs(
+    plan: Plan, options: ExportOptions, variables: Mapping[str, object]
+) -> ExportInputs:
+    """What export needs beside the plan: the selection, each task's `orchestrator:` block,
+    the generate-time variables and the project's name for asset URIs."""
+    from quicketl.config.loader import load_workflow
+    from quicketl.config.orchestrator import settings_by_task
+    from quicketl.config.variables import VariableScope
+    from quicketl.execute.select import select_tasks
+    from quicketl.export.settings import ExportInputs, TaskSettings
+
+    assert plan.workflow_path is not None  # a workflow file was planned
+    scope = VariableScope.standard(dict(variables), root=plan.root)
+    config = load_workflow(plan.workflow_path, scope, plan.root).config
+    settings = {k: TaskSettings(**v) for k, v in settings_by_task(config.stages).items()}
+    # A secret given with --var never goes into the file: the task resolves it on the worker.
+    given = {k: v for k, v in variables.items() if not _is_secret(k, v)}
+    return ExportInputs(
+        selected=tuple(select_tasks(plan, options.select)) if options.select else None,
+        settings=settings,
+        variables=given,
+        namespace=_project_name(plan.root),
+    )
+
+
+def _is_secret(name: str, value: object) -> bool:
+    from quicketl.config.secrets import holds_secret, looks_secret
+
+    return looks_secret(name) or holds_secret(str(value))
+
+
+def _project_name(root: Path) -> str:
+    """quicketl.yml's `name:` as a URI host (assets are named by it), or `project`."""
+    import re
+
+    from quicketl.config.yamlfile import load_yaml_file
+
+    project_file = root / "quicketl.yml"
+    data = load_yaml_file(project_file).data if project_file.is_file() else None
+    name = data.get("name") if isinstance(data, dict) else None
+    host = re.sub(r"[^a-z0-9-]+", "-", str(name or "").lower()).strip("-")
+    return host or "project"

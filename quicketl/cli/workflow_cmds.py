@@ -313,7 +313,10 @@ def generate(
         Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
     ] = None,
     dag_id: Annotated[str | None, typer.Option("--dag-id", help="DAG / flow id.")] = None,
-    schedule: Annotated[str | None, typer.Option("--schedule", help="Cron or preset.")] = None,
+    schedule: Annotated[
+        str | None,
+        typer.Option("--schedule", help="Cron, preset (@daily), or asset (Airflow: on new data)."),
+    ] = None,
     start_date: Annotated[
         str, typer.Option("--start-date", help="First logical date (ISO).")
     ] = "2025-01-01",
@@ -329,6 +332,7 @@ def generate(
             help="Bake this project folder in (default: read QUICKETL_PROJECT_DIR at run time).",
         ),
     ] = None,
+    select: SelectOption = None,
     var: VarsOption = None,
     verbose: VerboseOption = False,
 ) -> None:
@@ -343,7 +347,8 @@ def generate(
             retries=retries,
             retry_delay_seconds=retry_delay,
             workers=workers,
-            project_dir=str(Path(project_dir).resolve()) if project_dir else None,
+            project_dir=str(Path(project_dir).expanduser().resolve()) if project_dir else None,
+            select=tuple(select or ()),
         )
         code = api.generate(workflow, target.lower(), options, variables_of(var))
         if output is None:

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import Field, field_validator
 
 from quicketl.config.base import StrictModel, as_list
+from quicketl.config.orchestrator import OrchestratorSettings
 from quicketl.config.pipeline import check_engine
 
 Scalar = str | int | float | bool | None
+
+
+def dates_as_iso(value: Any) -> Any:
+    """An unquoted YAML date (`RUN_DATE: 2025-01-15`) is the ISO string it was written as."""
+    if isinstance(value, dict):
+        return {k: v.isoformat() if isinstance(v, date) else v for k, v in value.items()}
+    return value
 
 
 class PipelineRef(StrictModel):
@@ -18,6 +27,9 @@ class PipelineRef(StrictModel):
     path: str = Field(min_length=1)
     name: str | None = None
     variables: dict[str, Scalar] = Field(default_factory=dict)
+    orchestrator: OrchestratorSettings | None = None
+
+    _variables = field_validator("variables", mode="before")(dates_as_iso)
 
 
 class StageConfig(StrictModel):
@@ -26,6 +38,7 @@ class StageConfig(StrictModel):
     depends_on: list[str] = Field(default_factory=list)
     parallel: bool = False
     continue_on_failure: bool = False
+    orchestrator: OrchestratorSettings | None = None
     pipelines: list[PipelineRef] = Field(min_length=1)
 
     _depends_on = field_validator("depends_on", mode="before")(as_list)
@@ -49,3 +62,4 @@ class WorkflowConfig(StrictModel):
     stages: list[StageConfig] = Field(min_length=1)
 
     _engine = field_validator("engine", mode="before")(check_engine)
+    _variables = field_validator("variables", mode="before")(dates_as_iso)

@@ -18,7 +18,7 @@ class ExportOptions:
     `dag_id` defaults to the workflow's name, sanitised. `start_date` is an ISO date or datetime
     (UTC when it has no offset); it is fixed, never "today", so the output is reproducible.
     `project_dir` bakes a path into the file; without it the task reads QUICKETL_PROJECT_DIR at
-    run time.
+    run time. `select` keeps only the tasks it chooses (and the edges between them).
     """
 
     dag_id: str | None = None
@@ -28,6 +28,7 @@ class ExportOptions:
     retry_delay_seconds: int = 300
     workers: int = 4
     project_dir: str | None = None
+    select: tuple[str, ...] = ()  # `--select`, as `workflow run` takes it
 
     def __post_init__(self) -> None:
         if self.dag_id is not None and not _DAG_ID.fullmatch(self.dag_id):

@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quicketl.errors import ExportError
+from quicketl.export import parts
 from quicketl.export.literals import python_literal
 from quicketl.export.names import BUILTIN_NAMES
 from quicketl.export.options import ExportOptions
+from quicketl.export.schedule import check_schedule
+from quicketl.export.settings import ExportInputs
 from quicketl.export.view import WorkflowView, build_view
 from quicketl.plan.model import Plan
 
@@ -20,29 +23,39 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 # Module-level and flow-local names of each template, which no generated name may shadow.
 AIRFLOW_NAMES = frozenset(
-    {"annotations", "logging", "os", "datetime", "timedelta", "timezone", "Any", "DAG", "Param"}
-    | {"TaskGroup", "get_current_context", "task", "WORKFLOW_NAME", "WORKFLOW_PATH"}
-    | {"PROJECT_DIR", "VARIABLES", "log", "dag"}
+    {"annotations", "logging", "os", "sys", "datetime", "timedelta", "Any"}
+    | {"DAG", "Asset", "AssetAny", "Param", "TaskGroup", "get_current_context", "task"}
+    | {"AirflowFailException", "WORKFLOW_PATH", "PROJECT_DIR", "VARIABLES", "SELECT"}
+    | {"PLAN_FINGERPRINT", "REGENERATE", "QUICKETL_VERSION", "MAX_ACTIVE_TASKS", "log", "dag"}
 )
 PREFECT_NAMES = frozenset(
-    {"os", "Any", "flow", "get_run_logger", "task", "NO_CACHE", "PrefectFuture"}
-    | {"ThreadPoolTaskRunner", "WORKFLOW_NAME", "WORKFLOW_PATH", "PROJECT_DIR", "SCHEDULE"}
-    | {"run_quicketl", "variables", "runs", "run", "task_id"}
+    {"os", "sys", "Any", "flow", "get_run_logger", "task", "materialize", "NO_CACHE"}
+    | {"PrefectFuture", "ThreadPoolTaskRunner", "WORKFLOW_PATH", "PROJECT_DIR", "SCHEDULE"}
+    | {"SELECT", "PLAN_FINGERPRINT", "REGENERATE", "QUICKETL_VERSION", "MAX_WORKERS"}
+    | {"TASK_OPTIONS", "run_quicketl", "variables", "runs", "run", "task_id"}
 )
 
 
-def render_airflow(plan: Plan, options: ExportOptions) -> str:
+def render_airflow(plan: Plan, options: ExportOptions, inputs: ExportInputs | None = None) -> str:
     """The source of an Airflow DAG module (Airflow 3, falling back to 2.x imports)."""
-    return _render("airflow.py.j2", build_view(plan, options, BUILTIN_NAMES | AIRFLOW_NAMES))
+    if options.schedule is not None:
+        check_schedule(options.schedule, "airflow")
+    reserved = BUILTIN_NAMES | AIRFLOW_NAMES
+    return _render("airflow.py.j2", build_view(plan, options, reserved, inputs=inputs))
 
 
-def render_prefect(plan: Plan, options: ExportOptions) -> str:
+def render_prefect(plan: Plan, options: ExportOptions, inputs: ExportInputs | None = None) -> str:
     """The source of a Prefect 3 flow module."""
-    return _render("prefect.py.j2", build_view(plan, options, BUILTIN_NAMES | PREFECT_NAMES))
+    if options.schedule is not None:
+        check_schedule(options.schedule, "prefect")
+    reserved = BUILTIN_NAMES | PREFECT_NAMES
+    view = build_view(plan, options, reserved, target="prefect", inputs=inputs)
+    return _render("prefect.py.j2", view)
 
 
 def _render(template: str, view: WorkflowView) -> str:
-    return _environment().get_template(template).render(view=view)
+    env = _environment()
+    return env.get_template(template).render(view=view, regenerate=parts.regenerate_command(view))
 
 
 def _environment() -> jinja2.Environment:
@@ -56,6 +69,9 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["pyrepr"] = python_literal
     env.filters["ident"] = checked_identifier
+    env.globals.update(
+        {name: getattr(parts, name) for name in dir(parts) if not name.startswith("_")}
+    )
     return env
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,15 @@ from quicketl.plan.sink_guard import rules_for, sink_problems
 from quicketl.plan.tasks import task_for
 
 
+@dataclass(frozen=True)
+class Unresolved:
+    """A pipeline left out of a partial plan: its stage, its file and why it did not load."""
+
+    stage: str
+    path: str
+    problems: tuple[Problem, ...]
+
+
 @dataclass
 class _Draft:
     """What planning has gathered so far; problems accumulate instead of raising."""
@@ -42,6 +51,10 @@ class _Draft:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     folders: dict[Path, Path] = field(default_factory=dict)  # resolved once per plan
+    owners: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id: stage, name, path
+    # Set: only these tasks must resolve; the others' problems go to `unresolved` instead.
+    needed: frozenset[str] | None = None
+    unresolved: dict[str, Unresolved] = field(default_factory=dict)
 
     def problem(self, message: str, *loc: str | int, warning: bool = False) -> None:
         doc = self.workflow.doc
@@ -60,10 +73,32 @@ def build_plan(
     """Load, check and resolve a workflow; raise PlanError listing every problem found.
 
     `cache_dir` is the cache whose records say which output folders quicketl wrote."""
+    plan, _ = build_partial_plan(
+        workflow_path,
+        variables,
+        root,
+        allow_outside_project=allow_outside_project,
+        cache_dir=cache_dir,
+    )
+    return plan
+
+
+def build_partial_plan(
+    workflow_path: Path,
+    variables: Mapping[str, object] | None = None,
+    root: Path | None = None,
+    *,
+    needed: Collection[str] | None = None,
+    allow_outside_project: bool = False,
+    cache_dir: Path | None = None,
+) -> tuple[Plan, dict[str, Unresolved]]:
+    """`build_plan`, except that with `needed` only those tasks' pipelines must load: the plan
+    leaves out any other pipeline that does not (a `${VAR}` this machine lacks) and returns
+    it as unresolved, so one task of a DAG needs only what it runs."""
     root = root or find_project_root(workflow_path)
     cli_vars = dict(variables or {})
     workflow = load_workflow(workflow_path, VariableScope.standard(cli_vars, root=root), root)
-    draft = _Draft(workflow, cli_vars)
+    draft = _Draft(workflow, cli_vars, needed=None if needed is None else frozenset(needed))
     _check_stages(draft)
     for index, stage in enumerate(workflow.config.stages):
         _add_stage_tasks(draft, index, stage)
@@ -79,7 +114,7 @@ def build_plan(
     order, edges = _edges(draft)
     if draft.problems:
         raise PlanError(draft.problems)
-    return _freeze(draft, order, edges)
+    return _freeze(draft, order, edges), draft.unresolved
 
 
 def _check_stages(draft: _Draft) -> None:
@@ -106,18 +141,32 @@ def _add_stage_tasks(draft: _Draft, index: int, stage: StageConfig) -> None:
         name = ref.name or Path(ref.path).stem
         task_id = f"{stage.name}.{name}"
         if task_id in draft.locs:  # the ids added so far (a dict: a list made this quadratic)
-            draft.problem(
-                f"two pipelines named '{name}' in stage '{stage.name}'; give one a "
-                "distinct `name:`",
-                *loc,
-                "path",
-            )
+            draft.problem(_clash(draft, task_id, stage.name, name, ref.path), *loc, "path")
             continue
+        known = len(draft.problems)
         task = _make_task(draft, stage, ref, name, loc)
+        if task is None and draft.needed is not None and task_id not in draft.needed:
+            problems = tuple(draft.problems[known:])
+            del draft.problems[known:]
+            draft.unresolved[task_id] = Unresolved(stage.name, _written_path(draft, ref), problems)
         if task is not None:
             draft.tasks.append(task)
             draft.ids[stage.name].append(task_id)
             draft.locs[task_id] = (*loc, "path")
+            draft.owners[task_id] = (stage.name, name, ref.path)
+
+
+def _clash(draft: _Draft, task_id: str, stage: str, name: str, path: str) -> str:
+    """Why `task_id` cannot be given twice: two names in one stage, or dots that make two
+    stage and pipeline names read the same (stage `a` + `b.c`, stage `a.b` + `c`)."""
+    first_stage, first_name, first_path = draft.owners.get(task_id, (stage, name, path))
+    if first_stage == stage:
+        return f"two pipelines named '{name}' in stage '{stage}'; give one a distinct `name:`"
+    return (
+        f"task id '{task_id}' is ambiguous: stage '{first_stage}' pipeline '{first_name}' "
+        f"({first_path}) and stage '{stage}' pipeline '{name}' ({path}) give the same id; "
+        "rename a stage or give one pipeline a distinct `name:`"
+    )
 
 
 def _make_task(
@@ -145,6 +194,12 @@ def _make_task(
     return task_for(
         loaded, stage=stage.name, name=name, entry_variables=ref.variables, folders=draft.folders
     )
+
+
+def _written_path(draft: _Draft, ref: PipelineRef) -> str:
+    """The pipeline file relative to the root, as `plan_fingerprint` names resolved ones."""
+    path = _resolve_pipeline_path(draft.workflow, ref.path)
+    return ref.path if path is None else root_relative(path, draft.workflow.root)
 
 
 def _resolve_pipeline_path(workflow: LoadedWorkflow, ref_path: str) -> Path | None:

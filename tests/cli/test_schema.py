@@ -76,3 +76,18 @@ def test_a_typo_is_invalid_against_the_schema(cli: Invoke) -> None:
     bad = {"name": "p", "source": {"path": "a.csv"}, "sink": {"path": "o.csv", "mod": "x"}}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+def test_the_workflow_schema_knows_orchestrator_blocks(cli: Invoke) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = schema_from_cli(cli, "--workflow")
+    block = {"pool": "etl", "execution_timeout": "30m", "retries": 2, "tags": ["a"]}
+    stage = {"name": "s", "orchestrator": block, "pipelines": [{"path": "p.yml"}]}
+    good = {"name": "w", "stages": [stage]}
+    jsonschema.validate(good, schema)
+    entry = {"path": "p.yml", "orchestrator": {"execution_timeout": 90, "owner": "me"}}
+    jsonschema.validate({"name": "w", "stages": [{"name": "s", "pipelines": [entry]}]}, schema)
+    for bad in ({"pol": "etl"}, {"execution_timeout": "soon"}):
+        bad_stage = {**stage, "orchestrator": bad}
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({"name": "w", "stages": [bad_stage]}, schema)

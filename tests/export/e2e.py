@@ -100,3 +100,28 @@ def dependents(plan: Plan, task_id: str) -> set[str]:
                 found.add(down)
                 frontier.append(down)
     return found
+
+
+def add_a_stage(project: Path) -> None:
+    """The workflow gains a stage after its DAG was generated."""
+    workflow = project / WORKFLOW
+    (project / "pipelines/gold").mkdir()
+    (project / "pipelines/gold/users.yml").write_text(
+        "name: gold_users\nsource: {type: file, path: output/silver/users.parquet}\n"
+        "sink: {type: file, path: output/gold/users.parquet}\n",
+        encoding="utf-8",
+    )
+    extra = (
+        "\n  - name: gold\n    depends_on: [silver]\n    pipelines: [pipelines/gold/users.yml]\n"
+    )
+    text = workflow.read_text(encoding="utf-8")
+    workflow.write_text(text + extra, encoding="utf-8")
+
+
+def add_a_failing_check(project: Path, pipeline: str) -> None:
+    """A pipeline whose output can never pass its check."""
+    path = project / pipeline
+    text = path.read_text(encoding="utf-8")
+    check = "checks:\n  - type: row_count\n    min: 1000000000\n"
+    assert text.count("checks:\n") == 1
+    path.write_text(text.replace("checks:\n", check), "utf-8")

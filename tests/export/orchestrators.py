@@ -79,17 +79,19 @@ def fresh_airflow_home(template_db: Path, home: Path) -> Path:
 
 def run_driver(python: Path, driver: str, args: list[str], env: dict[str, str]) -> Any:
     """Run a driver script in an orchestrator venv: `driver COMMAND OUT.json ...` -> OUT's JSON."""
-    run([str(python), str(DRIVERS / driver), *args], env)
+    output = run([str(python), str(DRIVERS / driver), *args], env)
+    Path(args[1]).with_suffix(".log").write_text(output, encoding="utf-8")
     return json.loads(Path(args[1]).read_text(encoding="utf-8"))
 
 
-def run(command: list[str], env: dict[str, str]) -> None:
+def run(command: list[str], env: dict[str, str]) -> str:
     done = subprocess.run(
         command, env=env, capture_output=True, text=True, timeout=DRIVER_TIMEOUT, cwd=REPO
     )
     if done.returncode != 0:
         tail = (done.stdout[-4000:] + "\n--- stderr ---\n" + done.stderr[-8000:]).strip()
         raise AssertionError(f"{' '.join(command)} exited {done.returncode}:\n{tail}")
+    return done.stdout + done.stderr
 
 
 def read_calls(path: Path) -> list[dict[str, Any]]:

@@ -33,9 +33,10 @@ def make_plan(
     variables: Mapping[str, Any] | None = None,
     description: str | None = None,
     workflow: str = "workflows/wf.yml",
+    io: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
 ) -> Plan:
     """A Plan whose edges follow quicketl's rules: depends_on, order in serial stages, lineage."""
-    tasks = [_task(stage, pipeline) for stage in stages for pipeline in stage.pipelines]
+    tasks = [_task(stage, pipeline, io or {}) for stage in stages for pipeline in stage.pipelines]
     edges = _edges(stages, lineage)
     return Plan(
         name=name,
@@ -49,8 +50,11 @@ def make_plan(
     )
 
 
-def _task(stage: Stage, pipeline: str) -> Task:
+def _task(
+    stage: Stage, pipeline: str, io: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]
+) -> Task:
     file = stage.files.get(pipeline, f"pipelines/{stage.name}/{pipeline}.yml")
+    inputs, outputs = io.get(f"{stage.name}.{pipeline}", ((), ()))
     return Task(
         id=f"{stage.name}.{pipeline}",
         stage=stage.name,
@@ -59,8 +63,8 @@ def _task(stage: Stage, pipeline: str) -> Task:
         config={},
         variables={},
         used_vars={},
-        inputs=(),
-        outputs=(),
+        inputs=inputs,
+        outputs=outputs,
     )
 
 
@@ -101,7 +105,20 @@ def medallion() -> Plan:
         ],
         description="Bronze -> Silver data pipeline",
         workflow="workflows/medallion.yml",
+        io=MEDALLION_IO,
     )
+
+
+MEDALLION_IO = {
+    "bronze.ingest_users": (("data/raw/users.csv",), ("output/bronze/users.parquet",)),
+    "bronze.ingest_events": (("data/raw/events.csv",), ("output/bronze/events.parquet",)),
+    "bronze.ingest_payments": (("data/raw/payments.csv",), ("output/bronze/payments.parquet",)),
+    "silver.clean_users": (("output/bronze/users.parquet",), ("output/silver/users.parquet",)),
+    "silver.clean_events": (
+        ("output/bronze/events.parquet", "output/bronze/users.parquet"),
+        ("output/silver/events.parquet",),
+    ),
+}
 
 
 def linear_three(**kwargs: Any) -> Plan:

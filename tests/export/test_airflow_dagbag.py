@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from quicketl.export import ExportOptions, render_airflow
+from quicketl.export.settings import ExportInputs, TaskSettings
 from quicketl.plan.model import Plan
 
 from . import plans
@@ -27,7 +28,28 @@ def shapes() -> dict[str, Plan]:
         "diamond": plans.diamond(),
         "lineage_only": plans.lineage_only(),
         "awkward": plans.awkward(),
+        "unicode": UNICODE,
     }
+
+
+UNICODE = plans.make_plan(
+    "报告",
+    [
+        plans.Stage("报告", ["report", "数据"]),
+        plans.Stage("silver", ["clean"], depends_on=["报告"]),
+    ],
+    io={
+        "报告.report": (("data/raw.csv",), ("out/report.parquet",)),
+        "silver.clean": (("out/report.parquet", "data/other.csv"), ("out/clean.parquet",)),
+    },
+)
+SETTINGS = ExportInputs(
+    settings={
+        "报告.report": TaskSettings(
+            pool="etl", priority_weight=7, execution_timeout=1800, retries=4, owner="data"
+        )
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +57,11 @@ def bag(airflow_python: Path, airflow_db: Path, tmp_path_factory: pytest.TempPat
     home = fresh_airflow_home(airflow_db, tmp_path_factory.mktemp("dagbag") / "home")
     for dag_id, plan in shapes().items():
         scheduled = SCHEDULED if dag_id == "linear_three" else {}
+        if dag_id == "unicode":
+            scheduled = {"schedule": "asset"}
         options = ExportOptions(**{**OPTIONS.__dict__, **scheduled, "dag_id": dag_id})
-        (home / "dags" / f"{dag_id}.py").write_text(render_airflow(plan, options), "utf-8")
+        source = render_airflow(plan, options, SETTINGS if dag_id == "unicode" else None)
+        (home / "dags" / f"{dag_id}.py").write_text(source, "utf-8")
     out = home / "report.json"
     return run_driver(
         airflow_python, "airflow_driver.py", ["dagbag", str(out)], airflow_env(home, home / "dags")
@@ -107,3 +132,41 @@ def test_variables_become_typed_params(bag: Any) -> None:
     }
     assert params["quote'\""]["value"] == 'it\'s "x"\n'
     assert params["limit"]["value"] == 10
+
+
+def test_non_ascii_names_are_shown_as_display_names(bag: Any) -> None:
+    tasks = bag["dags"]["unicode"]["tasks"]
+    assert tasks["u62a5_u544a.report"]["group_display_name"] == "报告"
+    assert tasks["u62a5_u544a.u6570_u636e"]["display_name"] == "数据"
+    assert tasks["u62a5_u544a.report"]["display_name"] == "u62a5_u544a.report"  # id: ASCII
+    assert tasks["silver.clean"]["group_display_name"] in ("", "silver")
+
+
+def test_orchestrator_settings_reach_the_task(bag: Any) -> None:
+    tasks = bag["dags"]["unicode"]["tasks"]
+    report = tasks["u62a5_u544a.report"]
+    assert (report["pool"], report["priority_weight"], report["retries"]) == ("etl", 7, 4)
+    assert (report["owner"], report["execution_timeout"]) == ("data", 1800.0)
+    clean = tasks["silver.clean"]
+    assert (clean["pool"], clean["retries"], clean["execution_timeout"]) == (
+        "default_pool",
+        2,
+        None,
+    )
+
+
+def test_tasks_have_asset_outlets_and_inlets(bag: Any) -> None:
+    clean = bag["dags"]["unicode"]["tasks"]["silver.clean"]
+    assert clean["outlets"] == ["quicketl://project/out/clean.parquet"]
+    assert clean["inlets"] == [
+        "quicketl://project/data/other.csv",
+        "quicketl://project/out/report.parquet",
+    ]
+
+
+def test_schedule_asset_waits_for_any_raw_input(bag: Any) -> None:
+    dag = bag["dags"]["unicode"]
+    assert dag["timetable"] == "AssetTriggeredTimetable"
+    assert "quicketl://project/data/raw.csv" in dag["schedule"]
+    assert "quicketl://project/data/other.csv" in dag["schedule"]
+    assert "out/report.parquet" not in dag["schedule"]

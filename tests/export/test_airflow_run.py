@@ -39,6 +39,10 @@ def run_dags(
 
 # --- wiring, with a recording stand-in for quicketl.api.run_task ---------------------------
 
+RETRYING = plans.make_plan(
+    "retrying", [plans.Stage("retry", ["flaky", "broken"])], workflow="workflows/retry.yml"
+)
+
 
 @pytest.fixture(scope="module")
 def stubbed(
@@ -53,11 +57,16 @@ def stubbed(
             ExportOptions(dag_id="linear", project_dir="/baked/project"),
         ),
         "diamond": (plans.diamond(), ExportOptions(dag_id="diamond", retries=0)),
+        "retrying": (
+            RETRYING,
+            ExportOptions(dag_id="retrying", retries=2, retry_delay_seconds=0, workers=3),
+        ),
     }
     jobs: list[dict[str, Any]] = [
         {"dag_id": "medallion"},
         {"dag_id": "linear", "conf": {"n": 7, "day": "2025-02-01"}},
         {"dag_id": "diamond"},
+        {"dag_id": "retrying"},
     ]
     runs = run_dags(
         airflow_python,
@@ -67,7 +76,8 @@ def stubbed(
         stub=calls,
         QUICKETL_PROJECT_DIR="/from/env",
         QUICKETL_CACHE_DIR="/shared/cache",
-        QUICKETL_STUB_FAIL="middle.left",
+        QUICKETL_STUB_FAIL="middle.left,retry.broken",
+        QUICKETL_STUB_TRANSIENT="retry.flaky",
     )
     return runs, read_calls(calls)
 
@@ -126,6 +136,29 @@ def test_a_failing_task_fails_the_run_and_only_its_dependents(stubbed: Any) -> N
     assert "bottom.join" not in called
 
 
+def test_a_transient_failure_is_retried_and_a_permanent_one_is_not(stubbed: Any) -> None:
+    retrying = runs_by_dag(stubbed[0])["retrying"]
+    attempts = [
+        (c["task_id"], c["attempt"]) for c in stubbed[1] if c["task_id"].startswith("retry.")
+    ]
+    assert sorted(attempts) == [("retry.broken", 1), ("retry.flaky", 1), ("retry.flaky", 2)]
+    assert retrying["tasks"] == {"retry.flaky": "success", "retry.broken": "failed"}
+
+
+def test_every_call_carries_the_plan_fingerprint_and_the_parallelism(stubbed: Any) -> None:
+    from quicketl.export.render import AIRFLOW_NAMES
+    from quicketl.export.view import build_view
+
+    view = build_view(RETRYING, ExportOptions(), AIRFLOW_NAMES)
+    calls = [c for c in stubbed[1] if c["task_id"].startswith("retry.")]
+    assert {c["generated"]["fingerprint"] for c in calls} == {view.fingerprint}
+    assert {c["generated"]["parallel"] for c in calls} == {3}
+    assert {tuple(c["generated"]["select"]) for c in calls} == {()}
+    assert calls[0]["generated"]["regenerate"].startswith(
+        "quicketl workflow generate workflows/retry.yml --target airflow --dag-id retrying"
+    )
+
+
 def runs_by_dag(runs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {run["dag_id"]: run for run in runs}
 
@@ -145,17 +178,31 @@ def medallion_runs(
     broken = e2e.copy_medallion(work / "broken")
     plan = e2e.plan_of(project)
     failing, dependents = e2e.break_a_source(e2e.plan_of(broken), broken)
+    stale = e2e.copy_medallion(work / "stale")
+    checked = e2e.copy_medallion(work / "checked")
     home = fresh_airflow_home(airflow_db, work / "home")
+    retrying = {"retries": 2, "retry_delay_seconds": 0}
     dags = {
         "medallion": (plan, ExportOptions(dag_id="medallion")),
         "broken": (
             e2e.plan_of(project),
-            ExportOptions(dag_id="broken", retries=0, project_dir=str(broken)),
+            ExportOptions(dag_id="broken", project_dir=str(broken), **retrying),  # type: ignore[arg-type]
+        ),
+        "stale": (
+            e2e.plan_of(stale),
+            ExportOptions(dag_id="stale", project_dir=str(stale), **retrying),  # type: ignore[arg-type]
+        ),
+        "checked": (
+            e2e.plan_of(checked),
+            ExportOptions(dag_id="checked", project_dir=str(checked), **retrying),  # type: ignore[arg-type]
         ),
     }
-    jobs = [{"dag_id": "medallion"}, {"dag_id": "medallion"}, {"dag_id": "broken"}]
+    e2e.add_a_stage(stale)
+    e2e.add_a_failing_check(checked, "pipelines/bronze/ingest_users.yml")
+    jobs = [{"dag_id": d} for d in ("medallion", "medallion", "broken", "stale", "checked")]
     runs = run_dags(airflow_python, home, dags, jobs, QUICKETL_PROJECT_DIR=str(project))
     return {
+        "log": (home / "out.log").read_text(encoding="utf-8"),
         "plan": plan,
         "reference": reference,
         "project": project,
@@ -195,3 +242,39 @@ def test_failing_pipeline_fails_the_run_and_its_dependents_are_upstream_failed(
         assert broken["tasks"][ids[task_id]] == "upstream_failed", task_id
     independent = set(ids) - dependents - {failing}
     assert {broken["tasks"][ids[t]] for t in independent} == {"success"}
+
+
+def test_a_dag_made_from_another_plan_fails_at_once_without_retries(medallion_runs: Any) -> None:
+    stale = runs_by_dag(medallion_runs["runs"])["stale"]
+    assert stale["state"] == "failed"
+    first = airflow_task_ids(medallion_runs["plan"])
+    sources = [first[t.id] for t in medallion_runs["plan"].tasks if t.stage == "bronze"]
+    assert {stale["tasks"][t] for t in sources} == {"failed"}
+    assert {stale["tries"][t] for t in sources} == {1}
+    assert "the workflow changed since this DAG was generated" in medallion_runs["log"]
+    assert (
+        "run `quicketl workflow generate workflows/medallion.yml --target airflow --dag-id stale"
+        in medallion_runs["log"]
+    )
+
+
+def test_a_failed_check_and_a_missing_file_are_not_retried(medallion_runs: Any) -> None:
+    ids = airflow_task_ids(medallion_runs["plan"])
+    checked = runs_by_dag(medallion_runs["runs"])["checked"]
+    assert checked["tasks"][ids["bronze.ingest_users"]] == "failed"
+    assert checked["tries"][ids["bronze.ingest_users"]] == 1
+    assert checked["tries"][ids["bronze.ingest_events"]] == 1
+    assert checked["tasks"][ids["bronze.ingest_events"]] == "success"
+    broken = runs_by_dag(medallion_runs["runs"])["broken"]
+    assert broken["tries"][ids[medallion_runs["failing"]]] == 1
+
+
+def test_airflow_records_an_asset_event_per_output(medallion_runs: Any) -> None:
+    first = medallion_runs["runs"][0]
+    ids = airflow_task_ids(medallion_runs["plan"])
+    expected = sorted(
+        [f"quicketl://project/{output}", ids[task.id]]
+        for task in medallion_runs["plan"].tasks
+        for output in task.outputs
+    )
+    assert first["asset_events"] == expected

@@ -56,11 +56,17 @@ def stubbed(
             ExportOptions(project_dir="/baked/project"),
         ),
         "diamond": (plans.diamond(), ExportOptions()),
+        "retrying": (RETRYING, ExportOptions(retries=2, retry_delay_seconds=0)),
+        "unicode": (UNICODE, ExportOptions()),
+        "awkward": (plans.awkward(), ExportOptions()),
     }
     jobs: list[dict[str, Any]] = [
         {"flow": "medallion"},
         {"flow": "linear", "params": {"n": 7, "run_day": "2025-02-01"}},
         {"flow": "diamond"},
+        {"flow": "retrying"},
+        {"flow": "unicode"},
+        {"flow": "awkward"},
     ]
     runs = run_flows(
         prefect_python,
@@ -70,9 +76,38 @@ def stubbed(
         jobs,
         stub=calls,
         QUICKETL_PROJECT_DIR="/from/env",
-        QUICKETL_STUB_FAIL="middle.left",
+        QUICKETL_STUB_FAIL="middle.left,retry.broken",
+        QUICKETL_STUB_TRANSIENT="retry.flaky",
     )
     return runs, read_calls(calls)
+
+
+RETRYING = plans.make_plan(
+    "retrying", [plans.Stage("retry", ["flaky", "broken"])], workflow="workflows/retry.yml"
+)
+UNICODE = plans.make_plan(
+    "报告",
+    [plans.Stage("报告", ["report"]), plans.Stage("silver", ["数据"], depends_on=["报告"])],
+    io={"报告.report": (("data/raw.csv",), ("out/report.parquet",))},
+)
+
+
+def test_a_transient_failure_is_retried_and_a_permanent_one_is_not(stubbed: Any) -> None:
+    retrying = stubbed[0][3]
+    assert retrying["state"] == "FAILED"
+    assert retrying["tasks"] == {"retry.flaky": "Completed", "retry.broken": "Failed"}
+    assert retrying["attempts"] == {"retry.flaky": 2, "retry.broken": 1}
+    calls = [(c["task_id"], c["attempt"]) for c in stubbed[1] if c["task_id"].startswith("retry.")]
+    assert sorted(calls) == [("retry.broken", 1), ("retry.flaky", 1), ("retry.flaky", 2)]
+
+
+def test_task_runs_are_named_by_their_real_names(stubbed: Any) -> None:
+    unicode = stubbed[0][4]
+    assert unicode["state"] == "COMPLETED", unicode["message"]
+    assert unicode["tasks"] == {"报告.report": "Completed", "silver.数据": "Completed"}
+    awkward = stubbed[0][5]
+    assert awkward["state"] == "COMPLETED", awkward["message"]
+    assert "bronze-1.{{ ds }}" in awkward["tasks"]  # braces are not a run-name template
 
 
 def test_flow_runs_every_pipeline_once_and_returns_the_summaries(stubbed: Any) -> None:
@@ -132,11 +167,15 @@ def medallion_runs(
     broken = e2e.copy_medallion(work / "broken")
     plan = e2e.plan_of(project)
     failing, dependents = e2e.break_a_source(e2e.plan_of(broken), broken)
+    stale = e2e.copy_medallion(work / "stale")
+    retrying = {"retries": 2, "retry_delay_seconds": 0}
     flows = {
         "medallion": (plan, ExportOptions()),
-        "broken": (plan, ExportOptions(retries=0, project_dir=str(broken))),
+        "broken": (plan, ExportOptions(project_dir=str(broken), **retrying)),  # type: ignore[arg-type]
+        "stale": (e2e.plan_of(stale), ExportOptions(project_dir=str(stale), **retrying)),  # type: ignore[arg-type]
     }
-    jobs = [{"flow": "medallion"}, {"flow": "medallion"}, {"flow": "broken"}]
+    e2e.add_a_stage(stale)
+    jobs = [{"flow": f} for f in ("medallion", "medallion", "broken", "stale")]
     runs = run_flows(
         prefect_python, prefect_home, work, flows, jobs, QUICKETL_PROJECT_DIR=str(project)
     )
@@ -167,3 +206,18 @@ def test_failing_pipeline_fails_the_flow_and_its_dependents_do_not_run(
         assert runs[2]["tasks"][task_id] != "Completed", task_id
         for relpath in plan.task(task_id).outputs:
             assert not (broken / relpath).exists(), f"{task_id} ran: {relpath} exists"
+
+
+def test_a_flow_made_from_another_plan_fails_at_once_without_retries(medallion_runs: Any) -> None:
+    plan, *_, runs = medallion_runs
+    stale = runs[3]
+    assert stale["state"] == "FAILED"
+    assert "the workflow changed since this DAG was generated" in stale["message"]
+    sources = [t.id for t in plan.tasks if t.stage == "bronze"]
+    assert {stale["tasks"][t] for t in sources} == {"Failed"}
+    assert {stale["attempts"][t] for t in sources} == {1}
+
+
+def test_a_missing_file_is_not_retried(medallion_runs: Any) -> None:
+    *_, failing, _, runs = medallion_runs
+    assert runs[2]["attempts"][failing] == 1

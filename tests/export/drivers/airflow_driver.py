@@ -79,6 +79,17 @@ def describe(dag: Any) -> dict[str, Any]:
             t.task_id: {
                 "upstream": sorted(t.upstream_task_ids),
                 "group": t.task_group.group_id if t.task_group else None,
+                "display_name": t.task_display_name,
+                "group_display_name": t.task_group.group_display_name if t.task_group else None,
+                "pool": t.pool,
+                "priority_weight": t.priority_weight,
+                "retries": t.retries,
+                "owner": t.owner,
+                "execution_timeout": (
+                    t.execution_timeout.total_seconds() if t.execution_timeout else None
+                ),
+                "outlets": sorted(a.uri for a in t.outlets),
+                "inlets": sorted(a.uri for a in t.inlets),
             }
             for t in dag.tasks
         },
@@ -94,21 +105,39 @@ def describe(dag: Any) -> dict[str, Any]:
         "tags": sorted(dag.tags),
         "doc_md": dag.doc_md,
         "schedule": str(getattr(dag, "schedule", None)),
+        "timetable": type(dag.timetable).__name__,
+        "timetable_summary": str(getattr(dag.timetable, "summary", "")),
         "start_date": str(dag.start_date),
     }
 
 
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
+    from airflow.models.asset import AssetEvent, AssetModel
     from airflow.models.xcom import XComModel
     from airflow.utils.session import create_session
+    from sqlalchemy import select
 
     dag = load_bag().get_dag(job["dag_id"])
     run = dag.test(run_conf=job.get("conf") or None)
     with create_session() as session:
-        states = {ti.task_id: str(ti.state) for ti in run.get_task_instances(session=session)}
+        instances = run.get_task_instances(session=session)
+        states = {ti.task_id: str(ti.state) for ti in instances}
+        tries = {ti.task_id: ti.try_number for ti in instances}
+        events = session.execute(
+            select(AssetModel.uri, AssetEvent.source_task_id)
+            .join(AssetModel, AssetModel.id == AssetEvent.asset_id)
+            .where(AssetEvent.source_run_id == run.run_id, AssetEvent.source_dag_id == dag.dag_id)
+        ).all()
         query = XComModel.get_many(run_id=run.run_id, dag_ids=dag.dag_id, key="return_value")
         xcoms = {x.task_id: XComModel.deserialize_value(x) for x in session.scalars(query).all()}
-    return {"dag_id": dag.dag_id, "state": str(run.state), "tasks": states, "xcoms": xcoms}
+    return {
+        "dag_id": dag.dag_id,
+        "state": str(run.state),
+        "tasks": states,
+        "tries": tries,
+        "xcoms": xcoms,
+        "asset_events": sorted([uri, task_id] for uri, task_id in events),
+    }
 
 
 if __name__ == "__main__":

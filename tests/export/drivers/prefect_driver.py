@@ -61,14 +61,15 @@ def run_job(number: int, job: dict[str, Any]) -> dict[str, Any]:
         "state": state.type.value,
         "message": state.message,
         "result": result if isinstance(result, dict) else None,
-        "tasks": asyncio.run(task_states(state.state_details.flow_run_id)),
+        **asyncio.run(task_states(state.state_details.flow_run_id)),
         "parameters": sorted(flow.parameters.properties),
         "parameter_types": {k: v.get("type") for k, v in flow.parameters.properties.items()},
     }
 
 
-async def task_states(flow_run_id: Any) -> dict[str, str]:
-    """Task name -> final state name ("Completed", "Failed", "NotReady"...)."""
+async def task_states(flow_run_id: Any) -> dict[str, dict[str, Any]]:
+    """`tasks`: task run name -> final state name ("Completed", "Failed", "NotReady"...);
+    `attempts`: task run name -> how many times it ran (the generated code names its runs)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
@@ -76,7 +77,10 @@ async def task_states(flow_run_id: Any) -> dict[str, str]:
         runs = await client.read_task_runs(
             flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
         )
-    return {run.name.rsplit("-", 1)[0]: run.state.name if run.state else "?" for run in runs}
+    return {
+        "tasks": {run.name: run.state.name if run.state else "?" for run in runs},
+        "attempts": {run.name: run.run_count for run in runs},
+    }
 
 
 if __name__ == "__main__":
