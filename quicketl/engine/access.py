@@ -15,7 +15,7 @@ An expression reading anything else fails with a message naming the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +34,24 @@ class Access:
 
     directories: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
+
+
+def normalised(access: Access) -> Access:
+    """The same permissions without what an allowed folder covers already, so that pipelines
+    reading and writing inside the project share one sandbox (and one database per worker).
+    A path with `..` is kept as written: DuckDB checks it as given."""
+    folders = [d for d in access.directories if not _covered(d, access.directories)]
+    paths = [p for p in access.paths if not _covered(p, folders, same=True)]
+    return Access(tuple(folders), tuple(paths))
+
+
+def _covered(path: str, folders: Sequence[str], *, same: bool = False) -> bool:
+    """Whether `path` lies below one of `folders` (or is one, when `same`), read literally."""
+    if ".." in path.split("/"):
+        return False
+    return any(
+        (same and path == folder) or path.startswith(folder.rstrip("/") + "/") for folder in folders
+    )
 
 
 def project_access(root: Path, *files: Path) -> Access:

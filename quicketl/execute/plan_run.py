@@ -167,7 +167,10 @@ def _run_started(
     stat_cache: StatCache,
     session: RunSession,
 ) -> list[TaskOutcome]:
+    from quicketl.engine.duckdb_session import DatabasePool  # loads DuckDB: tasks run
+
     workers = options.workers or default_workers()
+    pool = DatabasePool()
     runner = TaskRunner(
         session,
         store,
@@ -177,8 +180,11 @@ def _run_started(
         _duckdb_threads(workers),
         options.fail_on_checks,
         options.variables,
+        duckdb_pool=pool,
     )
     _schedule(plan, task_ids, session, decider, runner, workers)
+    # Not on Ctrl-C: a worker may still be inside DuckDB; the databases close with the process.
+    pool.close()
     return [session.outcomes[t] for t in task_ids if t in session.outcomes]
 
 
