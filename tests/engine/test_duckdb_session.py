@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -15,7 +16,7 @@ from .helpers import write
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Database:
+def database(tmp_path: Path) -> Iterator[Database]:
     db = Database(threads=1, access=Access((str(tmp_path),)))
     yield db
     db.close()

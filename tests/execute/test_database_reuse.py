@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -24,7 +25,7 @@ def mixed(project: Project) -> Path:
     project.write("data/groups.csv", "grp,label\na,Alpha\nb,Beta\n")
     with duckdb.connect(str(root / "data/wh.duckdb")) as con:
         con.execute("CREATE TABLE t AS SELECT range AS id, range % 3 AS k FROM range(50)")
-    docs = {
+    docs: dict[str, dict[str, Any]] = {
         "filtered": {
             "source": {"path": "data/orders.csv"},
             "transforms": [{"op": "filter", "predicate": "amount > 1"}],
@@ -63,13 +64,14 @@ def mixed(project: Project) -> Path:
 
 
 def outputs(root: Path) -> dict[str, bytes]:
-    found = {}
+    found: dict[str, bytes] = {}
     for path in sorted((root / "out").rglob("*")):
         if path.is_file() and path.suffix != ".duckdb":
             found[str(path.relative_to(root))] = path.read_bytes()
     with duckdb.connect(str(root / "out/w.duckdb"), read_only=True) as con:
-        found["out/w.duckdb:o"] = repr(con.execute("SELECT * FROM o ORDER BY id").fetchall())
-    return found  # type: ignore[return-value]
+        table = con.execute("SELECT * FROM o ORDER BY id").fetchall()
+    found["out/w.duckdb:o"] = repr(table).encode()
+    return found
 
 
 @pytest.mark.parametrize("workers", [1, 2])
