@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 
@@ -40,6 +40,14 @@ _KEPT_PER_THREAD = 4
 _ATTACHED = (
     "SELECT database_name FROM duckdb_databases() WHERE NOT internal AND database_name <> 'memory'"
 )
+
+
+class SniffCache(Protocol):
+    """CSV detections kept between runs (state/sniffs.py); the engine only asks and tells."""
+
+    def detected(self, path: str, options: str) -> Any: ...
+
+    def remember(self, path: str, options: str, detected: Any) -> None: ...
 
 
 class Database:
@@ -80,8 +88,9 @@ class Database:
 class DatabasePool:
     """One database per thread, thread count and sandbox, reused by that thread's sessions."""
 
-    def __init__(self, reuse: bool | None = None) -> None:
+    def __init__(self, reuse: bool | None = None, sniffs: SniffCache | None = None) -> None:
         self.reuse = reuse_enabled() if reuse is None else reuse
+        self.sniffs = sniffs  # handed to every session
         self.opened = 0  # databases opened so far (the tests look)
         self._local = threading.local()
         self._every: list[Database] = []
@@ -89,7 +98,7 @@ class DatabasePool:
 
     def session(self, threads: int | None, access: Access) -> Session:
         if not self.reuse:
-            return Session(database=self._open(threads, access), own=True)
+            return Session(database=self._open(threads, access), own=True, sniffs=self.sniffs)
         key = (threads, normalised(access))
         kept: OrderedDict[tuple[int | None, Access], Database] = self._kept()
         database = kept.pop(key, None)
@@ -98,7 +107,7 @@ class DatabasePool:
         kept[key] = database  # the most recently used last
         while len(kept) > _KEPT_PER_THREAD:
             kept.popitem(last=False)[1].close()
-        return database.session()
+        return Session(database=database, sniffs=self.sniffs)
 
     def close(self) -> None:
         with self._lock:
@@ -135,6 +144,7 @@ class Session:
         *,
         database: Database | None = None,
         own: bool = False,
+        sniffs: SniffCache | None = None,
     ) -> None:
         # Without a database, the session opens one of its own and closes it at the end.
         self._owns = own or database is None
@@ -147,6 +157,7 @@ class Session:
             self.con.execute("SET enable_progress_bar_print = false")
             self._probe.attach(self.con)
         self._attached: dict[Path, str] = {}
+        self.sniffs = sniffs
 
     def __enter__(self) -> Session:
         return self

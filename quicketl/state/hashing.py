@@ -146,6 +146,17 @@ class StatCache:
         self._remember(entry, persist=_is_settled(stat))
         return digest
 
+    def known(self, path: str | os.PathLike[str]) -> str | None:
+        """The file's content hash if its stat still matches an entry, without reading it."""
+        key = os.path.abspath(path)
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        try:
+            return entry.hash if entry.matches(os.stat(key)) else None
+        except OSError:
+            return None
+
     def take_dirty(self) -> list[StatEntry]:
         """The entries hashed since the last call that are safe to persist, sorted by path."""
         with self._lock:
