@@ -157,6 +157,7 @@ class Session:
             self.con.execute("SET enable_progress_bar_print = false")
             self._probe.attach(self.con)
         self._attached: dict[Path, str] = {}
+        self._attaches = False  # whether an ATTACH ran: only then is there a reset to do
         self.sniffs = sniffs
 
     def __enter__(self) -> Session:
@@ -170,15 +171,17 @@ class Session:
         self.con.close()
         if self._owns:
             self.database.close()
-        else:
+        elif self._attaches:
             self.database.reset()
 
     def run(self, sql: str) -> list[tuple[Any, ...]]:
+        # Every statement passes here: the one that changes the shared database is noted.
+        self._attaches = self._attaches or sql.lstrip()[:6].upper() == "ATTACH"
         return self.con.execute(sql).fetchall()
 
     def scalar(self, sql: str) -> Any:
-        row = self.con.execute(sql).fetchone()
-        return row[0] if row else None
+        rows = self.run(sql)
+        return rows[0][0] if rows else None
 
     def run_user_sql(self, sql: str) -> list[tuple[Any, ...]]:
         """Run a statement that embeds user SQL; a `;` smuggling in a second one is refused."""

@@ -105,8 +105,8 @@ def test_a_run_reuses_one_database_per_worker(
     pools: list[DatabasePool] = []
 
     class Watched(DatabasePool):
-        def __init__(self, reuse: bool | None = None) -> None:
-            super().__init__(reuse)
+        def __init__(self, reuse: bool | None = None, sniffs: Any = None) -> None:
+            super().__init__(reuse, sniffs)
             pools.append(self)
 
     monkeypatch.setattr(duckdb_session, "DatabasePool", Watched)
