@@ -33,16 +33,19 @@ def prepare(session: Session, loaded: LoadedPipeline, *, materialise: bool) -> C
     return chain
 
 
-def validate_pipeline(loaded: LoadedPipeline, databases: DatabasePool | None = None) -> None:
+def validate_pipeline(
+    loaded: LoadedPipeline, databases: DatabasePool | None = None, threads: int | None = None
+) -> None:
     """Check every transform and check against the sources' real schema; read no data rows.
 
     (Only a pivot reads data, to learn its output columns.) Raises ConfigError. With
-    `databases`, the check uses a fresh connection to a database the pool keeps.
+    `databases`, the check uses a fresh connection to a database the pool keeps; `threads`:
+    DuckDB's threads for it (all cores when None).
     """
     # A pivot's columns come from the data, so a database query it may read is read too.
     pivots = any(isinstance(step, Pivot) for step in loaded.config.transforms)
     access = pipeline_access(loaded)
-    session = databases.session(None, access) if databases else Session(access=access)
+    session = databases.session(threads, access) if databases else Session(threads, access)
     with session:
         try:
             prepare(session, loaded, materialise=pivots)
