@@ -100,12 +100,12 @@ def one_vs_two_workers(count: int, repeat: int) -> tuple[float, float]:
     try:
         workflow = build_project(root, count)
         base = [*QUICKETL, "workflow", "run", str(workflow), "--force", "--json"]
-        _timed(base + ["--workers", "1"], root)  # the cache and the stored plan exist
+        _timed([*base, "--workers", "1"], root)  # the cache and the stored plan exist
         times = {1: float("inf"), 2: float("inf")}
         for _ in range(repeat):
             for workers in (1, 2):
                 times[workers] = min(
-                    times[workers], _timed(base + ["--workers", str(workers)], root)
+                    times[workers], _timed([*base, "--workers", str(workers)], root)
                 )
         return times[1], times[2]
     finally:
