@@ -240,6 +240,12 @@ class StateStore:
         with self._transaction() as conn:
             conn.executemany(sql, rows)
 
+    def prune_csv_sniffs(self) -> int:
+        """Drop sniff results of contents no file in the stat cache has now; returns how many."""
+        sql = "DELETE FROM csv_sniffs WHERE content_hash NOT IN (SELECT hash FROM stat_cache)"
+        with self._transaction() as conn:
+            return conn.execute(sql).rowcount
+
     def clear(self, scope: str | None = None) -> None:
         """Forget every task of `scope`, or, without one, every task and the stat cache."""
         with self._transaction() as conn:

@@ -388,3 +388,16 @@ def test_csv_sniffs_are_kept_by_content_hash_and_options(tmp_path: Path) -> None
         assert store.csv_sniff("h2", "b") is None
         store.clear()
         assert store.csv_sniff("h1", "a") is None
+
+
+def test_prune_drops_sniffs_of_contents_no_file_has(store: StateStore, tmp_path: Path) -> None:
+    kept = tmp_path / "kept.csv"
+    kept.write_text("k")
+    store.save_stat_entries(
+        [StatEntry(str(kept), 1, 1, 1, 1, "k"), StatEntry("/gone", 1, 1, 1, 1, "g")]
+    )
+    store.save_csv_sniffs([("k", "o", "[1]"), ("g", "o", "[2]"), ("never", "o", "[3]")])
+    store.prune_stat_entries()
+    assert store.prune_csv_sniffs() == 2
+    assert store.csv_sniff("k", "o") == "[1]"
+    assert store.csv_sniff("g", "o") is None
