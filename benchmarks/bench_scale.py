@@ -107,7 +107,7 @@ def timed(args: list[str], cwd: Path, repeat: int, ok: tuple[int, ...] = (0,)) -
     return best
 
 
-def measure(size: int, repeat: int, cold: bool, workdir: Path | None) -> dict[str, float]:
+def measure_size(size: int, repeat: int, cold: bool, workdir: Path | None) -> dict[str, float]:
     """Times for one size; a kept `workdir` is reused, with its state from an earlier run."""
     root = workdir / f"p{size}" if workdir else Path(tempfile.mkdtemp(prefix="quicketl-scale-"))
     try:
@@ -133,6 +133,25 @@ def measure(size: int, repeat: int, cold: bool, workdir: Path | None) -> dict[st
     finally:
         if workdir is None:
             shutil.rmtree(root, ignore_errors=True)
+
+
+TARGETS = {"validate": f"< {TARGET_VALIDATE_S:g} s", "no-op run": f"< {TARGET_NOOP_S:g} s"}
+
+
+def measure(
+    size: int = 10_000, repeat: int = 1, workdir: Path | None = None
+) -> list[tuple[str, float, str]]:
+    """(name, seconds, target) at `size` pipelines, cold run included, for `make bench`.
+    A `workdir` keeps the project and its state for the next call (the cold run is then
+    not repeated, and the no-op figures come from the state it left)."""
+    _compile_package()
+    times = measure_size(size, repeat, cold=True, workdir=workdir)
+    return [(f"{name} at {size:,} (s)", t, TARGETS.get(name, "-")) for name, t in times.items()]
+
+
+def _compile_package() -> None:
+    package = Path(__file__).resolve().parents[1] / "quicketl"
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
 
 
 def report(sizes: list[int], results: list[dict[str, float]], repeat: int) -> None:
@@ -175,9 +194,8 @@ def main() -> None:
         help="keep the projects here (p1000/, ...) and reuse them, state included, next time",
     )
     args = parser.parse_args()
-    package = Path(__file__).resolve().parents[1] / "quicketl"
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
-    results = [measure(size, args.repeat, args.cold, args.workdir) for size in args.sizes]
+    _compile_package()
+    results = [measure_size(size, args.repeat, args.cold, args.workdir) for size in args.sizes]
     report(args.sizes, results, args.repeat)
 
 

@@ -15,12 +15,14 @@ An expression reading anything else fails with a message naming the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from quicketl.config.loader import LoadedPipeline
-from quicketl.config.project import project_settings
+from quicketl.config.project import PROJECT_FILE, project_settings
 from quicketl.config.sinks import DatabaseSink, FileSink
 from quicketl.config.sources import FileSource
 from quicketl.engine.datafiles import sink_target, source_pattern
@@ -36,10 +38,44 @@ class Access:
     paths: tuple[str, ...] = ()
 
 
+def normalised(access: Access) -> Access:
+    """The same permissions without what an allowed folder covers already, so that pipelines
+    reading and writing inside the project share one sandbox (and one database per worker).
+    A path with `..` is kept as written: DuckDB checks it as given."""
+    folders = [d for d in access.directories if not _covered(d, access.directories)]
+    paths = [p for p in access.paths if not _covered(p, folders, same=True)]
+    return Access(tuple(folders), tuple(paths))
+
+
+def _covered(path: str, folders: Sequence[str], *, same: bool = False) -> bool:
+    """Whether `path` lies below one of `folders` (or is one, when `same`), read literally."""
+    if ".." in path.split("/"):
+        return False
+    return any(
+        (same and path == folder) or path.startswith(folder.rstrip("/") + "/") for folder in folders
+    )
+
+
 def project_access(root: Path, *files: Path) -> Access:
     """The project root, the project's `allowed_input_roots` and `files`."""
+    folders = _project_folders(root, _signature(root / PROJECT_FILE))
+    return Access(folders, _unique([str(f) for f in files]))
+
+
+def _signature(path: Path) -> tuple[int, ...] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+
+
+@lru_cache(maxsize=16)
+def _project_folders(root: Path, signature: tuple[int, ...] | None) -> tuple[str, ...]:
+    # Read once per version of quicketl.yml (its stat is the key), not once per pipeline: a
+    # validate of thousands of pipelines would parse the same file thousands of times.
     folders = [root, root.resolve(), *project_settings(root).allowed_input_roots]
-    return Access(_unique([str(f) for f in folders]), _unique([str(f) for f in files]))
+    return _unique([str(f) for f in folders])
 
 
 def pipeline_access(loaded: LoadedPipeline) -> Access:

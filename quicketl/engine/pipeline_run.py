@@ -23,7 +23,7 @@ from quicketl.engine.checks import run_checks
 from quicketl.engine.datafiles import sink_target
 from quicketl.engine.dbsink import write_table
 from quicketl.engine.dburl import duckdb_file
-from quicketl.engine.duckdb_session import Session
+from quicketl.engine.duckdb_session import DatabasePool, Session
 from quicketl.engine.filesink import BeforeCommit, write_file
 from quicketl.engine.pgsink import write_postgres
 from quicketl.engine.pipeline_result import CheckResult, PipelineResult, StepResult, StepStatus
@@ -47,13 +47,15 @@ def run_pipeline(
     fail_on_checks: bool = True,
     threads: int | None = None,
     before_commit: BeforeCommit | None = None,
+    databases: DatabasePool | None = None,
 ) -> PipelineResult:
     """Run one pipeline. Invalid input raises ConfigError before anything is written;
     a failure while running is returned as status "failed" with a readable `error`.
-    `before_commit` is called just before an append to a file commits (see filesink)."""
+    `before_commit` is called just before an append to a file commits (see filesink).
+    With `databases`, the run uses a fresh connection to a database the pool keeps."""
     started = time.perf_counter()
     result = PipelineResult(loaded.config.name, "success", dry_run=dry_run)
-    with Session(threads, pipeline_access(loaded)) as session:
+    with _session(loaded, threads, databases) as session:
         try:
             chain = prepare(session, loaded, materialise=True)
             _execute(session, loaded, chain, result, fail_on_checks, before_commit)
@@ -61,6 +63,13 @@ def run_pipeline(
             _fail(result, runtime_message(exc))
     result.duration_ms = _since(started)
     return result
+
+
+def _session(
+    loaded: LoadedPipeline, threads: int | None, databases: DatabasePool | None
+) -> Session:
+    access = pipeline_access(loaded)
+    return databases.session(threads, access) if databases else Session(threads, access)
 
 
 def _execute(

@@ -15,7 +15,7 @@ from quicketl.config.transforms import Pivot
 from quicketl.engine.access import pipeline_access
 from quicketl.engine.chain import Chain, build_chain
 from quicketl.engine.checks import check_problems
-from quicketl.engine.duckdb_session import Session
+from quicketl.engine.duckdb_session import DatabasePool, Session
 from quicketl.engine.sinkcheck import sink_problems
 from quicketl.engine.translate import runtime_message
 from quicketl.errors import ConfigError, EngineError
@@ -33,14 +33,20 @@ def prepare(session: Session, loaded: LoadedPipeline, *, materialise: bool) -> C
     return chain
 
 
-def validate_pipeline(loaded: LoadedPipeline) -> None:
+def validate_pipeline(
+    loaded: LoadedPipeline, databases: DatabasePool | None = None, threads: int | None = None
+) -> None:
     """Check every transform and check against the sources' real schema; read no data rows.
 
-    (Only a pivot reads data, to learn its output columns.) Raises ConfigError.
+    (Only a pivot reads data, to learn its output columns.) Raises ConfigError. With
+    `databases`, the check uses a fresh connection to a database the pool keeps; `threads`:
+    DuckDB's threads for it (all cores when None).
     """
     # A pivot's columns come from the data, so a database query it may read is read too.
     pivots = any(isinstance(step, Pivot) for step in loaded.config.transforms)
-    with Session(access=pipeline_access(loaded)) as session:
+    access = pipeline_access(loaded)
+    session = databases.session(threads, access) if databases else Session(threads, access)
+    with session:
         try:
             prepare(session, loaded, materialise=pivots)
         except duckdb.Error as exc:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
+
 from quicketl.config.sources import FileOptions, FileSource
 from quicketl.engine.duckdb_session import Session
 from quicketl.engine.readers import csv_options, encoding_name, file_reader
@@ -37,17 +39,55 @@ def csv_reader(session: Session, source: FileSource, pattern: str) -> str:
     if has_glob(pattern) or is_remote(pattern) or source.options.header is False:
         return auto
     path = string_literal(pattern)
+    # read_csv's own sample size: sniff_csv reads more by default, for nothing
+    options = f"sample_size={SAMPLE_ROWS}{csv_options(source.options)}"
+    found = _cached(session, pattern, options)
+    if found is None:
+        found = _sniffed(session, path, options)
+        if found is None:
+            return auto
+        if session.sniffs is not None:
+            session.sniffs.remember(pattern, _cache_key(options), list(found))
+    return f"read_csv({path}, auto_detect=false, {_detected(found, source.options)})"
+
+
+def _sniffed(session: Session, path: str, options: str) -> tuple[Any, ...] | None:
     try:
-        found = session.run(
-            # read_csv's own sample size: sniff_csv reads more by default, for nothing
-            f"SELECT {_FIELDS} FROM sniff_csv({path}, sample_size={SAMPLE_ROWS}"
-            f"{csv_options(source.options)})"
-        )
+        found = session.run(f"SELECT {_FIELDS} FROM sniff_csv({path}, {options})")
     except PREPARE_ERRORS:
-        return auto
+        return None
     if len(found) != 1 or not _columns(found[0][7]):
-        return auto
-    return f"read_csv({path}, auto_detect=false, {_detected(found[0], source.options)})"
+        return None
+    return found[0]
+
+
+def _cached(session: Session, pattern: str, options: str) -> tuple[Any, ...] | None:
+    """A result sniffed before from the same bytes with the same options, checked."""
+    if session.sniffs is None:
+        return None
+    found = session.sniffs.detected(pattern, _cache_key(options))
+    return tuple(found) if _well_formed(found) else None
+
+
+def _cache_key(options: str) -> str:
+    # What the detection depends on besides the bytes: the options, and DuckDB's version.
+    return f"duckdb {duckdb.__version__}: {options}"
+
+
+def _well_formed(found: Any) -> bool:
+    """The shape `_detected` needs, as sniff_csv gives it (a stored copy may be damaged)."""
+    if not isinstance(found, list) or len(found) != len(_FIELDS.split(",")):
+        return False
+    delim, quote, escape, new_line, comment, skip, header, columns, dates, stamps = found
+    texts = (delim, quote, escape, new_line, comment)
+    return (
+        all(isinstance(text, str) for text in texts)
+        and isinstance(skip, int)
+        and isinstance(header, bool)
+        and all(isinstance(c, dict) and set(c) >= {"name", "type"} for c in columns or [0])
+        and bool(_columns(columns))
+        and all(value is None or isinstance(value, str) for value in (dates, stamps))
+    )
 
 
 def _detected(row: tuple[Any, ...], options: FileOptions) -> str:

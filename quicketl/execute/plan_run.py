@@ -26,6 +26,7 @@ from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
 from quicketl.plan.sink_guard import require_safe_sinks
 from quicketl.state import CacheLock, StatCache, StateStore
+from quicketl.state.sniffs import SniffCache
 from quicketl.state.store import DB_NAME
 
 
@@ -167,7 +168,11 @@ def _run_started(
     stat_cache: StatCache,
     session: RunSession,
 ) -> list[TaskOutcome]:
+    from quicketl.engine.duckdb_session import DatabasePool  # loads DuckDB: tasks run
+
     workers = options.workers or default_workers()
+    sniffs = SniffCache(stat_cache, store.csv_sniff)
+    pool = DatabasePool(sniffs=sniffs)
     runner = TaskRunner(
         session,
         store,
@@ -177,8 +182,14 @@ def _run_started(
         _duckdb_threads(workers),
         options.fail_on_checks,
         options.variables,
+        duckdb_pool=pool,
     )
-    _schedule(plan, task_ids, session, decider, runner, workers)
+    try:
+        _schedule(plan, task_ids, session, decider, runner, workers)
+    finally:  # what was sniffed is kept even when the run is interrupted
+        store.save_csv_sniffs(sniffs.take_new())
+    # Not on Ctrl-C: a worker may still be inside DuckDB; the databases close with the process.
+    pool.close()
     return [session.outcomes[t] for t in task_ids if t in session.outcomes]
 
 

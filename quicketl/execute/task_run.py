@@ -7,6 +7,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quicketl.engine.pipeline_result import PipelineResult
 from quicketl.errors import EngineError, QuickETLError
@@ -19,6 +20,9 @@ from quicketl.locations.refs import file_refs
 from quicketl.plan.model import Task
 from quicketl.state import StatCache, StateStore, output_record
 from quicketl.state.owners import owners_of
+
+if TYPE_CHECKING:
+    from quicketl.engine.duckdb_session import DatabasePool
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,8 @@ class TaskRunner:
     fail_on_checks: bool = True
     variables: Mapping[str, object] = field(default_factory=dict)
     databases: DatabaseLocks = field(default_factory=lambda: DatabaseLocks())
+    # DuckDB databases kept per worker thread, closed by the run (engine/duckdb_session.py).
+    duckdb_pool: DatabasePool | None = None
 
     def run(self, task: Task, decision: Decision) -> None:
         started = time.time()
@@ -72,6 +78,7 @@ class TaskRunner:
                     fail_on_checks=self.fail_on_checks,
                     threads=self.duckdb_threads,
                     before_commit=save_intent,
+                    databases=self.duckdb_pool,
                 )
         except QuickETLError as exc:
             return None, exc

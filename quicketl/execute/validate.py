@@ -7,30 +7,57 @@ change). Every problem of every pipeline is raised at once, as one ConfigError.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from quicketl.config.defaults import project_cache_dir
 from quicketl.errors import ConfigError, EngineError, Problem
 from quicketl.plan.lineage import OutputIndex
 from quicketl.plan.model import Plan, Task
 from quicketl.plan.tasks import load_task_pipeline
+from quicketl.state.cachedir import resolve_cache_dir
+from quicketl.state.sniffs import read_only_sniffs
+
+if TYPE_CHECKING:
+    from quicketl.engine.duckdb_session import DatabasePool
 
 
 def check_against_sources(plan: Plan, variables: Mapping[str, object] | None = None) -> None:
     """Raise one ConfigError with the column and expression problems of every checkable task."""
     # The same rule as lineage edges: a path, a glob or a folder over any task's output.
     written = OutputIndex(plan.tasks)
+    checked = [task for task in plan.tasks if not written.read_by(task.inputs)]
+    if not checked:
+        return
+    from quicketl.engine.duckdb_session import DatabasePool  # loads DuckDB
+
     problems: list[Problem] = []
-    for task in plan.tasks:
-        if not written.read_by(task.inputs):
-            problems += _problems_of(plan, task, variables)
+    # One database per sandbox for every check, a fresh connection for each pipeline; CSV
+    # detections a run stored are used for the files it hashed (nothing is written).
+    sniffs = read_only_sniffs(_cache_dir(plan))
+    databases = DatabasePool(sniffs=sniffs)
+    try:
+        for task in checked:
+            problems += _problems_of(plan, task, variables, databases)
+    finally:
+        databases.close()
+        if sniffs is not None:
+            sniffs.close()
     if problems:
         raise ConfigError(problems)
 
 
-def _problems_of(plan: Plan, task: Task, variables: Mapping[str, object] | None) -> list[Problem]:
-    from quicketl.engine.prepare import validate_pipeline  # loads DuckDB
+def _cache_dir(plan: Plan) -> Path:
+    return resolve_cache_dir(plan.root, None, project_cache_dir(plan.root))
+
+
+def _problems_of(
+    plan: Plan, task: Task, variables: Mapping[str, object] | None, databases: DatabasePool
+) -> list[Problem]:
+    from quicketl.engine.prepare import validate_pipeline
 
     try:
-        validate_pipeline(load_task_pipeline(plan, task, variables))
+        validate_pipeline(load_task_pipeline(plan, task, variables), databases)
     except ConfigError as exc:
         return list(exc.problems)
     except EngineError:

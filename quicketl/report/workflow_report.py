@@ -10,6 +10,7 @@ from rich.text import Text
 from quicketl.execute.outcomes import TaskOutcome, WorkflowResult
 from quicketl.plan.model import Plan
 from quicketl.report.diagnostics import print_warnings
+from quicketl.report.explain_plain import explain_lines
 from quicketl.report.formatting import duration
 from quicketl.report.workflow_summary import summary_line
 
@@ -87,6 +88,19 @@ def _why(task: TaskOutcome) -> str:
 
 def render_explain(console: Console, result: WorkflowResult) -> None:
     """The `status` view: every task, up to date or will run, with its reasons."""
+    plain = None if console.is_terminal else explain_lines(result, console.width)
+    if plain is not None:  # the same characters, without rich's cost per cell
+        console.file.write("\n".join(plain) + "\n")
+    else:
+        console.print(_explain_table(result))
+    will = result.count("would_run")
+    may = result.count("may_run")
+    line = f"{result.count('up_to_date')} up to date, {will} will run"
+    console.print(line + (f", {may} may run" if may else ""), highlight=False)
+    print_warnings(result.warnings)
+
+
+def _explain_table(result: WorkflowResult) -> Table:
     table = Table(title=f"Workflow: {result.name}")
     table.add_column("Stage")
     table.add_column("Pipeline")
@@ -96,9 +110,4 @@ def render_explain(console: Console, result: WorkflowResult) -> None:
         label, style = _TASK_LABEL[task.status]
         why = "unchanged" if task.status == "up_to_date" else "\n".join(task.reasons)
         table.add_row(task.stage, task.name, Text(label, style=style), Text(why))
-    console.print(table)
-    will = result.count("would_run")
-    may = result.count("may_run")
-    line = f"{result.count('up_to_date')} up to date, {will} will run"
-    console.print(line + (f", {may} may run" if may else ""), highlight=False)
-    print_warnings(result.warnings)
+    return table

@@ -132,10 +132,12 @@ class StatCache:
         with self._lock:
             self._entries.update((entry.path, entry) for entry in entries)
 
-    def hash_file(self, path: str | os.PathLike[str]) -> str:
-        """The file's content hash, read from disk only when its stat changed."""
+    def hash_file(self, path: str | os.PathLike[str], known: os.stat_result | None = None) -> str:
+        """The file's content hash, read from disk only when its stat changed. `known`: the
+        stat the caller just took of `path` (it spares one system call per file)."""
         key = os.path.abspath(path)
-        stat = os.stat(key)  # before reading: a change during the read then shows as a new stat
+        # Before reading: a change during the read then shows as a new stat.
+        stat = known if known is not None else os.stat(key)
         entry = self._entries.get(key)
         if entry is not None and entry.matches(stat):
             return entry.hash
@@ -143,6 +145,17 @@ class StatCache:
         entry = StatEntry.of(key, stat, digest)
         self._remember(entry, persist=_is_settled(stat))
         return digest
+
+    def known(self, path: str | os.PathLike[str]) -> str | None:
+        """The file's content hash if its stat still matches an entry, without reading it."""
+        key = os.path.abspath(path)
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        try:
+            return entry.hash if entry.matches(os.stat(key)) else None
+        except OSError:
+            return None
 
     def take_dirty(self) -> list[StatEntry]:
         """The entries hashed since the last call that are safe to persist, sorted by path."""
@@ -180,12 +193,13 @@ def hash_dir(directory: Path, cache: StatCache | None = None) -> str:
     return hash_bytes(canonical_json(pairs).encode("utf-8", "surrogatepass"))
 
 
-def hash_path(path: Path, cache: StatCache | None = None) -> str:
+def hash_path(path: str | os.PathLike[str], cache: StatCache | None = None) -> str:
     """The digest of a file or a folder, or `MISSING` when there is nothing at `path`."""
     try:
-        if path.is_dir():
-            return hash_dir(path, cache)
-        return _hash_one_file(path, cache)
+        found = os.stat(path)  # one stat serves both the folder test and the stat cache
+        if stat.S_ISDIR(found.st_mode):
+            return hash_dir(Path(path), cache)
+        return cache.hash_file(path, found) if cache is not None else hash_file(path)
     except (FileNotFoundError, NotADirectoryError):
         return MISSING
     except OSError as error:
@@ -214,5 +228,5 @@ def hash_paths(
     hashes: dict[str, str] = {}
     for pattern in patterns:
         for name in expand_pattern(pattern, root):
-            hashes[name] = hash_path(root / name, cache)
+            hashes[name] = hash_path(os.path.join(root, name), cache)
     return dict(sorted(hashes.items()))

@@ -67,8 +67,9 @@ def clear_cache(cache: Path) -> CacheReport:
 def prune_cache(
     cache: Path, scope_gone: Callable[[str], bool], plan_gone: Callable[[Path], bool]
 ) -> CacheReport:
-    """Drop the records of every scope `scope_gone` names, stat entries of deleted files, and
-    the stored plans `plan_gone` names; keeps everything still used."""
+    """Drop the records of every scope `scope_gone` names, stat entries of deleted files, CSV
+    detections of contents no file has, and the stored plans `plan_gone` names; keeps
+    everything still used."""
     report = scan_cache(cache)
     if not (cache / DB_NAME).is_file():
         return report
@@ -80,6 +81,9 @@ def prune_cache(
         pruned = store.prune_stat_entries()
         if pruned:
             report.removed.append(f"{pruned} stat-cache entries of deleted files")
+        sniffs = store.prune_csv_sniffs()
+        if sniffs:
+            report.removed.append(f"{sniffs} CSV detections of contents no file has")
         for snapshot in (cache / PLANS_DIR).glob("*.json"):
             if plan_gone(snapshot):
                 snapshot.unlink()

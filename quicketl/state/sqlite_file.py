@@ -18,7 +18,8 @@ from quicketl.state.notices import cache_warning
 
 # 2: the stat cache keys on ctime_ns too. Version 1 is upgraded in place (its stat cache is
 # dropped, its task records kept), so an upgrade re-runs nothing.
-SCHEMA_VERSION = 2
+# 3: CSV sniffing results (csv_sniffs). Version 2 gains the table and keeps everything else.
+SCHEMA_VERSION = 3
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     """CREATE TABLE tasks (
@@ -61,8 +62,15 @@ _SCHEMA = (
         task_id TEXT NOT NULL,
         inode INTEGER NOT NULL
     ) WITHOUT ROWID""",
+    # What DuckDB's CSV sniffer detected, by the file's content hash and the read options.
+    """CREATE TABLE csv_sniffs (
+        content_hash TEXT NOT NULL,
+        options TEXT NOT NULL,
+        detected TEXT NOT NULL,
+        PRIMARY KEY (content_hash, options)
+    ) WITHOUT ROWID""",
 )
-_TABLES = ("meta", "tasks", "stat_cache", "append_intents", "sink_owners")
+_TABLES = ("meta", "tasks", "stat_cache", "append_intents", "sink_owners", "csv_sniffs")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 UNREADABLE_SUFFIX = ".unreadable"
 
@@ -187,15 +195,17 @@ def _create_schema(conn: sqlite3.Connection, path: Path) -> None:
     # old) database do not both create or upgrade it.
     with immediate(conn):
         version = _schema_version(conn, path)
-        if version == 1:
-            _upgrade_from_1(conn)
+        if version in (1, 2):
+            _upgrade(conn, version)
         elif version != SCHEMA_VERSION:
             _replace_tables(conn)
 
 
-def _upgrade_from_1(conn: sqlite3.Connection) -> None:
-    """Keep the task records; the stat cache lacks ctime, and is only a cache: rebuild it."""
-    conn.execute("DROP TABLE IF EXISTS stat_cache")
+def _upgrade(conn: sqlite3.Connection, version: int) -> None:
+    """Keep the task records and add the tables a version lacks. Version 1's stat cache lacks
+    ctime, and is only a cache: it is rebuilt."""
+    if version == 1:
+        conn.execute("DROP TABLE IF EXISTS stat_cache")
     for statement in _SCHEMA:
         conn.execute(statement.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1))
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))

@@ -223,6 +223,29 @@ class StateStore:
             conn.executemany("DELETE FROM stat_cache WHERE path = ?", gone)
         return len(gone)
 
+    def csv_sniff(self, content_hash: str, options: str) -> str | None:
+        """What the CSV sniffer detected in content `content_hash` read with `options`, as
+        stored (JSON text; the reader checks it), or None."""
+        sql = "SELECT detected FROM csv_sniffs WHERE content_hash = ? AND options = ?"
+        with self._connection() as conn:
+            row = conn.execute(sql, (content_hash, options)).fetchone()
+        return row[0] if row is not None and isinstance(row[0], str) else None
+
+    def save_csv_sniffs(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Keep (content_hash, options, detected) rows; a cache, so a newer row replaces."""
+        rows = list(rows)
+        if not rows:
+            return
+        sql = "INSERT OR REPLACE INTO csv_sniffs (content_hash, options, detected) VALUES (?,?,?)"
+        with self._transaction() as conn:
+            conn.executemany(sql, rows)
+
+    def prune_csv_sniffs(self) -> int:
+        """Drop sniff results of contents no file in the stat cache has now; returns how many."""
+        sql = "DELETE FROM csv_sniffs WHERE content_hash NOT IN (SELECT hash FROM stat_cache)"
+        with self._transaction() as conn:
+            return conn.execute(sql).rowcount
+
     def clear(self, scope: str | None = None) -> None:
         """Forget every task of `scope`, or, without one, every task and the stat cache."""
         with self._transaction() as conn:
@@ -233,6 +256,7 @@ class StateStore:
             conn.execute("DELETE FROM tasks")
             conn.execute("DELETE FROM append_intents")
             conn.execute("DELETE FROM stat_cache")
+            conn.execute("DELETE FROM csv_sniffs")
 
     def save_intent(self, intent: AppendIntent) -> None:
         """Save an append's intent; committed before the append's own commit may happen."""

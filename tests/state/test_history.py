@@ -7,6 +7,7 @@ from pathlib import Path
 
 from quicketl.state import StateStore
 from quicketl.state.history import KEEP, find_run, recent_runs, record_run
+from quicketl.state.sqlite_file import SCHEMA_VERSION
 
 
 def test_only_the_last_runs_are_kept(tmp_path: Path) -> None:
@@ -28,7 +29,7 @@ def test_a_cache_from_before_history_has_no_runs_and_keeps_its_schema_version(
         assert recent_runs(store) == [] and find_run(store, 1) is None
     with sqlite3.connect(tmp_path / "state.db") as conn:
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    assert version == ("2",)
+    assert version == (str(SCHEMA_VERSION),)
 
 
 def test_a_damaged_row_is_left_out(tmp_path: Path) -> None:

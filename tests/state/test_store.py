@@ -362,3 +362,42 @@ def test_a_database_locked_too_long_is_a_state_error_saying_so(
         finally:
             raw.execute("ROLLBACK")
             raw.close()
+
+
+def test_a_schema_2_cache_gains_the_sniff_table_keeping_everything_else(tmp_path: Path) -> None:
+    with StateStore(tmp_path / "cache") as store:
+        store.record_success(SCOPE, "t", "k1", COMPONENTS, [OUTPUT])
+        store.save_stat_entries([StatEntry("/data/a.csv", 1, 2, 4, 3, "h")])
+    raw = sqlite3.connect(tmp_path / "cache" / "state.db")
+    with raw:  # what a schema 2 database holds: no sniff table
+        raw.execute("DROP TABLE csv_sniffs")
+        raw.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    raw.close()
+    with StateStore(tmp_path / "cache") as store:
+        assert store.get(SCOPE, "t") is not None
+        assert [e.hash for e in store.stat_entries()] == ["h"]
+        store.save_csv_sniffs([("h", "opts", "[1]")])
+        assert store.csv_sniff("h", "opts") == "[1]"
+
+
+def test_csv_sniffs_are_kept_by_content_hash_and_options(tmp_path: Path) -> None:
+    with StateStore(tmp_path / "cache") as store:
+        store.save_csv_sniffs([("h1", "a", "[1]"), ("h1", "b", "[2]"), ("h2", "a", "[3]")])
+        assert store.csv_sniff("h1", "a") == "[1]"
+        assert store.csv_sniff("h1", "b") == "[2]"
+        assert store.csv_sniff("h2", "b") is None
+        store.clear()
+        assert store.csv_sniff("h1", "a") is None
+
+
+def test_prune_drops_sniffs_of_contents_no_file_has(store: StateStore, tmp_path: Path) -> None:
+    kept = tmp_path / "kept.csv"
+    kept.write_text("k")
+    store.save_stat_entries(
+        [StatEntry(str(kept), 1, 1, 1, 1, "k"), StatEntry("/gone", 1, 1, 1, 1, "g")]
+    )
+    store.save_csv_sniffs([("k", "o", "[1]"), ("g", "o", "[2]"), ("never", "o", "[3]")])
+    store.prune_stat_entries()
+    assert store.prune_csv_sniffs() == 2
+    assert store.csv_sniff("k", "o") == "[1]"
+    assert store.csv_sniff("g", "o") is None
