@@ -72,16 +72,53 @@ def plan_for_run(
     allow_outside_project: bool = False,
 ) -> Plan:
     """The plan stored by the last run while its files and variables are unchanged (so only
-    the pipelines that run are parsed), else a fresh one. (A run checks a stored plan's sinks
-    again before any task starts.)"""
+    the pipelines that run are parsed), else a fresh one, in which only the pipeline files
+    that changed are parsed again. (A run checks a stored plan's sinks again before any task
+    starts.)"""
     from quicketl.execute.noop import stored_plan
 
     stored = stored_plan(Path(path), dict(variables or {}), cache_dir)
     if stored is not None:
         return stored
-    return plan_workflow(
-        path, variables, allow_outside_project=allow_outside_project, cache_dir=cache_dir
+    return _replan(Path(path), variables, cache_dir, allow_outside_project)
+
+
+def _replan(
+    path: Path,
+    variables: Mapping[str, object] | None,
+    cache_dir: str | Path | None,
+    allow_outside_project: bool,
+) -> Plan:
+    """Plan afresh, with the per-file plan cache of the last stored plan (plan/reuse.py)."""
+    from quicketl.plan.reuse import stored_pipelines
+    from quicketl.plan.snapshot import SNAPSHOT_FORMAT, snapshot_path
+    from quicketl.state import StatCache, StateStore
+    from quicketl.state.secretkey import cache_secret_key
+    from quicketl.state.store import DB_NAME
+
+    root = find_project_root(path)
+    cache = resolve_cache_dir(root, cache_dir, project_cache_dir(root))
+    snapshot = snapshot_path(cache, path)
+    if not (cache / DB_NAME).is_file() or not snapshot.is_file():
+        return plan_workflow(
+            path, variables, allow_outside_project=allow_outside_project, cache_dir=cache_dir
+        )
+    with StateStore(cache) as store:
+        stat_cache = StatCache(store.stat_entries())
+    key = cache_secret_key(cache)
+    reuse = stored_pipelines(snapshot, root, stat_cache, key, SNAPSHOT_FORMAT)
+    plan = build_plan(
+        path,
+        variables,
+        allow_outside_project=allow_outside_project,
+        cache_dir=Path(cache_dir) if cache_dir is not None else None,
+        reuse=reuse,
     )
+    dirty = stat_cache.take_dirty()
+    if dirty:
+        with StateStore(cache) as store:
+            store.save_stat_entries(dirty)
+    return plan
 
 
 def _cache_of(plan: Plan, cache_dir: str | Path | None) -> Path:

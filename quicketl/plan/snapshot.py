@@ -22,16 +22,20 @@ from typing import Any
 
 from quicketl.config.secrets import holds_secret
 from quicketl.config.variables import VariableScope, as_text, read_dotenv
+from quicketl.errors import Problem
 from quicketl.plan.edgeset import edges_body
 from quicketl.plan.keys import mask_var
 from quicketl.plan.model import Plan, StageInfo, Task
+from quicketl.plan.reuse import plan_lookups
 from quicketl.plan.stored import Unreadable, need, plan_from, text_map
 from quicketl.state import StatCache, commit_path, hash_bytes, hash_path, temp_path_beside
 from quicketl.state.notices import cache_warning
 from quicketl.state.records import is_int
 from quicketl.state.secretkey import cache_secret_key
 
-SNAPSHOT_FORMAT = 3  # 3: edges stored compact; secrets as expressions and keyed hashes
+# 3: edges stored compact; secrets as expressions and keyed hashes. 4: per-file plan cache
+# (each task's own warnings, and `scopes`: what its variables resolve to through every layer).
+SNAPSHOT_FORMAT = 4
 UNREADABLE = "stored plan {path} could not be read (damaged or edited by hand); planning afresh"
 
 
@@ -51,6 +55,7 @@ def save_snapshot(plan: Plan, cli_vars: Mapping[str, object], path: Path) -> Non
         "files": _file_hashes(plan, None),
         "lookups": _lookups(plan, cli_vars, key),
         "plan": _plan_body(plan, key),
+        "scopes": plan_lookups(plan, cli_vars, key),
     }
     tmp = temp_path_beside(path)
     tmp.write_text(json.dumps(body, default=str), encoding="utf-8")
@@ -167,7 +172,7 @@ def _plan_body(plan: Plan, key: bytes) -> dict[str, Any]:
         "variables": _stored_variables(plan),
         "expressions": plan.expressions,
         "used_vars": _masked(plan.used_vars, key),
-        "warnings": [[w.message, w.file, w.line, w.field] for w in plan.warnings],
+        "warnings": _problems_body(plan.warnings),
         "stages": [_stage_body(s) for s in plan.stages],
         "edges": edges_body(plan.edges),
         "tasks": [_task_body(t, key) for t in plan.tasks],
@@ -198,7 +203,12 @@ def _task_body(task: Task, key: bytes) -> dict[str, Any]:
         "outputs": list(task.outputs),
         "external": [str(e) for e in task.external],
         "description": task.description,
+        "warnings": _problems_body(task.warnings),
     }
+
+
+def _problems_body(problems: tuple[Problem, ...]) -> list[list[Any]]:
+    return [[p.message, p.file, p.line, p.field] for p in problems]
 
 
 def snapshot_workflow(snapshot: Path) -> Path | None:
