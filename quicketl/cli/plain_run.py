@@ -31,9 +31,8 @@ def try_plain_run(parsed: RunArgs) -> int | None:
         return None
     try:
         result = _run(parsed)
-    except KeyboardInterrupt:  # before any task started: as click says it
-        sys.stderr.write("\nAborted!\n")
-        return 1
+    except KeyboardInterrupt:  # before any task started: 130 and nothing more, as typer does
+        return 130
     if isinstance(result, int):
         return result
     _print_result(result, parsed.as_json)
