@@ -73,51 +73,52 @@ def plan_for_run(
 ) -> Plan:
     """The plan stored by the last run while its files and variables are unchanged (so only
     the pipelines that run are parsed), else a fresh one, in which only the pipeline files
-    that changed are parsed again. (A run checks a stored plan's sinks again before any task
-    starts.)"""
-    from quicketl.execute.noop import stored_plan
+    that changed are parsed again (docs/architecture.md, "The plan cache"). (A run checks a
+    stored plan's sinks again before any task starts.)"""
+    from quicketl.plan.snapshot import snapshot_path
+    from quicketl.state.store import DB_NAME
 
-    stored = stored_plan(Path(path), dict(variables or {}), cache_dir)
-    if stored is not None:
-        return stored
-    return _replan(Path(path), variables, cache_dir, allow_outside_project)
+    workflow = Path(path)
+    root = find_project_root(workflow)
+    cache = resolve_cache_dir(root, cache_dir, project_cache_dir(root))
+    snapshot = snapshot_path(cache, workflow)
+    if not (cache / DB_NAME).is_file() or not snapshot.is_file():  # never creates the cache
+        return plan_workflow(
+            path, variables, allow_outside_project=allow_outside_project, cache_dir=cache_dir
+        )
+    return _stored_or_replanned(workflow, snapshot, variables, cache_dir, allow_outside_project)
 
 
-def _replan(
-    path: Path,
+def _stored_or_replanned(
+    workflow: Path,
+    snapshot: Path,
     variables: Mapping[str, object] | None,
     cache_dir: str | Path | None,
     allow_outside_project: bool,
 ) -> Plan:
-    """Plan afresh, with the per-file plan cache of the last stored plan (plan/reuse.py)."""
+    """The whole stored plan, else a plan made with its per-file cache; one visit to the
+    state store for both (closing it may checkpoint the WAL: not a thing to do thrice)."""
     from quicketl.plan.reuse import stored_pipelines
-    from quicketl.plan.snapshot import SNAPSHOT_FORMAT, snapshot_path
+    from quicketl.plan.snapshot import SNAPSHOT_FORMAT, load_snapshot
     from quicketl.state import StatCache, StateStore
     from quicketl.state.secretkey import cache_secret_key
-    from quicketl.state.store import DB_NAME
 
-    root = find_project_root(path)
-    cache = resolve_cache_dir(root, cache_dir, project_cache_dir(root))
-    snapshot = snapshot_path(cache, path)
-    if not (cache / DB_NAME).is_file() or not snapshot.is_file():
-        return plan_workflow(
-            path, variables, allow_outside_project=allow_outside_project, cache_dir=cache_dir
-        )
+    cache = snapshot.parent.parent
     with StateStore(cache) as store:
         stat_cache = StatCache(store.stat_entries())
-    key = cache_secret_key(cache)
-    reuse = stored_pipelines(snapshot, root, stat_cache, key, SNAPSHOT_FORMAT)
-    plan = build_plan(
-        path,
-        variables,
-        allow_outside_project=allow_outside_project,
-        cache_dir=Path(cache_dir) if cache_dir is not None else None,
-        reuse=reuse,
-    )
-    dirty = stat_cache.take_dirty()
-    if dirty:
-        with StateStore(cache) as store:
-            store.save_stat_entries(dirty)
+        plan = load_snapshot(snapshot, dict(variables or {}), stat_cache)
+        if plan is None:
+            key = cache_secret_key(cache)
+            root = find_project_root(workflow)
+            reuse = stored_pipelines(snapshot, root, stat_cache, key, SNAPSHOT_FORMAT)
+            plan = build_plan(
+                workflow,
+                variables,
+                allow_outside_project=allow_outside_project,
+                cache_dir=Path(cache_dir) if cache_dir is not None else None,
+                reuse=reuse,
+            )
+        store.save_stat_entries(stat_cache.take_dirty())
     return plan
 
 
