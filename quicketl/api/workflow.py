@@ -99,7 +99,7 @@ def _stored_or_replanned(
     """The whole stored plan, else a plan made with its per-file cache; one visit to the
     state store for both (closing it may checkpoint the WAL: not a thing to do thrice)."""
     from quicketl.plan.reuse import stored_pipelines
-    from quicketl.plan.snapshot import SNAPSHOT_FORMAT, load_snapshot
+    from quicketl.plan.snapshot import current, load_snapshot
     from quicketl.state import StatCache, StateStore
     from quicketl.state.secretkey import cache_secret_key
 
@@ -110,7 +110,7 @@ def _stored_or_replanned(
         if plan is None:
             key = cache_secret_key(cache)
             root = find_project_root(workflow)
-            reuse = stored_pipelines(snapshot, root, stat_cache, key, SNAPSHOT_FORMAT)
+            reuse = stored_pipelines(snapshot, root, stat_cache, key, current)
             plan = build_plan(
                 workflow,
                 variables,

@@ -15,7 +15,7 @@ plan restored whole from its snapshot.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -104,15 +104,20 @@ def _renamed(
 
 
 def stored_pipelines(
-    snapshot: Path, root: Path, stat_cache: StatCache | None, key: bytes, fmt: int
+    snapshot: Path,
+    root: Path,
+    stat_cache: StatCache | None,
+    key: bytes,
+    current: Callable[[object], bool],
 ) -> StoredPipelines | None:
     """The per-file entries of the snapshot at `snapshot`, made under project root `root`, or
-    None when there is none to use (missing, another format or root, unreadable: all silent,
-    since planning afresh is always right)."""
+    None when there is none to use (missing, not `current`: another format or version, another
+    root, unreadable: all silent, since planning afresh is always right)."""
     try:
         body = json.loads(snapshot.read_text(encoding="utf-8"))
-        if need(body, dict).get("format") != fmt or body["plan"]["root"] != str(root):
+        if not current(need(body, dict)) or body["plan"]["root"] != str(root):
             return None
+        need(body["tool"], dict)  # `current` leaves a missing one to be found here
         return StoredPipelines(root, text_map(body["files"]), _by_file(body), stat_cache, key)
     except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return None  # Unreadable is a ValueError

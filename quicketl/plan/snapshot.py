@@ -24,7 +24,7 @@ from quicketl.config.secrets import holds_secret
 from quicketl.config.variables import VariableScope, as_text, read_dotenv
 from quicketl.errors import Problem
 from quicketl.plan.edgeset import edges_body
-from quicketl.plan.keys import mask_var
+from quicketl.plan.keys import mask_var, tool_versions
 from quicketl.plan.model import Plan, StageInfo, Task
 from quicketl.plan.reuse import plan_lookups
 from quicketl.plan.stored import Unreadable, need, plan_from, text_map
@@ -34,7 +34,8 @@ from quicketl.state.records import is_int
 from quicketl.state.secretkey import cache_secret_key
 
 # 3: edges stored compact; secrets as expressions and keyed hashes. 4: per-file plan cache
-# (each task's own warnings, and `scopes`: what its variables resolve to through every layer).
+# (each task's own warnings, and `scopes`: what its variables resolve to through every layer),
+# and the versions of quicketl and DuckDB that made it (another one may validate differently).
 SNAPSHOT_FORMAT = 4
 UNREADABLE = "stored plan {path} could not be read (damaged or edited by hand); planning afresh"
 
@@ -52,6 +53,7 @@ def save_snapshot(plan: Plan, cli_vars: Mapping[str, object], path: Path) -> Non
     key = cache_secret_key(path.parent.parent)
     body = {
         "format": SNAPSHOT_FORMAT,
+        "tool": tool_versions(),
         "files": _file_hashes(plan, None),
         "lookups": _lookups(plan, cli_vars, key),
         "plan": _plan_body(plan, key),
@@ -77,10 +79,11 @@ def load_snapshot(
     except (OSError, ValueError, RecursionError):
         _unreadable(path)
         return None
-    if isinstance(body, dict) and is_int(body.get("format")) and body["format"] != SNAPSHOT_FORMAT:
+    if not current(body):
         return None  # written by another version of quicketl: a normal miss
     try:
         files, lookups = text_map(body["files"]), need(body["lookups"], dict)
+        need(body["tool"], dict)
         if any(hash_path(Path(name), stat_cache) != digest for name, digest in files.items()):
             return None
         plan = plan_from(body["plan"])
@@ -90,6 +93,17 @@ def load_snapshot(
     resolved = _with_expressions_resolved(plan, cli_vars)
     key = cache_secret_key(path.parent.parent)
     return resolved if resolved and _lookups(resolved, cli_vars, key) == lookups else None
+
+
+def current(body: object) -> bool:
+    """Whether a snapshot's body may be what this version would write: not another format,
+    not made by other versions of quicketl and DuckDB (a malformed body is checked further,
+    and found unreadable)."""
+    if not isinstance(body, dict) or not is_int(body.get("format")):
+        return True
+    tool = body.get("tool")
+    other_tool = isinstance(tool, dict) and tool != tool_versions()
+    return body["format"] == SNAPSHOT_FORMAT and not other_tool
 
 
 def _unreadable(path: Path) -> None:

@@ -256,3 +256,12 @@ def test_damaged_per_file_entries_are_planned_afresh_silently(
     capsys.readouterr()
     assert replanned(path)[1] == ["s.a", "s.b", "s.c"]
     assert "could not be read" not in capsys.readouterr().err
+
+
+def test_tasks_stored_by_another_version_of_quicketl_are_not_reused(project: Project) -> None:
+    path = ran_once(project)
+    edit(project, "c", "out/c.parquet", "out/c2.parquet")
+    stored = snapshot_path(project.root / ".quicketl-cache", path)
+    body = json.loads(stored.read_text())
+    stored.write_text(json.dumps({**body, "tool": {**body["tool"], "duckdb": "0.0.1"}}))
+    assert replanned(path)[1] == ["s.a", "s.b", "s.c"]
