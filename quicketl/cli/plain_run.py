@@ -49,17 +49,29 @@ def _plain_output() -> bool:
 
 
 def _run(parsed: RunArgs) -> WorkflowResult | int:
-    """The result, or the exit code of an error (reported) or of Ctrl-C during the run."""
+    """The result, or the exit code of an error (reported) or of Ctrl-C during the run. Ctrl-C
+    while planning goes up to `try_plain_run`, as it goes up to typer on the full path."""
     from quicketl import api
     from quicketl.cli.exit_codes import report_error
-    from quicketl.report.plain_progress import PlainProgress
 
     assert parsed.workflow is not None
-    reporter = PlainProgress(quiet=parsed.quiet or parsed.as_json, verbose=parsed.verbose)
     try:
         plan = api.plan_for_run(parsed.workflow, parsed.variables, parsed.cache_dir)
         if not parsed.as_json:
             _print_header(plan)
+        return _execute(plan, parsed)
+    except BrokenPipeError:
+        raise  # nowhere to report it: cli/main.py ends quietly
+    except Exception as exc:
+        return report_error(exc, verbose=parsed.verbose, as_json=parsed.as_json)
+
+
+def _execute(plan: Plan, parsed: RunArgs) -> WorkflowResult | int:
+    from quicketl import api
+    from quicketl.report.plain_progress import PlainProgress
+
+    reporter = PlainProgress(quiet=parsed.quiet or parsed.as_json, verbose=parsed.verbose)
+    try:
         return api.execute_plan(
             plan,
             workers=parsed.workers,
@@ -72,10 +84,6 @@ def _run(parsed: RunArgs) -> WorkflowResult | int:
     except KeyboardInterrupt:  # the running tasks finished and are recorded
         reporter.interrupted()
         return 130
-    except BrokenPipeError:
-        raise  # nowhere to report it: cli/main.py ends quietly
-    except Exception as exc:
-        return report_error(exc, verbose=parsed.verbose, as_json=parsed.as_json)
 
 
 def _print_header(plan: Plan) -> None:

@@ -6,7 +6,7 @@ size, mtime_ns, ctime_ns and inode) are those it was planned from, and whose var
 now, through every layer, to the values they had then, gives its stored task instead of being
 parsed and validated again. The workflow file itself is always parsed, so stages, edges,
 lineage, two writers of one output and the sink guard are all worked out afresh from the tasks
-(docs/architecture.md, "The per-file plan cache").
+(docs/architecture.md, "The plan cache").
 
 A reused task carries no loaded pipeline: the file is loaded only if the task runs, as for a
 plan restored whole from its snapshot.
