@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 
 -include mk/export.mk
 -include mk/postgres.mk
+-include mk/bench.mk
 
 demo: $(STAMP)
 	cd examples/medallion && ../../$(BIN)/quicketl workflow run workflows/medallion.yml
@@ -41,10 +42,10 @@ pytest: $(STAMP) export-venvs postgres-server
 
 test: lint typecheck pytest
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_engine.py
-	$(BIN)/python benchmarks/bench_workflow.py
-	$(BIN)/python benchmarks/bench_cli.py
+# One table with every figure of issue 14 and its target (benchmarks/bench_all.py); QuickETL
+# 1.x is installed beside it for the cold-start ratio (mk/bench.mk).
+bench: $(STAMP) venv-1x
+	$(BIN)/python benchmarks/bench_all.py
 
 clean:
-	rm -rf $(VENV) .venv-airflow .venv-prefect .quicketl-cache .mypy_cache .ruff_cache .pytest_cache .import_linter_cache
+	rm -rf $(VENV) .venv-airflow .venv-prefect .venv-1x .quicketl-cache .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

@@ -69,16 +69,54 @@ def plan_for_run(
     allow_outside_project: bool = False,
 ) -> Plan:
     """The plan stored by the last run while its files and variables are unchanged (so only
-    the pipelines that run are parsed), else a fresh one. (A run checks a stored plan's sinks
-    again before any task starts.)"""
-    from quicketl.execute.noop import stored_plan
+    the pipelines that run are parsed), else a fresh one, in which only the pipeline files
+    that changed are parsed again (docs/architecture.md, "The plan cache"). (A run checks a
+    stored plan's sinks again before any task starts.)"""
+    from quicketl.plan.snapshot import snapshot_path
+    from quicketl.state.store import DB_NAME
 
-    stored = stored_plan(Path(path), dict(variables or {}), cache_dir)
-    if stored is not None:
-        return stored
-    return plan_workflow(
-        path, variables, allow_outside_project=allow_outside_project, cache_dir=cache_dir
-    )
+    workflow = Path(path)
+    root = find_project_root(workflow)
+    cache = resolve_cache_dir(root, cache_dir, project_cache_dir(root))
+    snapshot = snapshot_path(cache, workflow)
+    if not (cache / DB_NAME).is_file() or not snapshot.is_file():  # never creates the cache
+        return plan_workflow(
+            path, variables, allow_outside_project=allow_outside_project, cache_dir=cache_dir
+        )
+    return _stored_or_replanned(workflow, snapshot, variables, cache_dir, allow_outside_project)
+
+
+def _stored_or_replanned(
+    workflow: Path,
+    snapshot: Path,
+    variables: Mapping[str, object] | None,
+    cache_dir: str | Path | None,
+    allow_outside_project: bool,
+) -> Plan:
+    """The whole stored plan, else a plan made with its per-file cache; one visit to the
+    state store for both (closing it may checkpoint the WAL: not a thing to do thrice)."""
+    from quicketl.plan.reuse import stored_pipelines
+    from quicketl.plan.snapshot import current, load_snapshot
+    from quicketl.state import StatCache, StateStore
+    from quicketl.state.secretkey import cache_secret_key
+
+    cache = snapshot.parent.parent
+    with StateStore(cache) as store:
+        stat_cache = StatCache(store.stat_entries())
+        plan = load_snapshot(snapshot, dict(variables or {}), stat_cache)
+        if plan is None:
+            key = cache_secret_key(cache)
+            root = find_project_root(workflow)
+            reuse = stored_pipelines(snapshot, root, stat_cache, key, current)
+            plan = build_plan(
+                workflow,
+                variables,
+                allow_outside_project=allow_outside_project,
+                cache_dir=Path(cache_dir) if cache_dir is not None else None,
+                reuse=reuse,
+            )
+        store.save_stat_entries(stat_cache.take_dirty())
+    return plan
 
 
 def _cache_of(plan: Plan, cache_dir: str | Path | None) -> Path:

@@ -4,6 +4,8 @@ Only the plain form is taken here (a workflow file with --var, --workers, --json
 --cache-dir, --no-wait, --verbose). Anything else, or anything the no-op path cannot settle,
 returns None and the full command line takes over, so behaviour never differs, only speed.
 That includes any error raised in here: the full path, with its error handling, answers.
+When the no-op path gives up, a plain form whose output is no terminal is run by
+cli/plain_run.py, still without typer or rich.
 """
 
 from __future__ import annotations
@@ -32,13 +34,18 @@ _FLAGS = (
 
 
 @dataclass
-class _Args:
+class RunArgs:
+    """The plain form of `workflow run`'s arguments."""
+
     workflow: Path | None = None
     variables: dict[str, str] = field(default_factory=dict)
     cache_dir: str | None = None
     as_json: bool = False
     verbose: bool = False
     quiet: bool = False
+    workers: int | None = None
+    wait: bool = True
+    fail_fast: bool | None = None
 
 
 def try_fast_workflow_run(args: Sequence[str]) -> int | None:
@@ -52,13 +59,15 @@ def try_fast_workflow_run(args: Sequence[str]) -> int | None:
         return None
     answer = _try_noop(parsed)
     if answer is None:
-        return None
+        from quicketl.cli.plain_run import try_plain_run
+
+        return try_plain_run(parsed)
     plan, result = answer
     _print(plan, result, parsed)
     return 0
 
 
-def _try_noop(parsed: _Args) -> tuple[Plan, WorkflowResult] | None:
+def _try_noop(parsed: RunArgs) -> tuple[Plan, WorkflowResult] | None:
     assert parsed.workflow is not None
     try:
         from quicketl.api.noop import try_noop_run
@@ -73,8 +82,8 @@ def _try_noop(parsed: _Args) -> tuple[Plan, WorkflowResult] | None:
     return answer
 
 
-def _parse(args: Sequence[str]) -> _Args | None:
-    parsed = _Args()
+def _parse(args: Sequence[str]) -> RunArgs | None:
+    parsed = RunArgs()
     items = list(args)
     while items:
         item = _split_short_j(items.pop(0))
@@ -84,9 +93,7 @@ def _parse(args: Sequence[str]) -> _Args | None:
             if value is None or not _take(parsed, name, value):
                 return None
         elif item in _FLAGS:
-            parsed.as_json = parsed.as_json or item == "--json"
-            parsed.verbose = parsed.verbose or item in ("--verbose", "-v")
-            parsed.quiet = parsed.quiet or item in ("--quiet", "-q")
+            _flag(parsed, item)
         elif item.startswith("-") or parsed.workflow is not None:
             return None
         else:
@@ -94,12 +101,21 @@ def _parse(args: Sequence[str]) -> _Args | None:
     return parsed
 
 
+def _flag(parsed: RunArgs, item: str) -> None:
+    parsed.as_json = parsed.as_json or item == "--json"
+    parsed.verbose = parsed.verbose or item in ("--verbose", "-v")
+    parsed.quiet = parsed.quiet or item in ("--quiet", "-q")
+    parsed.wait = parsed.wait and item != "--no-wait"
+    if item in ("--fail-fast", "--no-fail-fast"):
+        parsed.fail_fast = item == "--fail-fast"  # the last one given wins, as in click
+
+
 def _split_short_j(item: str) -> str:
     """`-j4` as click reads it: `-j=4`, so the loop below sees one spelling."""
     return f"-j={item[2:]}" if item.startswith("-j") and item[2:].isdigit() else item
 
 
-def _take(parsed: _Args, name: str, value: str) -> bool:
+def _take(parsed: RunArgs, name: str, value: str) -> bool:
     if name == "--var":
         key, sep, text = value.partition("=")
         if not sep or not key.strip():
@@ -107,10 +123,14 @@ def _take(parsed: _Args, name: str, value: str) -> bool:
         parsed.variables[key.strip()] = text
     elif name == "--cache-dir":
         parsed.cache_dir = value
-    return name not in ("--workers", "-j") or (value.isdigit() and int(value) >= 1)
+    elif value.isdigit() and int(value) >= 1:  # --workers, -j
+        parsed.workers = int(value)
+    else:
+        return False
+    return True
 
 
-def _print(plan: Plan, result: WorkflowResult, parsed: _Args) -> None:
+def _print(plan: Plan, result: WorkflowResult, parsed: RunArgs) -> None:
     if parsed.as_json:
         from quicketl.report.json_report import to_json
 

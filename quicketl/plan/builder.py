@@ -26,8 +26,9 @@ from quicketl.plan.edges import (
 )
 from quicketl.plan.graph import ancestors, find_cycle
 from quicketl.plan.model import Edge, Plan, StageInfo, Task
+from quicketl.plan.reuse import StoredPipelines
 from quicketl.plan.sink_guard import rules_for, sink_problems
-from quicketl.plan.tasks import task_for
+from quicketl.plan.tasks import resolve_file, task_for
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class _Draft:
     # Set: only these tasks must resolve; the others' problems go to `unresolved` instead.
     needed: frozenset[str] | None = None
     unresolved: dict[str, Unresolved] = field(default_factory=dict)
+    reuse: StoredPipelines | None = None  # the per-file plan cache, when a run offers one
 
     def problem(self, message: str, *loc: str | int, warning: bool = False) -> None:
         doc = self.workflow.doc
@@ -69,16 +71,19 @@ def build_plan(
     *,
     allow_outside_project: bool = False,
     cache_dir: Path | None = None,
+    reuse: StoredPipelines | None = None,
 ) -> Plan:
     """Load, check and resolve a workflow; raise PlanError listing every problem found.
 
-    `cache_dir` is the cache whose records say which output folders quicketl wrote."""
+    `cache_dir` is the cache whose records say which output folders quicketl wrote; `reuse`
+    the last stored plan's tasks, taken for the pipeline files that have not changed."""
     plan, _ = build_partial_plan(
         workflow_path,
         variables,
         root,
         allow_outside_project=allow_outside_project,
         cache_dir=cache_dir,
+        reuse=reuse,
     )
     return plan
 
@@ -91,6 +96,7 @@ def build_partial_plan(
     needed: Collection[str] | None = None,
     allow_outside_project: bool = False,
     cache_dir: Path | None = None,
+    reuse: StoredPipelines | None = None,
 ) -> tuple[Plan, dict[str, Unresolved]]:
     """`build_plan`, except that with `needed` only those tasks' pipelines must load: the plan
     leaves out any other pipeline that does not (a `${VAR}` this machine lacks) and returns
@@ -98,7 +104,8 @@ def build_partial_plan(
     root = root or find_project_root(workflow_path)
     cli_vars = dict(variables or {})
     workflow = load_workflow(workflow_path, VariableScope.standard(cli_vars, root=root), root)
-    draft = _Draft(workflow, cli_vars, needed=None if needed is None else frozenset(needed))
+    needed_ids = None if needed is None else frozenset(needed)
+    draft = _Draft(workflow, cli_vars, needed=needed_ids, reuse=reuse)
     _check_stages(draft)
     for index, stage in enumerate(workflow.config.stages):
         _add_stage_tasks(draft, index, stage)
@@ -185,14 +192,36 @@ def _make_task(
     scope = VariableScope.standard(
         draft.variables, ref.variables, config.variables, root=draft.workflow.root
     )
+    stored = _stored_task(draft, path, scope, stage.name, name, ref)
+    if stored is not None:
+        draft.warnings.extend(stored.warnings)
+        return stored
     try:
         loaded = load_pipeline(path, scope, draft.workflow.root)
     except ConfigError as exc:
         draft.problems.extend(exc.problems)
         return None
-    draft.warnings.extend(volatile_sql_warnings(loaded.config, loaded.doc))
+    warnings = tuple(volatile_sql_warnings(loaded.config, loaded.doc))
+    draft.warnings.extend(warnings)
     return task_for(
-        loaded, stage=stage.name, name=name, entry_variables=ref.variables, folders=draft.folders
+        loaded,
+        stage=stage.name,
+        name=name,
+        entry_variables=ref.variables,
+        folders=draft.folders,
+        warnings=warnings,
+    )
+
+
+def _stored_task(
+    draft: _Draft, path: Path, scope: VariableScope, stage: str, name: str, ref: PipelineRef
+) -> Task | None:
+    """The task the per-file plan cache holds for this unchanged file, if any."""
+    if draft.reuse is None:
+        return None
+    resolved = resolve_file(path, draft.folders)
+    return draft.reuse.task_for(
+        resolved, scope, stage=stage, name=name, entry_variables=ref.variables
     )
 
 

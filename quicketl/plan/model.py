@@ -39,6 +39,9 @@ class Task:
     outputs: tuple[str, ...]
     external: tuple[External, ...] = ()
     description: str | None = None
+    # The pipeline file's own located warnings (e.g. non-deterministic SQL): kept with the
+    # task so that the per-file plan cache gives them again without reading the file.
+    warnings: tuple[Problem, ...] = ()
     pipeline: LoadedPipeline | None = field(default=None, compare=False, repr=False)
 
 

@@ -22,16 +22,21 @@ from typing import Any
 
 from quicketl.config.secrets import holds_secret
 from quicketl.config.variables import VariableScope, as_text, read_dotenv
+from quicketl.errors import Problem
 from quicketl.plan.edgeset import edges_body
-from quicketl.plan.keys import mask_var
+from quicketl.plan.keys import mask_var, tool_versions
 from quicketl.plan.model import Plan, StageInfo, Task
+from quicketl.plan.reuse import plan_lookups
 from quicketl.plan.stored import Unreadable, need, plan_from, text_map
 from quicketl.state import StatCache, commit_path, hash_bytes, hash_path, temp_path_beside
 from quicketl.state.notices import cache_warning
 from quicketl.state.records import is_int
 from quicketl.state.secretkey import cache_secret_key
 
-SNAPSHOT_FORMAT = 3  # 3: edges stored compact; secrets as expressions and keyed hashes
+# 3: edges stored compact; secrets as expressions and keyed hashes. 4: per-file plan cache
+# (each task's own warnings, and `scopes`: what its variables resolve to through every layer),
+# and the versions of quicketl and DuckDB that made it (another one may validate differently).
+SNAPSHOT_FORMAT = 4
 UNREADABLE = "stored plan {path} could not be read (damaged or edited by hand); planning afresh"
 
 
@@ -48,9 +53,11 @@ def save_snapshot(plan: Plan, cli_vars: Mapping[str, object], path: Path) -> Non
     key = cache_secret_key(path.parent.parent)
     body = {
         "format": SNAPSHOT_FORMAT,
+        "tool": tool_versions(),
         "files": _file_hashes(plan, None),
         "lookups": _lookups(plan, cli_vars, key),
         "plan": _plan_body(plan, key),
+        "scopes": plan_lookups(plan, cli_vars, key),
     }
     tmp = temp_path_beside(path)
     tmp.write_text(json.dumps(body, default=str), encoding="utf-8")
@@ -72,10 +79,11 @@ def load_snapshot(
     except (OSError, ValueError, RecursionError):
         _unreadable(path)
         return None
-    if isinstance(body, dict) and is_int(body.get("format")) and body["format"] != SNAPSHOT_FORMAT:
+    if not current(body):
         return None  # written by another version of quicketl: a normal miss
     try:
         files, lookups = text_map(body["files"]), need(body["lookups"], dict)
+        need(body["tool"], dict)
         if any(hash_path(Path(name), stat_cache) != digest for name, digest in files.items()):
             return None
         plan = plan_from(body["plan"])
@@ -85,6 +93,17 @@ def load_snapshot(
     resolved = _with_expressions_resolved(plan, cli_vars)
     key = cache_secret_key(path.parent.parent)
     return resolved if resolved and _lookups(resolved, cli_vars, key) == lookups else None
+
+
+def current(body: object) -> bool:
+    """Whether a snapshot's body may be what this version would write: not another format,
+    not made by other versions of quicketl and DuckDB (a malformed body is checked further,
+    and found unreadable)."""
+    if not isinstance(body, dict) or not is_int(body.get("format")):
+        return True
+    tool = body.get("tool")
+    other_tool = isinstance(tool, dict) and tool != tool_versions()
+    return body["format"] == SNAPSHOT_FORMAT and not other_tool
 
 
 def _unreadable(path: Path) -> None:
@@ -167,7 +186,7 @@ def _plan_body(plan: Plan, key: bytes) -> dict[str, Any]:
         "variables": _stored_variables(plan),
         "expressions": plan.expressions,
         "used_vars": _masked(plan.used_vars, key),
-        "warnings": [[w.message, w.file, w.line, w.field] for w in plan.warnings],
+        "warnings": _problems_body(plan.warnings),
         "stages": [_stage_body(s) for s in plan.stages],
         "edges": edges_body(plan.edges),
         "tasks": [_task_body(t, key) for t in plan.tasks],
@@ -198,7 +217,12 @@ def _task_body(task: Task, key: bytes) -> dict[str, Any]:
         "outputs": list(task.outputs),
         "external": [str(e) for e in task.external],
         "description": task.description,
+        "warnings": _problems_body(task.warnings),
     }
+
+
+def _problems_body(problems: tuple[Problem, ...]) -> list[list[Any]]:
+    return [[p.message, p.file, p.line, p.field] for p in problems]
 
 
 def snapshot_workflow(snapshot: Path) -> Path | None:

@@ -30,6 +30,7 @@ _TASK_KEYS = {
     "outputs",
     "external",
     "description",
+    "warnings",
 }
 
 
@@ -77,7 +78,7 @@ def fields(value: object, keys: set[str]) -> dict[str, Any]:
 def plan_from(body: object) -> Plan:
     """The `Plan` a snapshot's "plan" part describes; `Unreadable` if it is not one."""
     plan = need(body, dict)
-    tasks = _each(plan["tasks"], _task_from)
+    tasks = _each(plan["tasks"], task_from)
     stages = _each(plan["stages"], _stage_from)
     explicit, blocks = _compact_edges(plan["edges"])
     _require_known_ids(tasks, stages, explicit, blocks)
@@ -102,7 +103,8 @@ def _each(value: object, convert: Callable[[object], T]) -> tuple[T, ...]:
     return tuple(convert(item) for item in need(value, list))
 
 
-def _task_from(value: object) -> Task:
+def task_from(value: object) -> Task:
+    """One stored task; `Unreadable` if it is not one."""
     body = fields(value, _TASK_KEYS)
     return Task(
         id=need(body["id"], str),
@@ -116,6 +118,7 @@ def _task_from(value: object) -> Task:
         outputs=texts(body["outputs"]),
         external=tuple(External.parse(e) for e in texts(body["external"])),
         description=text_or_none(body["description"]),
+        warnings=_each(body["warnings"], _problem_from),
     )
 
 

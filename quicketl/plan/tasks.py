@@ -10,6 +10,7 @@ from quicketl.config.loader import LoadedPipeline, load_pipeline
 from quicketl.config.pipeline import PipelineConfig
 from quicketl.config.secrets import mask
 from quicketl.config.variables import VariableScope, as_text
+from quicketl.errors import Problem
 from quicketl.plan.io import pipeline_io
 from quicketl.plan.model import Plan, Task
 
@@ -21,6 +22,7 @@ def task_for(
     name: str,
     entry_variables: Mapping[str, object] | None = None,
     folders: dict[Path, Path] | None = None,
+    warnings: tuple[Problem, ...] = (),
 ) -> Task:
     """The task `stage.name` running `loaded`, with its files and key components.
     `folders` remembers resolved folders across the tasks of one plan."""
@@ -37,6 +39,7 @@ def task_for(
         outputs=io.outputs,
         external=io.external,
         description=loaded.config.description,
+        warnings=warnings,
         pipeline=loaded,
     )
 

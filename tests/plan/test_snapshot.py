@@ -140,3 +140,13 @@ def test_a_plan_passing_a_secret_to_a_pipeline_is_not_stored(
     )
     _, path = stored(project)
     assert not path.exists()
+
+
+def test_a_plan_stored_by_another_version_of_quicketl_or_duckdb_is_a_silent_miss(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, path = stored(project)
+    body = json.loads(path.read_text())
+    path.write_text(json.dumps({**body, "tool": {**body["tool"], "quicketl": "0.0.1"}}))
+    assert load_snapshot(path, {}) is None  # its models may have validated differently
+    assert capsys.readouterr().err == ""

@@ -1,0 +1,106 @@
+"""The plain `workflow run` (cli/plain_run.py): when tasks must run and no terminal is
+attached, the same output and exit code as the typer command, without importing typer or rich."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from cli.test_noop import copy_example
+
+HEAVY = ("typer", "rich", "duckdb", "pydantic")
+PROBE = """
+import sys
+from quicketl.cli.main import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    code = exit.code
+heavy = sorted(m for m in {heavy!r} if m in sys.modules)
+print("HEAVY=" + ",".join(heavy), file=sys.stderr)
+sys.exit(code)
+"""
+WORKFLOW = "workflows/medallion.yml"
+# An option the plain form does not take and that changes nothing here: the typer command runs.
+TYPER = "--allow-outside-project"
+
+
+def probe(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    code = PROBE.format(heavy=HEAVY)
+    command = [sys.executable, "-c", code, "workflow", "run", WORKFLOW, "--workers", "1", *args]
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+
+
+def heavy(done: subprocess.CompletedProcess[str]) -> list[str]:
+    line = done.stderr.splitlines()[-1]
+    assert line.startswith("HEAVY=")
+    return line.removeprefix("HEAVY=").split(",")
+
+
+def normalised(text: str) -> str:
+    """Durations and the padding they move, left out."""
+    text = re.sub(r"\d+(\.\d+)?(ms|s)\b", "T", text.replace("/two/", "/one/"))
+    text = re.sub(r"[─ ]+", " ", text)
+    return text.replace("HEAVY=typer", "HEAVY=").split("HEAVY=")[0]
+
+
+def two_projects(tmp_path: Path) -> tuple[Path, Path]:
+    """Two copies of the example, at paths of the same length (messages name them)."""
+    return copy_example(tmp_path / "one"), copy_example(tmp_path / "two")
+
+
+def test_a_cold_run_imports_neither_typer_nor_rich(tmp_path: Path) -> None:
+    project = copy_example(tmp_path)
+    done = probe(project)
+    assert done.returncode == 0, done.stderr
+    assert heavy(done) == ["duckdb", "pydantic"]
+    assert "Pipelines: 5/5 succeeded (0 up to date, 5 ran)" in done.stdout
+
+
+def test_plain_and_typer_runs_print_the_same(tmp_path: Path) -> None:
+    plain_project, typer_project = two_projects(tmp_path)
+    plain, full = probe(plain_project), probe(typer_project, TYPER)
+    assert "typer" in heavy(full) and "typer" not in heavy(plain)
+    assert (plain.returncode, full.returncode) == (0, 0)
+    assert normalised(plain.stdout) == normalised(full.stdout)
+    assert normalised(plain.stderr) == normalised(full.stderr)  # the task lines
+    assert plain.stderr.startswith("1 of 5 started bronze.")
+
+
+def test_a_failed_run_exits_1_with_the_problems_table(tmp_path: Path) -> None:
+    plain_project, typer_project = two_projects(tmp_path)
+    for project in (plain_project, typer_project):
+        pipeline = project / "pipelines/silver/clean_users.yml"
+        pipeline.write_text(pipeline.read_text().replace("lower(trim(email))", "lower(nope)"))
+    plain, full = probe(plain_project), probe(typer_project, TYPER)
+    assert (plain.returncode, full.returncode) == (1, 1)
+    assert "Problems" in plain.stdout and "silver.clean_users" in plain.stdout
+    assert normalised(plain.stdout) == normalised(full.stdout)
+    assert normalised(plain.stderr) == normalised(full.stderr)
+
+
+def test_an_invalid_pipeline_is_one_located_message_and_exit_2(tmp_path: Path) -> None:
+    plain_project, typer_project = two_projects(tmp_path)
+    for project in (plain_project, typer_project):
+        pipeline = project / "pipelines/silver/clean_users.yml"
+        pipeline.write_text(pipeline.read_text().replace("op: filter", "op: filtre"))
+    for args in ((), ("--json",)):
+        plain, full = probe(plain_project, *args), probe(typer_project, *args, TYPER)
+        assert (plain.returncode, full.returncode) == (2, 2)
+        assert "clean_users.yml" in plain.stderr and "Traceback" not in plain.stderr
+        assert normalised(plain.stderr) == normalised(full.stderr)
+        assert plain.stdout == full.stdout.replace("/two/", "/one/")
+        assert not (plain_project / ".quicketl-cache").exists()  # refused: nothing written
+    assert json.loads(plain.stdout)["status"] == "invalid"
+
+
+def test_json_and_quiet(tmp_path: Path) -> None:
+    project = copy_example(tmp_path)
+    done = probe(project, "--json", "-q")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["summary"]["ran"] == 5
+    assert done.stderr.splitlines() == ["HEAVY=duckdb,pydantic"]  # no task lines
