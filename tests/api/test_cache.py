@@ -194,9 +194,8 @@ def test_cache_status_shows_the_store_and_the_last_runs_restores(tmp_path: Path)
     run_workflow(workflow)
     done = cli("cache", "status", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert (
-        "  output store: 3 entries, 2 blobs, "
-    )  # b and c hold the same bytes: one blob in done.stdout
+    # b and c hold the same bytes: one blob for both
+    assert "  output store: 3 entries, 2 blobs, " in done.stdout
     assert "  last run (#2, wf): 1 restored, 2 up to date, 0 ran" in done.stdout
 
 
