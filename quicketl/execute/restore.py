@@ -83,7 +83,10 @@ class TaskCache:
             return None
         result = self.store.restore(manifest, self.root, stat_cache)
         if not result.ok:
-            return Restored(False, (f"could not restore from {self.where}: {result.problem}",))
+            why = f"could not restore from {self.where}: {result.problem}"
+            if result.evicted:  # damage in the cache deserves a word even when all goes on
+                cache_warning(f"{task.id}: {why}; the task runs instead")
+            return Restored(False, (why,))
         return Restored(True, (self._explain(manifest, decision, result),))
 
     def _explain(self, manifest: Manifest, decision: Decision, result: RestoreResult) -> str:

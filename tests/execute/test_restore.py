@@ -106,7 +106,9 @@ def test_a_chain_with_no_state_is_restored_top_down(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", ["truncated", "bit-flipped"])
-def test_a_corrupt_blob_is_evicted_and_the_task_runs(tmp_path: Path, damage: str) -> None:
+def test_a_corrupt_blob_is_evicted_and_the_task_runs(
+    tmp_path: Path, damage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     project = new_project(tmp_path)
     workflow = linear_three(project)
     run(workflow)
@@ -128,6 +130,8 @@ def test_a_corrupt_blob_is_evicted_and_the_task_runs(tmp_path: Path, damage: str
         f"could not restore from the local cache: blob {digest} in "
         f"{tmp_path / '.quicketl-cache/objects'} is corrupt (evicted)",
     ]
+    warning = f"warning: s2.b: could not restore from the local cache: blob {digest} in "
+    assert warning in capsys.readouterr().err
     assert rows(target) == [(0, "a0"), (1, "a1"), (2, "a2")]
     assert blob.read_bytes() != bytes(data)  # evicted, then stored afresh by the run
     target.unlink()
