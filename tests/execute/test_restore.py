@@ -42,7 +42,8 @@ def test_proof_a_fresh_checkout_with_only_the_objects_runs_nothing(tmp_path: Pat
     built = _outputs(root)
     assert len(built) == 5
     _fresh_checkout(root)
-    assert _outputs(root) if (root / "output").exists() else True
+    assert not (root / "output").exists()
+    assert [p.name for p in (root / ".quicketl-cache").iterdir()] == ["objects"]
     again = cli("workflow", "run", "workflows/medallion.yml", "--json", cwd=root)
     assert again.returncode == 0, again.stderr
     document = json.loads(again.stdout)
@@ -60,6 +61,7 @@ def test_proof_a_fresh_checkout_with_only_the_objects_runs_nothing(tmp_path: Pat
     history = cli("workflow", "log", "--json", cwd=root)
     latest = json.loads(history.stdout)["runs"][0]
     assert latest["status"] == "success"
+    assert {t["status"] for t in latest["tasks"]} == {"restored"}  # the history says so too
 
 
 def test_the_explanation_says_where_from_and_why_it_is_safe(tmp_path: Path) -> None:
@@ -256,3 +258,14 @@ def test_a_restored_task_is_recorded_so_the_next_run_is_a_noop(tmp_path: Path) -
     (tmp_path / "out/c.parquet").unlink()
     assert restored(run(workflow)) == {"s3.c"}
     assert statuses(run(workflow)) == dict.fromkeys(LINEAR, "up_to_date")
+
+
+def test_status_says_which_tasks_would_be_restored_and_restores_nothing(tmp_path: Path) -> None:
+    project = new_project(tmp_path)
+    workflow = linear_three(project)
+    run(workflow)
+    (tmp_path / "out/a.parquet").unlink()
+    done = cli("workflow", "status", workflow, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "would be restored from the local cache (entry written by run 1 at" in done.stdout
+    assert not (tmp_path / "out/a.parquet").exists()
