@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from quicketl.errors import QuickETLError
 from quicketl.execute.decide import FORCED, Decider, Decision
 from quicketl.execute.outcomes import TaskOutcome, iso_utc
 from quicketl.locations.refs import file_refs, is_table
@@ -78,10 +79,15 @@ class TaskCache:
         the task is not restorable or nothing is stored under its key."""
         if decision.reasons == (FORCED,) or never_restored(task) is not None:
             return None
-        manifest = self.store.entry(decision.key)
-        if manifest is None or not _same_outputs(manifest, task):
-            return None
-        result = self.store.restore(manifest, self.root, stat_cache)
+        try:
+            manifest = self.store.entry(decision.key)
+            if manifest is None or not _same_outputs(manifest, task):
+                return None
+            result = self.store.restore(manifest, self.root, stat_cache)
+        except (OSError, QuickETLError) as error:  # a cache that fails is a miss: the task runs
+            reason = f"could not restore from {self.where}: {_said(error)}"
+            cache_warning(f"{task.id}: {reason}; the task runs instead")
+            return Restored(False, (reason,))
         if not result.ok:
             why = f"could not restore from {self.where}: {result.problem}"
             if result.evicted:  # damage in the cache deserves a word even when all goes on
@@ -134,8 +140,12 @@ SAVE_FAILED = "could not save outputs to the local output cache ({error}); runs 
 def _quietly(save: Callable[[], object]) -> None:
     try:
         save()
-    except (OSError, ValueError) as error:
-        cache_warning(SAVE_FAILED.format(error=getattr(error, "strerror", None) or error))
+    except (OSError, ValueError, QuickETLError) as error:
+        cache_warning(SAVE_FAILED.format(error=_said(error)))
+
+
+def _said(error: Exception) -> str:
+    return str(getattr(error, "strerror", None) or error)
 
 
 def local_task_cache(cache_dir: Path, root: Path, run_id: int | None) -> TaskCache:

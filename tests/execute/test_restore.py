@@ -269,3 +269,19 @@ def test_status_says_which_tasks_would_be_restored_and_restores_nothing(tmp_path
     assert done.returncode == 0, done.stderr
     assert "would be restored from the local cache (entry written by run 1 at" in done.stdout
     assert not (tmp_path / "out/a.parquet").exists()
+
+
+def test_a_store_that_cannot_be_written_is_one_warning_never_a_failed_task(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = new_project(tmp_path)
+    workflow = linear_three(project)
+    (tmp_path / ".quicketl-cache").mkdir()
+    (tmp_path / ".quicketl-cache/objects").write_text("a file where the store should be")
+    result = run(workflow)
+    assert statuses(result) == dict.fromkeys(LINEAR, "ran")
+    err = capsys.readouterr().err
+    assert err.count("warning: could not save outputs to the local output cache (") == 1
+    assert "runs go on without it" in err
+    (tmp_path / "out/a.parquet").unlink()
+    assert statuses(run(workflow))["s1.a"] == "ran"
