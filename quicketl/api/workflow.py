@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quicketl.config.defaults import project_cache_dir
+from quicketl.config.project import find_project_root
 from quicketl.errors import ExportError
 from quicketl.execute.events import RunReporter
 from quicketl.execute.outcomes import WorkflowResult
