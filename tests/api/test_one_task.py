@@ -195,9 +195,9 @@ def test_duckdb_gets_its_share_of_the_cores(
     seen: list[int] = []
     real = plan_run.TaskRunner
 
-    def spy(*args: Any) -> Any:
+    def spy(*args: Any, **kwargs: Any) -> Any:
         seen.append(args[5])
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(plan_run, "TaskRunner", spy)
     monkeypatch.setattr(plan_run.os, "cpu_count", lambda: 8)
