@@ -11,8 +11,11 @@ if TYPE_CHECKING:
     from quicketl.engine.pipeline_result import PipelineResult
     from quicketl.plan.model import Plan
 
-TaskStatus = Literal["ran", "up_to_date", "failed", "skipped", "not_run", "would_run", "may_run"]
-OK_STATUSES = ("ran", "up_to_date")
+TaskStatus = Literal[
+    "ran", "up_to_date", "restored", "failed", "skipped", "not_run", "would_run", "may_run"
+]
+# A restored task counts as one that ran: its outputs are the bytes a run would have written.
+OK_STATUSES = ("ran", "up_to_date", "restored")
 
 
 @dataclass
@@ -97,6 +100,7 @@ class WorkflowResult:
             "succeeded": 0 if self.dry_run else self.count(*OK_STATUSES),
             "up_to_date": self.count("up_to_date"),
             "ran": self.count("ran"),
+            "restored": self.count("restored"),
             "would_run": self.count("would_run"),
             "may_run": self.count("may_run"),
             "failed": self.count("failed"),

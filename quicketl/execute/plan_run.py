@@ -18,6 +18,7 @@ from quicketl.execute.freshness import external_values
 from quicketl.execute.history import run_status, save_run
 from quicketl.execute.outcomes import TaskOutcome, WorkflowResult, workflow_result
 from quicketl.execute.preview import preview
+from quicketl.execute.restore import explain_restores, local_task_cache
 from quicketl.execute.run_session import RunSession
 from quicketl.execute.select import require_unselected_outputs, select_tasks
 from quicketl.execute.task_run import TaskRunner
@@ -26,6 +27,8 @@ from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
 from quicketl.plan.sink_guard import require_safe_sinks
 from quicketl.state import CacheLock, StatCache, StateStore
+from quicketl.state.history import next_run_id
+from quicketl.state.objects import OBJECTS_DIR, OutputStore, local_output_store
 from quicketl.state.store import DB_NAME
 
 
@@ -55,15 +58,24 @@ def explain_plan(plan: Plan, options: RunOptions) -> WorkflowResult:
     if not (options.cache_dir / DB_NAME).is_file():
         # Nothing recorded yet, so every task would run; looking must not create the cache.
         decider = Decider(plan.root, {}, StatCache(), external_values, options.force)
-        return workflow_result(plan, preview(plan, task_ids, decider), started, dry_run=True)
+        outcomes = preview(plan, task_ids, decider)
+        explain_restores(plan, outcomes, decider, _store_if_any(options.cache_dir))
+        return workflow_result(plan, outcomes, started, dry_run=True)
     with StateStore(options.cache_dir) as store:
         stat_cache = StatCache(store.stat_entries())
         # An append committed by a killed run counts as recorded, as the next run will record it.
         settled = committed_records(plan, task_ids, store, stat_cache)
         decider = decider_for(plan, store, stat_cache, options.force, settled)
         outcomes = preview(plan, task_ids, decider)
+        explain_restores(plan, outcomes, decider, _store_if_any(options.cache_dir))
         store.save_stat_entries(stat_cache.take_dirty())
     return workflow_result(plan, outcomes, started, dry_run=True)
+
+
+def _store_if_any(cache_dir: Path) -> OutputStore | None:
+    """The cache's output store when it holds one (looking must not create it)."""
+    store = local_output_store(cache_dir)
+    return store if (cache_dir / OBJECTS_DIR).is_dir() else None
 
 
 def run_plan(
@@ -177,6 +189,7 @@ def _run_started(
         _duckdb_threads(workers),
         options.fail_on_checks,
         options.variables,
+        cache=local_task_cache(options.cache_dir, plan.root, _run_id(store, options)),
     )
     _schedule(plan, task_ids, session, decider, runner, workers)
     return [session.outcomes[t] for t in task_ids if t in session.outcomes]
@@ -216,6 +229,16 @@ def _schedule(
     from quicketl.execute.doit_driver import run_with_doit
 
     run_with_doit(plan, task_ids, is_up_to_date, run_task, workers, session.interrupt)
+
+
+def _run_id(store: StateStore, options: RunOptions) -> int | None:
+    """The number this run will have in the history, which the entries it saves name."""
+    if not options.history:
+        return None
+    try:
+        return next_run_id(store)
+    except StateError:
+        return None
 
 
 def _require_safe_sinks(plan: Plan, options: RunOptions, store: StateStore) -> None:

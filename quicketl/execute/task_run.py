@@ -14,6 +14,7 @@ from quicketl.execute.appends import intent_saver
 from quicketl.execute.checks_record import checks_status
 from quicketl.execute.databases import DatabaseLocks, database_files
 from quicketl.execute.decide import Decision
+from quicketl.execute.restore import TaskCache
 from quicketl.execute.run_session import RunSession
 from quicketl.locations.refs import file_refs
 from quicketl.plan.model import Task
@@ -34,14 +35,25 @@ class TaskRunner:
     fail_on_checks: bool = True
     variables: Mapping[str, object] = field(default_factory=dict)
     databases: DatabaseLocks = field(default_factory=lambda: DatabaseLocks())
+    cache: TaskCache | None = None  # the output store: restore instead of running, save after
 
     def run(self, task: Task, decision: Decision) -> None:
         started = time.time()
         self.session.reporter.task_started(task.id)
-        result, exception = self._execute(task, decision, started)
         reasons = list(decision.reasons)
+        restored = self.cache.try_restore(task, decision, self.stat_cache) if self.cache else None
+        if restored is not None and restored.ok:  # recorded as a run writing these bytes is
+            self._record(task, decision, started, "success")
+            self.session.finish(task, "restored", [*restored.reasons, *reasons], started_at=started)
+            return
+        if restored is not None:  # why the stored outputs could not be used
+            reasons += restored.reasons
+        result, exception = self._execute(task, decision, started)
         if exception is None and result is not None and result.succeeded:
-            self._record(task, decision, started, checks_status(result))
+            status = checks_status(result)
+            self._record(task, decision, started, status)
+            if self.cache is not None and status == "success":  # failed checks: never stored
+                self.cache.save(task, decision, result.rows_written, self.stat_cache)
             self.session.finish(task, "ran", reasons, started_at=started, result=result)
             return
         message = str(exception) if exception else (result.error if result else None)

@@ -9,7 +9,7 @@ import threading
 
 from quicketl.execute.outcomes import TaskOutcome
 
-# The same lower-case words as everywhere else; "restored" is reserved for the remote cache.
+# The same lower-case words as everywhere else; "restored": outputs put back from the cache.
 STATUS_WORDS = {
     "ran": "ran",
     "up_to_date": "up to date",
@@ -46,7 +46,9 @@ def why(outcome: TaskOutcome, verbose: bool) -> str:
         return "; ".join(r for r in outcome.reasons if r != word)
     if outcome.status == "up_to_date":
         return ""
-    return outcome.reasons[0] if outcome.reasons else ""
+    first = outcome.reasons[0] if outcome.reasons else ""
+    word = STATUS_WORDS.get(outcome.status, "")
+    return first.removeprefix(f"{word} ") if word else first  # "restored restored from" reads ill
 
 
 def finish_line(number: int, total: int, outcome: TaskOutcome, verbose: bool) -> str:
@@ -85,7 +87,7 @@ def plain_finish_lines(outcomes: list[TaskOutcome], verbose: bool) -> list[str]:
 
 def interrupted_line(outcomes: list[TaskOutcome], total: int) -> str:
     """After Ctrl-C: what finished and what did not, in one line."""
-    finished = [o for o in outcomes if o.status in ("ran", "up_to_date", "failed")]
+    finished = [o for o in outcomes if o.status in ("ran", "up_to_date", "restored", "failed")]
     missing = total - len(finished)
     names = ", ".join(f"{o.task_id} {STATUS_WORDS[o.status]}" for o in finished) or "none"
     return (

@@ -17,6 +17,7 @@ _STAGE_STYLE = {"OK": "green", "FAILED": "bold red", "SKIPPED": "yellow", "PARTI
 _TASK_LABEL = {
     "ran": ("ran", "green"),
     "up_to_date": ("up to date", "dim"),
+    "restored": ("restored", "blue"),
     "failed": ("FAILED", "bold red"),
     "skipped": ("skipped", "yellow"),
     "not_run": ("not started", "yellow"),

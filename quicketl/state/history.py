@@ -44,6 +44,15 @@ def record_run(store: StateStore, workflow: str, started_at: float, doc: dict[st
     return run_id
 
 
+def next_run_id(store: StateStore) -> int:
+    """The id the next `record_run` gives (under the cache lock, nobody else records one):
+    AUTOINCREMENT never reuses a number, even after the oldest runs are forgotten."""
+    with store._connection() as conn:
+        conn.execute(_CREATE)
+        row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'runs'").fetchone()
+    return int(row[0]) + 1 if row and isinstance(row[0], int) else 1
+
+
 def recent_runs(
     store: StateStore, workflow: str | None = None, limit: int = KEEP
 ) -> list[RunEntry]:

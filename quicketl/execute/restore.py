@@ -1,0 +1,165 @@
+"""Restoring a task's outputs from the output store instead of running it, and saving them
+after it ran (docs/architecture.md, "The output store").
+
+A task is restored only when its key, computed now from its config, variables, inputs and tool
+versions, names a stored entry, and every blob of that entry matches its content hash. Some
+tasks are never stored nor restored, because their key does not say everything their output
+depends on (`never_restored`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from quicketl.execute.decide import FORCED, Decider, Decision
+from quicketl.execute.outcomes import TaskOutcome, iso_utc
+from quicketl.locations.refs import file_refs, is_table
+from quicketl.plan.model import Plan, Task
+from quicketl.state import StatCache
+from quicketl.state.notices import cache_warning
+from quicketl.state.objects import (
+    Manifest,
+    OutputSource,
+    OutputStore,
+    RestoreResult,
+    local_output_store,
+)
+
+LOCAL = "the local cache"
+
+
+def never_restored(task: Task) -> str | None:
+    """Why the task's outputs are never stored nor restored, or None when they may be."""
+    for external in task.external:
+        if external.kind == "volatile":
+            return "volatile: true (it must run every time)"
+        if not external.checked:
+            return f"reads {external.target}, which is not a file and has no freshness query"
+    if any(is_table(ref) for ref in task.outputs):
+        return "writes a database table (the cache holds files only)"
+    sink = task.config.get("sink") or {}
+    if sink.get("mode") == "append":
+        return "appends to its output (a stored copy would only be one moment of it)"
+    files = file_refs(task.outputs)
+    if not files:
+        return "writes no file"
+    if any(Path(path).is_absolute() for path in files):
+        return "writes outside the project"
+    return None
+
+
+def never_restored_note(reason: str) -> str:
+    """The reason as `status` and `--dry-run` show it."""
+    return f"never restored from the cache: {reason}"
+
+
+@dataclass(frozen=True)
+class Restored:
+    """The outcome of trying a store: `reasons` to report; `ok` when the outputs are back."""
+
+    ok: bool
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TaskCache:
+    """The output stores a run restores from and saves to, and the run's number (entries
+    say which run wrote them)."""
+
+    store: OutputStore
+    root: Path
+    run_id: int | None = None
+    where: str = LOCAL
+
+    def try_restore(self, task: Task, decision: Decision, stat_cache: StatCache) -> Restored | None:
+        """Put the task's outputs back from the store when its key has an entry; None when
+        the task is not restorable or nothing is stored under its key."""
+        if decision.reasons == (FORCED,) or never_restored(task) is not None:
+            return None
+        manifest = self.store.entry(decision.key)
+        if manifest is None or not _same_outputs(manifest, task):
+            return None
+        result = self.store.restore(manifest, self.root, stat_cache)
+        if not result.ok:
+            return Restored(False, (f"could not restore from {self.where}: {result.problem}",))
+        return Restored(True, (self._explain(manifest, decision, result),))
+
+    def _explain(self, manifest: Manifest, decision: Decision, result: RestoreResult) -> str:
+        by = f"by run {manifest.run_id} " if manifest.run_id is not None else ""
+        when = iso_utc(manifest.created_at)
+        files = result.verified + sum(_file_count(manifest, path) for path in result.kept)
+        return (
+            f"restored from {self.where}, entry written {by}at {when}; "
+            f"key unchanged: {decision.key[:16]} (same config, variables, inputs and tool "
+            f"versions); {files} file(s) verified by hash"
+        )
+
+    def save(self, task: Task, decision: Decision, rows: int | None, stat_cache: StatCache) -> None:
+        """Store the outputs of a task that just succeeded. The store is a cache: a failure
+        to save is one warning, never a failed task."""
+        if never_restored(task) is not None:
+            return
+        files = file_refs(task.outputs)
+        sources = [OutputSource(path, rows if len(files) == 1 else None) for path in files]
+        _quietly(
+            lambda: self.store.save(
+                decision.key,
+                sources,
+                self.root,
+                pipeline=task.name,
+                run_id=self.run_id,
+                stat_cache=stat_cache,
+            )
+        )
+
+
+def _same_outputs(manifest: Manifest, task: Task) -> bool:
+    """An entry restores exactly the task's outputs: never a path the task does not write."""
+    return sorted(o.path for o in manifest.outputs) == sorted(file_refs(task.outputs))
+
+
+def _file_count(manifest: Manifest, path: str) -> int:
+    return next((len(o.blobs()) for o in manifest.outputs if o.path == path), 0)
+
+
+SAVE_FAILED = "could not save outputs to the local output cache ({error}); runs go on without it"
+
+
+def _quietly(save: Callable[[], object]) -> None:
+    try:
+        save()
+    except (OSError, ValueError) as error:
+        cache_warning(SAVE_FAILED.format(error=getattr(error, "strerror", None) or error))
+
+
+def local_task_cache(cache_dir: Path, root: Path, run_id: int | None) -> TaskCache:
+    """The cache folder's own output store (`<cache>/objects/`), for one run."""
+    return TaskCache(local_output_store(cache_dir), root, run_id)
+
+
+def explain_restores(
+    plan: Plan, outcomes: list[TaskOutcome], decider: Decider, store: OutputStore | None
+) -> None:
+    """For `status` and `--dry-run`: add to each task that would run why it is never
+    restored, or that the store holds its outputs under its current key."""
+    for outcome in outcomes:
+        if outcome.status not in ("would_run", "may_run"):
+            continue
+        task = plan.task(outcome.task_id)
+        reason = never_restored(task)
+        if reason is not None:
+            outcome.reasons.append(never_restored_note(reason))
+        elif store is not None and outcome.status == "would_run" and not decider.force:
+            manifest = store.entry(decider.decide(task).key)
+            if manifest is not None and _same_outputs(manifest, task):
+                outcome.reasons.append(_restorable_note(manifest))
+
+
+def _restorable_note(manifest: Manifest) -> str:
+    by = f"by run {manifest.run_id} " if manifest.run_id is not None else ""
+    return (
+        f"would be restored from {LOCAL} (entry written {by}at {iso_utc(manifest.created_at)}), "
+        "not run"
+    )
