@@ -14,6 +14,7 @@ from quicketl.execute.events import RunReporter
 from quicketl.execute.outcomes import WorkflowResult
 from quicketl.execute.plan_run import RunOptions, run_plan
 from quicketl.execute.plan_run import explain_plan as _explain
+from quicketl.execute.remote_cache import open_remote_cache, upstream_read
 from quicketl.plan.builder import build_plan
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
@@ -100,10 +101,15 @@ def execute_plan(
     variables: Mapping[str, object] | None = None,
     allow_outside_project: bool = False,
     fail_fast: bool | None = None,
+    remote_cache: str | None = None,
+    remote_cache_mode: str | None = None,
 ) -> WorkflowResult:
     """Run an already planned workflow against its cache. `variables` are those it was
     planned with, so the stored plan can be reused while they stay the same. `fail_fast`
-    None takes $QUICKETL_FAIL_FAST, else the workflow's, else quicketl.yml's, else true."""
+    None takes $QUICKETL_FAIL_FAST, else the workflow's, else quicketl.yml's, else true.
+    `remote_cache` (a folder or an s3:// URL; else $QUICKETL_REMOTE_CACHE, else quicketl.yml's)
+    is pulled from before a task would run and pushed to after it succeeds, as
+    `remote_cache_mode` (read, write or readwrite) allows."""
     options = RunOptions(
         cache_dir=_cache_of(plan, cache_dir),
         workers=workers,
@@ -114,6 +120,7 @@ def execute_plan(
         variables=dict(variables or {}),
         allow_outside_project=allow_outside_project,
         history=True,
+        remote=open_remote_cache(remote_cache, remote_cache_mode, plan.root),
     )
     result = run_plan(plan, options, reporter)
     if plan.workflow_path is not None:
@@ -153,6 +160,8 @@ def run_workflow(
     wait: bool = True,
     reporter: RunReporter | None = None,
     allow_outside_project: bool = False,
+    remote_cache: str | None = None,
+    remote_cache_mode: str | None = None,
 ) -> WorkflowResult:
     """Run a workflow incrementally: up-to-date tasks are skipped, the rest run in parallel."""
     plan = plan_for_run(path, variables, cache_dir, allow_outside_project=allow_outside_project)
@@ -168,6 +177,8 @@ def run_workflow(
         reporter=reporter,
         variables=variables,
         allow_outside_project=allow_outside_project,
+        remote_cache=remote_cache,
+        remote_cache_mode=remote_cache_mode,
     )
 
 
@@ -193,11 +204,15 @@ def run_task(
     variables: Mapping[str, object] | None = None,
     cache_dir: str | None = None,
     allow_outside_project: bool = False,
+    remote_cache: str | None = None,
 ) -> dict[str, str]:
     """Run exactly one task of a workflow against the cache (as generated DAGs do).
 
     Skips when the task is up to date; raises EngineError with the pipeline's error when it
     fails. `workflow_path` is relative to `project_dir` (the project root) unless absolute.
+    With `remote_cache` (workers without a shared disk, docs/deploy.md) the outputs of the
+    upstream tasks it reads are restored from the remote first, never run here, and its own
+    outputs are pushed after it succeeds.
     """
     root = Path(project_dir).resolve() if project_dir else None
     path = (root / workflow_path) if root else Path(workflow_path)
@@ -213,17 +228,25 @@ def run_task(
             path, passed, project, allow_outside_project=allow_outside_project, cache_dir=cache_dir
         )
     _require_task(plan, task_id)
+    remote = open_remote_cache(remote_cache, None, plan.root) if remote_cache else None
+    pulled = tuple(upstream_read(plan, task_id)) if remote is not None else ()
     # Orchestrators run independent tasks at once: lock this task only, not the whole cache.
     lock = f"locks/{hash_bytes(f'{plan_scope(plan)}:{task_id}'.encode())}"
     options = RunOptions(
         cache_dir=_cache_of(plan, cache_dir),
-        select=(task_id,),
+        select=(*pulled, task_id),
         workers=1,
         lock_name=lock,
         allow_outside_project=allow_outside_project,
+        remote=remote,
+        restore_only=frozenset(pulled),
     )
-    result = run_plan(plan, options)
-    outcome = result.tasks[0]
+    outcomes = {t.task_id: t for t in run_plan(plan, options).tasks}
+    for upstream in pulled:
+        if not outcomes[upstream].ok:
+            error = outcomes[upstream].error or "; ".join(outcomes[upstream].reasons)
+            raise EngineError(f"{task_id}: cannot restore upstream {upstream}: {error}")
+    outcome = outcomes[task_id]
     if not outcome.ok:
         raise EngineError(f"{task_id}: {outcome.error or '; '.join(outcome.reasons)}")
     return {"task_id": task_id, "status": outcome.status, "reason": "; ".join(outcome.reasons)}

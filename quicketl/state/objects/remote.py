@@ -92,6 +92,11 @@ class RemoteCache:
         self._lock = threading.Lock()
 
     @property
+    def where(self) -> str:
+        """The remote as a restore's reason names it."""
+        return f"the remote cache {self.label}"
+
+    @property
     def readable(self) -> bool:
         return self.mode in ("read", "readwrite") and not self._down
 
