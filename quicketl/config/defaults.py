@@ -223,9 +223,9 @@ def _plain_path(text: str) -> str | None:
     """`text` as given, a relative folder made absolute against the working directory."""
     if not text:
         return None
-    if "://" in text or Path(text).expanduser().is_absolute():
+    if "://" in text:
         return text
-    return str(Path(text).absolute())
+    return os.path.abspath(os.path.expanduser(text))
 
 
 def planned_fail_fast(workflow_sets: bool | None, root: Path) -> bool:

@@ -9,6 +9,7 @@ name before it enters the local store).
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -52,8 +53,7 @@ def open_remote(url: str, root: Path) -> Backend:
         )
     if not text:
         raise ConfigError("remote cache: the URL is empty; give a folder or an s3:// URL")
-    folder = Path(text).expanduser()
-    return LocalDirBackend(folder if folder.is_absolute() else root / folder)
+    return LocalDirBackend(Path(os.path.normpath(root / Path(text).expanduser())))
 
 
 def masked_url(url: str) -> str:
