@@ -17,6 +17,9 @@ _STEP_STATUS = {
 }
 
 
+RESTORED = "restored from "  # how the reason of a task restored from the output cache begins
+
+
 def render_pipeline_result(console: Console, result: PipelineResult) -> None:
     """Print the whole report of one run."""
     console.print(status_panel(result))
@@ -28,6 +31,9 @@ def render_pipeline_result(console: Console, result: PipelineResult) -> None:
         if not check.passed and check.samples:
             console.print(samples_table(check))
     if result.up_to_date:
+        return
+    if result.reasons and result.reasons[0].startswith(RESTORED):  # nothing ran
+        console.print(f"Not run: {'; '.join(result.reasons)}", highlight=False)
         return
     if result.reasons:
         console.print(f"Ran because: {'; '.join(result.reasons)}", highlight=False)

@@ -48,6 +48,10 @@ def ran(result: WorkflowResult) -> set[str]:
     return {t.task_id for t in result.tasks if t.status == "ran"}
 
 
+def restored(result: WorkflowResult) -> set[str]:
+    return {t.task_id for t in result.tasks if t.status == "restored"}
+
+
 def cli(*args: str | Path, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """The installed `quicketl` console script, as a user runs it."""
     return subprocess.run(

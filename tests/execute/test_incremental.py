@@ -22,6 +22,7 @@ from .support import (
     reasons,
     records,
     reformat,
+    restored,
     rows,
     run,
     statuses,
@@ -187,11 +188,12 @@ def test_changing_an_unused_variable_reruns_nothing(tmp_path: Path) -> None:
 
 
 def test_variable_set_back_to_its_old_value_is_up_to_date_again(tmp_path: Path) -> None:
+    """Set back, the old key's outputs are still in the output store: restored, not run."""
     workflow = var_diamond(new_project(tmp_path))
     run(workflow)
     run(workflow, {"LIMIT": "2"})
     result = run(workflow)
-    assert ran(result) == {"middle.left", "last.bottom"}
+    assert restored(result) == {"middle.left", "last.bottom"} and not ran(result)
     assert "var LIMIT: 2 -> 5" in reasons(result)["middle.left"]
     up_to_date(run(workflow), DIAMOND)
 
@@ -215,23 +217,29 @@ def test_config_change_names_the_field_that_changed(tmp_path: Path) -> None:
 # --- outputs changed outside quicketl ---------------------------------------------------
 
 
-def test_deleted_output_reruns_its_writer_only(tmp_path: Path) -> None:
+def test_deleted_output_is_restored_by_its_writer_only(tmp_path: Path) -> None:
     _, workflow = built(tmp_path, "linear_three")
     (tmp_path / "out/b.parquet").unlink()
     result = run(workflow)
-    assert statuses(result) == {"s1.a": "up_to_date", "s2.b": "ran", "s3.c": "up_to_date"}
-    assert reasons(result)["s2.b"] == ["output out/b.parquet missing"]
+    assert statuses(result) == {"s1.a": "up_to_date", "s2.b": "restored", "s3.c": "up_to_date"}
+    assert reasons(result)["s2.b"][0].startswith("restored from the local cache")
+    assert reasons(result)["s2.b"][1:] == ["output out/b.parquet missing"]
     assert rows(tmp_path / "out/b.parquet") == [(0, "a0"), (1, "a1"), (2, "a2")]
 
 
-def test_output_edited_by_hand_is_rebuilt(tmp_path: Path) -> None:
+@pytest.mark.parametrize("store", ["kept", "cleaned"])
+def test_output_edited_by_hand_is_rebuilt(tmp_path: Path, store: str) -> None:
+    """From the output store when it holds the output, else by running the task."""
     _, workflow = built(tmp_path, "linear_three")
+    if store == "cleaned":
+        shutil.rmtree(tmp_path / ".quicketl-cache/objects")
     target = tmp_path / "out/b.parquet"
     with duckdb.connect() as conn:
         conn.execute(f"COPY (SELECT 99 AS id, 'hand' AS value) TO '{target}' (FORMAT parquet)")
     result = run(workflow)
-    assert statuses(result) == {"s1.a": "up_to_date", "s2.b": "ran", "s3.c": "up_to_date"}
-    assert reasons(result)["s2.b"] == ["output out/b.parquet changed outside quicketl"]
+    status = "restored" if store == "kept" else "ran"
+    assert statuses(result) == {"s1.a": "up_to_date", "s2.b": status, "s3.c": "up_to_date"}
+    assert reasons(result)["s2.b"][-1] == "output out/b.parquet changed outside quicketl"
     assert rows(target) == [(0, "a0"), (1, "a1"), (2, "a2")]
 
 
@@ -308,8 +316,8 @@ def test_status_decisions_agree_with_the_following_run(tmp_path: Path, edit: str
     assert {k: r.key for k, r in records(tmp_path).items()} == state_before, "dry run wrote"
     actual = statuses(run(workflow))
     for task_id, decision in decided.items():
-        allowed = {"would_run": {"ran"}, "up_to_date": {"up_to_date"}}.get(
-            decision, {"ran", "up_to_date"}
+        allowed = {"would_run": {"ran", "restored"}, "up_to_date": {"up_to_date"}}.get(
+            decision, {"ran", "restored", "up_to_date"}
         )
         assert actual[task_id] in allowed, (task_id, decision, actual[task_id])
 
@@ -337,7 +345,7 @@ def test_status_sees_an_input_rewritten_by_a_distant_upstream(tmp_path: Path) ->
     ]
     result = run(workflow)
     assert statuses(result) == {
-        "seq.top": "ran",
+        "seq.top": "restored",
         "seq.mid": "up_to_date",
         "seq.reader": "up_to_date",
     }
@@ -354,7 +362,8 @@ def test_cli_dry_run_shows_the_decisions_and_runs_nothing(tmp_path: Path) -> Non
         "s2.b": "would_run",
         "s3.c": "may_run",
     }
-    assert tasks["s2.b"]["reasons"] == ["output out/b.parquet missing"]
+    assert tasks["s2.b"]["reasons"][0] == "output out/b.parquet missing"
+    assert tasks["s2.b"]["reasons"][1].startswith("would be restored from the local cache")
     assert not (tmp_path / "out/b.parquet").exists()
     human = cli("workflow", "status", workflow, cwd=tmp_path)
     assert human.returncode == 0
