@@ -92,3 +92,21 @@ def test_an_unreachable_remote_warns_once_and_is_left_alone(
     assert err.count("warning:") == 1
     assert f"warning: the remote cache {blocker} cannot be reached (" in err
     assert "this run goes on without it" in err
+
+
+def test_boto3_is_imported_only_for_an_s3_remote(tmp_path: Path) -> None:
+    """A run with a folder remote (and the module that opens remotes) never imports boto3."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from quicketl.state.objects.remote import open_remote, RemoteCache\n"
+        f"RemoteCache(open_remote('shared', Path({str(tmp_path)!r})))\n"
+        "import quicketl.api, quicketl.execute.plan_run\n"
+        "assert 'boto3' not in sys.modules and 'botocore' not in sys.modules, 'boto3 imported'\n"
+        f"open_remote('s3://bucket/x', Path({str(tmp_path)!r}))\n"
+        "assert 'boto3' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
