@@ -10,7 +10,14 @@ from quicketl.config.project import PROJECT_FILE, find_project_root
 from quicketl.plan.scope import scope_file
 from quicketl.plan.snapshot import snapshot_workflow
 from quicketl.state import resolve_cache_dir
-from quicketl.state.maintenance import CacheReport, clear_cache, prune_cache, scan_cache
+from quicketl.state.maintenance import (
+    CacheReport,
+    StoreLimits,
+    clear_cache,
+    prune_cache,
+    scan_cache,
+)
+from quicketl.state.objects.upkeep import parse_days, parse_size
 
 PathLike = str | os.PathLike[str]
 
@@ -35,12 +42,28 @@ def cache_clean(where: PathLike | None = None, cache_dir: PathLike | None = None
     return clear_cache(locate_cache(where, cache_dir)[1])
 
 
-def cache_gc(where: PathLike | None = None, cache_dir: PathLike | None = None) -> CacheReport:
-    """Drop records of workflows and files that no longer exist; keeps everything still used."""
+def cache_gc(
+    where: PathLike | None = None,
+    cache_dir: PathLike | None = None,
+    *,
+    max_size: str | int | None = None,
+    older_than: str | float | None = None,
+) -> CacheReport:
+    """Drop records of workflows and files that no longer exist, and trim the output store:
+    blobs no entry names, entries older than `older_than` days, and, to fit `max_size`
+    (bytes, or text such as "500M"), the oldest entries. What the current task records
+    reference is kept first. Bad sizes or ages raise ConfigError before anything is touched."""
+    limits = StoreLimits(
+        parse_size(max_size) if isinstance(max_size, str) else max_size,
+        parse_days(older_than) if isinstance(older_than, str) else older_than,
+    )
     root, cache = locate_cache(where, cache_dir)
 
     def plan_gone(snapshot: Path) -> bool:
         workflow = snapshot_workflow(snapshot)
         return workflow is None or not workflow.is_file()
 
-    return prune_cache(cache, lambda scope: not scope_file(scope, root).is_file(), plan_gone)
+    def scope_gone(scope: str) -> bool:
+        return not scope_file(scope, root).is_file()
+
+    return prune_cache(cache, scope_gone, plan_gone, limits)

@@ -51,15 +51,41 @@ def clean(
     _answer("cache_clean", where, cache_dir, as_json=as_json, verbose=verbose)
 
 
+MaxSizeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--max-size",
+        help="Trim the output store to this size (bytes, or 500M, 2G...): the oldest entries "
+        "go first, those the current task records use last.",
+        show_default=False,
+    ),
+]
+OlderThanOption = Annotated[
+    str | None,
+    typer.Option(
+        "--older-than",
+        metavar="DAYS",
+        help="Drop output-store entries older than DAYS that no current task record uses.",
+        show_default=False,
+    ),
+]
+
+
 @app.command("gc")
 def gc(
     where: WhereArg = None,
     cache_dir: CacheDirOption = None,
+    max_size: MaxSizeOption = None,
+    older_than: OlderThanOption = None,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Drop records of workflows and files that no longer exist."""
-    _answer("cache_gc", where, cache_dir, as_json=as_json, verbose=verbose)
+    """Drop records of workflows and files that no longer exist, and output-store blobs and
+    entries nothing needs."""
+    # The remote cache's variant (`--remote`) collects a remote store with the same rules
+    # (quicketl.state.objects.upkeep.collect works on any backend).
+    limits = {"max_size": max_size, "older_than": older_than}
+    _answer("cache_gc", where, cache_dir, as_json=as_json, verbose=verbose, **limits)
 
 
 def _answer(
@@ -69,12 +95,13 @@ def _answer(
     *,
     as_json: bool,
     verbose: bool,
+    **options: str | None,
 ) -> None:
     """Call `quicketl.api.<action>` (imported only now) and print its report."""
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
 
-        report: CacheReport = getattr(api, action)(where, cache_dir)
+        report: CacheReport = getattr(api, action)(where, cache_dir, **options)
     _print(report, as_json)
 
 
@@ -92,5 +119,16 @@ def _print(report: CacheReport, as_json: bool) -> None:
         )
         for scope, count in sorted(report.tasks.items()):
             typer.echo(f"  {scope}: {count} task(s) recorded")
+    if report.entries or report.objects:
+        typer.echo(
+            f"  output store: {report.entries} entries, {report.objects} blobs, "
+            f"{report.objects_bytes} bytes"
+        )
+    last = report.last_run
+    if last is not None:
+        typer.echo(
+            f"  last run (#{last.run_id}, {last.workflow}): {last.restored} restored, "
+            f"{last.up_to_date} up to date, {last.ran} ran"
+        )
     for item in report.removed:
         typer.echo(f"  removed {item}")

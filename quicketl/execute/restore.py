@@ -99,8 +99,9 @@ class TaskCache:
         by = f"by run {manifest.run_id} " if manifest.run_id is not None else ""
         when = iso_utc(manifest.created_at)
         files = result.verified + sum(_file_count(manifest, path) for path in result.kept)
+        kept = "" if result.written else " (every output was already in place)"
         return (
-            f"restored from {where}, entry written {by}at {when}; "
+            f"restored from {where}{kept}, entry written {by}at {when}; "
             f"key unchanged: {decision.key[:16]} (same config, variables, inputs and tool "
             f"versions); {files} file(s) verified by hash"
         )

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quicketl.errors import StateError
+from quicketl.state.history import recent_runs
 from quicketl.state.lock import LOCK_NAME, CacheLock
+from quicketl.state.objects import OBJECTS_DIR, LocalDirBackend
+from quicketl.state.objects.upkeep import collect, store_usage
 from quicketl.state.store import DB_NAME, StateStore, looks_like_database
 
 PLANS_DIR = "plans"
@@ -29,21 +32,75 @@ class CacheReport:
     stat_entries: int = 0
     plans: int = 0
     removed: list[str] = field(default_factory=list)
+    # the output store (`objects/`): entries (one per task key), blobs, their bytes
+    entries: int = 0
+    objects: int = 0
+    objects_bytes: int = 0
+    last_run: LastRun | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {**self.__dict__, "cache_dir": str(self.cache_dir)}
+        last = None if self.last_run is None else dict(self.last_run.__dict__)
+        return {**self.__dict__, "cache_dir": str(self.cache_dir), "last_run": last}
+
+
+@dataclass(frozen=True)
+class LastRun:
+    """How the last recorded workflow run used the cache: tasks restored from the output
+    store, tasks up to date (hits), tasks that ran."""
+
+    run_id: int
+    workflow: str
+    restored: int
+    up_to_date: int
+    ran: int
 
 
 def scan_cache(cache: Path) -> CacheReport:
-    """Size, recorded tasks per workflow, stat entries and stored plans of `cache`."""
+    """Size, recorded tasks per workflow, stat entries, stored plans, the output store and
+    the last run's restores and hits of `cache`."""
+    report = CacheReport(cache, exists=cache.is_dir())
+    _scan_store(cache, report)
     if not (cache / DB_NAME).is_file():
-        return CacheReport(cache, exists=cache.is_dir())
+        report.size_bytes = _folder_size(cache) if report.objects_bytes else 0
+        return report
     with StateStore(cache) as store:
-        tasks = {scope: len(store.get_all(scope)) for scope in store.scopes()}
-        stats = len(store.stat_entries())
-    size = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file())
-    plans = len(list((cache / PLANS_DIR).glob("*.json")))
-    return CacheReport(cache, True, size, tasks, stats, plans)
+        report.tasks = {scope: len(store.get_all(scope)) for scope in store.scopes()}
+        report.stat_entries = len(store.stat_entries())
+        report.last_run = _last_run(store)
+    report.size_bytes = _folder_size(cache)
+    report.plans = len(list((cache / PLANS_DIR).glob("*.json")))
+    return report
+
+
+def _scan_store(cache: Path, report: CacheReport) -> None:
+    if not (cache / OBJECTS_DIR).is_dir():
+        return
+    usage = store_usage(LocalDirBackend(cache / OBJECTS_DIR))
+    report.entries, report.objects = usage.entries, usage.objects
+    report.objects_bytes = usage.size_bytes
+
+
+def _folder_size(cache: Path) -> int:
+    return sum(p.stat().st_size for p in cache.rglob("*") if p.is_file())
+
+
+def _last_run(store: StateStore) -> LastRun | None:
+    runs = recent_runs(store, limit=1)
+    if not runs:
+        return None
+    document = runs[0].document
+    tasks = document.get("tasks")
+    statuses = (
+        [t.get("status") for t in tasks if isinstance(t, dict)] if isinstance(tasks, list) else []
+    )
+    workflow = document.get("workflow")
+    return LastRun(
+        runs[0].run_id,
+        workflow if isinstance(workflow, str) else "",
+        statuses.count("restored"),
+        statuses.count("up_to_date"),
+        statuses.count("ran"),
+    )
 
 
 def clear_cache(cache: Path) -> CacheReport:
@@ -64,15 +121,62 @@ def clear_cache(cache: Path) -> CacheReport:
     return report
 
 
+@dataclass(frozen=True)
+class StoreLimits:
+    """How far `cache gc` trims the output store: a total size, an age in days."""
+
+    max_size: int | None = None
+    older_than_days: float | None = None
+
+
 def prune_cache(
-    cache: Path, scope_gone: Callable[[str], bool], plan_gone: Callable[[Path], bool]
+    cache: Path,
+    scope_gone: Callable[[str], bool],
+    plan_gone: Callable[[Path], bool],
+    limits: StoreLimits | None = None,
 ) -> CacheReport:
-    """Drop the records of every scope `scope_gone` names, stat entries of deleted files, and
-    the stored plans `plan_gone` names; keeps everything still used."""
+    """Drop the records of every scope `scope_gone` names, stat entries of deleted files, the
+    stored plans `plan_gone` names, and what the output store need not keep (`limits`);
+    keeps everything still used."""
     report = scan_cache(cache)
-    if not (cache / DB_NAME).is_file():
-        return report
-    with CacheLock(cache, wait=False), StateStore(cache) as store:
+    if not ((cache / DB_NAME).is_file() or (cache / OBJECTS_DIR).is_dir()):
+        return report  # nothing to prune: not even a lock file is made
+    with CacheLock(cache, wait=False):
+        if (cache / DB_NAME).is_file():
+            _prune_records(cache, report, scope_gone, plan_gone)
+        _prune_store(cache, report, limits or StoreLimits())
+    return report
+
+
+def _prune_store(cache: Path, report: CacheReport, limits: StoreLimits) -> None:
+    if not (cache / OBJECTS_DIR).is_dir():
+        return
+    current: set[str] = set()
+    if (cache / DB_NAME).is_file():
+        with StateStore(cache) as store:
+            for scope in store.scopes():
+                current.update(record.key for record in store.get_all(scope).values())
+    backend = LocalDirBackend(cache / OBJECTS_DIR)
+    done = collect(
+        backend, current, max_size=limits.max_size, older_than_days=limits.older_than_days
+    )
+    report.removed += done.notes
+    if done.entries or done.objects:
+        report.removed.append(
+            f"{done.entries} output entries and {done.objects} blobs "
+            f"({done.freed_bytes} bytes) from the output store"
+        )
+    _scan_store(cache, report)
+    report.size_bytes = _folder_size(cache)
+
+
+def _prune_records(
+    cache: Path,
+    report: CacheReport,
+    scope_gone: Callable[[str], bool],
+    plan_gone: Callable[[Path], bool],
+) -> None:
+    with StateStore(cache) as store:
         for scope in store.scopes():
             if scope_gone(scope):
                 store.clear(scope)
@@ -84,7 +188,6 @@ def prune_cache(
             if plan_gone(snapshot):
                 snapshot.unlink()
                 report.removed.append(f"stored plan {snapshot.name}")
-    return report
 
 
 def _scan_if_readable(cache: Path) -> CacheReport:

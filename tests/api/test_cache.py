@@ -157,3 +157,64 @@ def test_cache_gc_drops_a_damaged_stored_plan(tmp_path: Path, text: str) -> None
     assert done.returncode == 0, done.stderr
     assert f"removed stored plan {snapshot.name}" in done.stdout
     assert not snapshot.exists()
+
+
+# --- the output store --------------------------------------------------------------------
+
+
+def _entries(root: Path) -> set[str]:
+    return {p.stem for p in (root / CACHE / "objects" / "entries").glob("*.json")}
+
+
+def test_cache_gc_keeps_what_the_current_records_use(tmp_path: Path) -> None:
+    project = new_project(tmp_path)
+    workflow = linear_three(project)
+    run_workflow(workflow)
+    old = _entries(tmp_path)
+    project.csv("data/raw.csv", rows=5)  # every key changes
+    run_workflow(workflow)
+    current = _entries(tmp_path) - old
+    assert len(old) == len(current) == 3
+    before = project_files(tmp_path)
+    done = cli("cache", "gc", "--older-than", "0", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "removed 3 output entries and 2 blobs" in done.stdout
+    assert _entries(tmp_path) == current
+    assert project_files(tmp_path) == before  # the outputs themselves are never touched
+    for path in ("out/a.parquet", "out/b.parquet", "out/c.parquet"):
+        (tmp_path / path).unlink()
+    assert statuses(run_workflow(workflow)) == dict.fromkeys(LINEAR, "restored")
+
+
+def test_cache_status_shows_the_store_and_the_last_runs_restores(tmp_path: Path) -> None:
+    project = new_project(tmp_path)
+    workflow = linear_three(project)
+    run_workflow(workflow)
+    (tmp_path / "out/c.parquet").unlink()
+    run_workflow(workflow)
+    done = cli("cache", "status", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    # b and c hold the same bytes: one blob for both
+    assert "  output store: 3 entries, 2 blobs, " in done.stdout
+    assert "  last run (#2, wf): 1 restored, 2 up to date, 0 ran" in done.stdout
+
+
+def test_cache_clean_empties_the_output_store(tmp_path: Path) -> None:
+    project = new_project(tmp_path)
+    run_workflow(linear_three(project))
+    before = project_files(tmp_path)
+    done = cli("cache", "clean", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "removed objects" in done.stdout
+    assert not (tmp_path / CACHE / "objects").exists()
+    assert project_files(tmp_path) == before
+
+
+def test_a_bad_gc_size_is_refused_before_anything_is_touched(tmp_path: Path) -> None:
+    project = new_project(tmp_path)
+    run_workflow(linear_three(project))
+    entries = _entries(tmp_path)
+    done = cli("cache", "gc", "--max-size", "lots", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "--max-size: not a size: 'lots'" in done.stderr and "Traceback" not in done.stderr
+    assert _entries(tmp_path) == entries

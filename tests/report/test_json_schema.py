@@ -80,6 +80,9 @@ CASES: list[tuple[tuple[str, ...], int]] = [
     (("info", "--backends"), 0),
     (("cache", "status", "."), 0),
     (("cache", "gc", "."), 0),
+    (("cache", "gc", ".", "--max-size", "1G", "--older-than", "30"), 0),
+    (("cache", "gc", ".", "--max-size", "lots"), 2),
+    (("cache", "gc", ".", "--older-than", "-1"), 2),
     (("run", "pipelines/failing.yml"), 1),
     (("workflow", "run", "broken.yml"), 1),
     (("run", "pipelines/typo.yml"), 2),
@@ -125,6 +128,20 @@ def test_every_json_output_fits_the_schema(
     assert set(_commands(typer.main.get_command(app))) <= seen, (
         "a command with --json is not covered here"
     )
+
+
+def test_a_run_restored_from_the_output_store_fits_the_schema(
+    validator: Draft202012Validator, cli: Invoke, in_tmp: Path
+) -> None:
+    _project(in_tmp)
+    assert cli("workflow", "run", "workflows/wf.yml", "--json").exit_code == 0
+    (in_tmp / "out" / "b.parquet").unlink()
+    result = cli("workflow", "run", "workflows/wf.yml", "--json")
+    document = _fits(validator, result.stdout)
+    assert document["summary"]["restored"] == 1
+    assert [t["status"] for t in document["tasks"]] == ["up_to_date", "restored", "up_to_date"]
+    status = _fits(validator, cli("cache", "status", ".", "--json").stdout)
+    assert status["last_run"]["restored"] == 1 and status["entries"] == 3
 
 
 @pytest.mark.parametrize("error", [EngineError("disk full"), StateError("lock held by pid 7")])
