@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from quicketl.errors import QuickETLError
 from quicketl.execute.decide import FORCED, Decider, Decision
 from quicketl.execute.outcomes import TaskOutcome, iso_utc
 from quicketl.locations.refs import file_refs, is_table
@@ -81,14 +82,23 @@ class TaskCache:
         restorable or nothing is stored under its key."""
         if decision.reasons == (FORCED,) or never_restored(task) is not None:
             return None
-        where, manifest = self.where, self.store.entry(decision.key)
-        if manifest is None and self.remote is not None:
-            where, manifest = self.remote.where, self.remote.pull(decision.key, self.store)
-        if manifest is None or not _same_outputs(manifest, task):
-            return None
-        result = self.store.restore(manifest, self.root, stat_cache)
+        where = self.where
+        try:
+            manifest = self.store.entry(decision.key)
+            if manifest is None and self.remote is not None:
+                where, manifest = self.remote.where, self.remote.pull(decision.key, self.store)
+            if manifest is None or not _same_outputs(manifest, task):
+                return None
+            result = self.store.restore(manifest, self.root, stat_cache)
+        except (OSError, QuickETLError) as error:  # a cache that fails is a miss: the task runs
+            reason = f"could not restore from {where}: {_said(error)}"
+            cache_warning(f"{task.id}: {reason}; the task runs instead")
+            return Restored(False, (reason,))
         if not result.ok:
-            return Restored(False, (f"could not restore from {where}: {result.problem}",))
+            why = f"could not restore from {where}: {result.problem}"
+            if result.evicted:  # damage in the cache deserves a word even when all goes on
+                cache_warning(f"{task.id}: {why}; the task runs instead")
+            return Restored(False, (why,))
         if self.remote is not None and where == self.where:  # a fresh remote fills up too
             self.remote.push(decision.key, self.store)
         return Restored(True, (self._explain(manifest, decision, result, where),))
@@ -142,8 +152,12 @@ SAVE_FAILED = "could not save outputs to the local output cache ({error}); runs 
 def _quietly(save: Callable[[], object]) -> None:
     try:
         save()
-    except (OSError, ValueError) as error:
-        cache_warning(SAVE_FAILED.format(error=getattr(error, "strerror", None) or error))
+    except (OSError, ValueError, QuickETLError) as error:
+        cache_warning(SAVE_FAILED.format(error=_said(error)))
+
+
+def _said(error: Exception) -> str:
+    return str(getattr(error, "strerror", None) or error)
 
 
 def local_task_cache(

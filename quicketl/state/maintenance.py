@@ -161,6 +161,9 @@ def _prune_store(cache: Path, report: CacheReport, limits: StoreLimits) -> None:
         backend, current, max_size=limits.max_size, older_than_days=limits.older_than_days
     )
     report.removed += done.notes
+    temps = backend.remove_stale_temps()
+    if temps:
+        report.removed.append(f"{temps} temporary files of killed runs from the output store")
     if done.entries or done.objects:
         report.removed.append(
             f"{done.entries} output entries and {done.objects} blobs "

@@ -13,7 +13,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from quicketl.state.atomic import is_temp_name, temp_path_beside
+from quicketl.state.atomic import cleanup_temps, is_temp_name, temp_path_beside
 from quicketl.state.objects.backend import BlobInfo
 from quicketl.state.objects.clone import clone_file
 
@@ -88,6 +88,13 @@ class LocalDirBackend:
 
     def delete(self, name: str) -> None:
         self.path_of(name).unlink(missing_ok=True)
+
+    def remove_stale_temps(self) -> int:
+        """Remove the temporaries of puts whose process died (a killed run); how many."""
+        removed = 0
+        for directory, _dirs, _files in os.walk(self.root):
+            removed += len(cleanup_temps(Path(directory)))
+        return removed
 
     def _info(self, path: Path) -> BlobInfo | None:
         if is_temp_name(path.name):

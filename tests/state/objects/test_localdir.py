@@ -68,3 +68,35 @@ def test_clone_is_a_separate_file_never_a_link(tmp_path: Path) -> None:
     with dest.open("r+b") as stream:  # an edit in place of the copy
         stream.write(b"XXXX")
     assert src.read_bytes() == b"data" * 1000
+
+
+def test_concurrent_puts_of_one_blob_leave_it_whole(tmp_path: Path) -> None:
+    """Two runs (or CI jobs) storing the same content at once: one whole blob, no temps."""
+    import threading
+
+    sources = []
+    for n in range(8):
+        src = tmp_path / f"src{n}"
+        src.write_bytes(b"same content " * 100_000)
+        sources.append(src)
+    backend = LocalDirBackend(tmp_path / "store")
+    name = "objects/ab/" + "ab" * 16
+    threads = [threading.Thread(target=backend.put, args=(name, src)) for src in sources]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (tmp_path / "store" / name).read_bytes() == b"same content " * 100_000
+    assert [p.name for p in (tmp_path / "store/objects/ab").iterdir()] == ["ab" * 16]
+
+
+def test_stale_temps_of_a_dead_writer_are_removed(tmp_path: Path) -> None:
+    backend = LocalDirBackend(tmp_path)
+    backend.put_bytes("objects/ab/abcd", b"x")
+    dead = tmp_path / "objects/ab/.abce.quicketl-tmp-999999999-00ff00ff"
+    alive = tmp_path / f"objects/ab/.abcf.quicketl-tmp-{os.getpid()}-00ff00ff"
+    dead.write_bytes(b"half")
+    alive.write_bytes(b"being written")
+    assert backend.remove_stale_temps() == 1
+    assert not dead.exists() and alive.exists()
+    assert backend.exists("objects/ab/abcd")
