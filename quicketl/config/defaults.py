@@ -170,9 +170,22 @@ def environment_defaults_valid() -> bool:
         effective_fail_fast(None, True)
         if os.environ.get(WORKERS_ENV, "").strip():
             effective_workers(None, Path())
+        if os.environ.get(REMOTE_MODE_ENV, "").strip():
+            _remote_mode(None, Path())
     except ConfigError:
         return False
-    return True
+    return _plain_remote(os.environ.get(REMOTE_CACHE_ENV, "").strip())
+
+
+def _plain_remote(url: str) -> bool:
+    """Whether a remote cache URL is one a run opens (a folder, or s3:// or file:// without
+    credentials): anything else is left to the full path, which refuses it."""
+    if not url:
+        return True
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return True
+    return scheme.lower() in ("s3", "file") and "@" not in rest.split("/", 1)[0]
 
 
 def effective_fail_fast(cli: bool | None, planned: bool) -> bool:

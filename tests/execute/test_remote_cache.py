@@ -187,3 +187,22 @@ def test_an_unusable_remote_is_refused_before_anything_is_written(
     assert message in done.stderr + done.stdout and "Traceback" not in done.stderr
     assert SECRET_KEY not in done.stderr + done.stdout
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+def test_the_no_op_fast_path_refuses_a_bad_remote_setting_as_the_full_path_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = medallion(tmp_path, "p")
+    run_json(root)
+    run_json(root)  # stores the plan: the next run may take the fast path
+    monkeypatch.setenv("QUICKETL_REMOTE_CACHE_MODE", "sometimes")
+    done = cli("workflow", "run", WORKFLOW, cwd=root)
+    assert done.returncode == 2
+    assert "QUICKETL_REMOTE_CACHE_MODE: expected read, write or readwrite, got 'sometimes'" in (
+        done.stderr
+    )
+    monkeypatch.delenv("QUICKETL_REMOTE_CACHE_MODE")
+    monkeypatch.setenv("QUICKETL_REMOTE_CACHE", "gs://bucket/x")
+    done = cli("workflow", "run", WORKFLOW, cwd=root)
+    assert done.returncode == 2
+    assert "remote cache gs://bucket/x: use a folder or an s3:// URL, not gs://" in done.stderr
