@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 from moto_s3 import S3, SECRET_KEY
 
-from quicketl.state import hash_file
-
 from .support import cli, popen
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "medallion"
@@ -115,40 +113,65 @@ def test_an_unreachable_remote_is_one_warning_and_the_run_goes_on(
     assert warnings[0].endswith("); this run goes on without it")
 
 
-def _remote_is_intact(remote: Path) -> set[str]:
-    """Every entry parses and names blobs that are there; every blob hashes to its name."""
-    for blob in (remote / "objects").rglob("*"):
-        if blob.is_file():
-            assert not blob.name.startswith("."), f"a temporary was left: {blob}"
-            assert hash_file(blob) == blob.name, f"corrupt blob {blob}"
+def _remote_is_intact(blobs: dict[str, bytes]) -> set[str]:
+    """Every entry parses and names blobs that are there; every blob hashes to its name; no
+    temporary is left. `blobs`: name -> bytes of everything in the remote."""
+    for name, data in blobs.items():
+        assert name.startswith(("objects/", "entries/")), f"a stray name: {name}"
+        if name.startswith("objects/"):
+            assert hash_bytes(data) == name.rsplit("/", 1)[1], f"corrupt blob {name}"
     keys = set()
-    for entry in (remote / "entries").glob("*.json"):
-        doc = json.loads(entry.read_bytes())
-        for output in doc["outputs"]:
-            digest = output["hash"]
-            assert (remote / "objects" / digest[:2] / digest).is_file()
-        keys.add(entry.stem)
+    for name, data in blobs.items():
+        if name.startswith("entries/"):
+            for output in json.loads(data)["outputs"]:
+                digest = output["hash"]
+                assert f"objects/{digest[:2]}/{digest}" in blobs, f"{name} names a missing blob"
+            keys.add(name.removeprefix("entries/").removesuffix(".json"))
     return keys
 
 
-def test_two_runs_pushing_at_once_lose_nothing_and_corrupt_nothing(tmp_path: Path) -> None:
-    remote = tmp_path / "shared-cache"
+def _folder_blobs(remote: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(remote).as_posix(): p.read_bytes() for p in remote.rglob("*") if p.is_file()
+    }
+
+
+def _bucket_blobs(s3: S3) -> dict[str, bytes]:
+    client = s3.client()
+    return {
+        key.removeprefix("cache/"): client.get_object(Bucket=s3.bucket, Key=key)["Body"].read()
+        for key in s3.listing()
+    }
+
+
+@pytest.mark.parametrize("kind", ["folder", "s3"])
+def test_two_runs_pushing_at_once_lose_nothing_and_corrupt_nothing(
+    request: pytest.FixtureRequest, tmp_path: Path, kind: str
+) -> None:
+    if kind == "s3":
+        s3: S3 = request.getfixturevalue("s3")
+        remote, contents = s3.url(), lambda: _bucket_blobs(s3)
+    else:
+        remote, contents = (
+            str(tmp_path / "shared-cache"),
+            lambda: _folder_blobs(tmp_path / "shared-cache"),
+        )
     one, two = medallion(tmp_path, "one"), medallion(tmp_path, "two")
     payments = two / "data/raw/payments.csv"  # two's payments differ: its own keys there
     payments.write_text(payments.read_text().replace("settled", "paid"))
-    args = ("workflow", "run", WORKFLOW, "--json", "--remote-cache", str(remote))
+    args = ("workflow", "run", WORKFLOW, "--json", "--remote-cache", remote)
     first, second = popen(*args, cwd=one), popen(*args, cwd=two)
     (out_one, err_one), (out_two, err_two) = first.communicate(120), second.communicate(120)
     assert (first.returncode, second.returncode) == (0, 0), (err_one, err_two)
     for out in (out_one, out_two):  # at once: each ran (or restored what the other pushed)
         assert {t["status"] for t in json.loads(out)["tasks"]} <= {"ran", "restored"}
-    keys = _remote_is_intact(remote)
+    keys = _remote_is_intact(contents())
     assert len(keys) == TASKS + 1  # the changed payments, one more key
     for source in (one, two):  # each result comes back whole into a fresh folder
         fresh = tmp_path / f"fresh-{source.name}"
         shutil.copytree(source, fresh, ignore=shutil.ignore_patterns(".quicketl-cache"))
         shutil.rmtree(fresh / "output")
-        statuses, _ = run_json(fresh, "--remote-cache", str(remote))
+        statuses, _ = run_json(fresh, "--remote-cache", remote)
         assert set(statuses.values()) == {"restored"}
         assert outputs(fresh) == outputs(source)
 
