@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from moto_s3 import S3, SECRET_KEY
 
+from quicketl.state import hash_bytes
+
 from .support import cli, popen
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "medallion"
