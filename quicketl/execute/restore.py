@@ -17,6 +17,7 @@ from quicketl.errors import QuickETLError
 from quicketl.execute.decide import FORCED, Decider, Decision
 from quicketl.execute.outcomes import TaskOutcome, iso_utc
 from quicketl.locations.refs import file_refs, is_table
+from quicketl.locations.urls import is_remote
 from quicketl.plan.model import Plan, Task
 from quicketl.state import StatCache
 from quicketl.state.notices import cache_warning
@@ -42,6 +43,8 @@ def never_restored(task: Task) -> str | None:
     if any(is_table(ref) for ref in task.outputs):
         return "writes a database table (the cache holds files only)"
     sink = task.config.get("sink") or {}
+    if isinstance(sink.get("path"), str) and is_remote(sink["path"]):
+        return "writes to a URL (the cache holds local files only)"
     if sink.get("mode") == "append":
         return "appends to its output (a stored copy would only be one moment of it)"
     files = file_refs(task.outputs)

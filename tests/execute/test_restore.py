@@ -285,3 +285,18 @@ def test_a_store_that_cannot_be_written_is_one_warning_never_a_failed_task(
     assert "runs go on without it" in err
     (tmp_path / "out/a.parquet").unlink()
     assert statuses(run(workflow))["s1.a"] == "ran"
+
+
+def test_a_sink_writing_to_a_url_is_never_restored() -> None:
+    from quicketl.execute.restore import never_restored
+    from quicketl.plan.model import Task
+
+    def task(path: str) -> Task:
+        sink = {"type": "file", "path": path}
+        return Task("s.p", "s", "p", Path("p.yml"), {"sink": sink}, {}, {}, (), (path,))
+
+    assert never_restored(task("s3://bucket/out.parquet")) == (
+        "writes to a URL (the cache holds local files only)"
+    )
+    assert never_restored(task("out/p.parquet")) is None
+    assert never_restored(task("/elsewhere/p.parquet")) == "writes outside the project"

@@ -22,6 +22,7 @@ def test_a_dry_run_counts_up_to_date_tasks_as_up_to_date_not_as_succeeded(tmp_pa
         "succeeded": 0,
         "up_to_date": 3,
         "ran": 0,
+        "restored": 0,
         "would_run": 0,
         "may_run": 0,
         "failed": 0,

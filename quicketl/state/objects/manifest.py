@@ -130,7 +130,7 @@ def _output(item: Any) -> StoredOutput:
     if kind not in ("file", "folder"):
         raise ManifestError(f"unknown output kind {kind!r}")
     files = item.get("files")
-    if not isinstance(files, list) or (kind == "folder") != bool(files):
+    if not isinstance(files, list) or (kind == "file" and files):  # a folder may be empty
         raise ManifestError("files do not match the output's kind")
     return StoredOutput(
         safe_relative(_text(item, "path")),

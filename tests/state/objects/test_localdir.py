@@ -100,3 +100,20 @@ def test_stale_temps_of_a_dead_writer_are_removed(tmp_path: Path) -> None:
     assert backend.remove_stale_temps() == 1
     assert not dead.exists() and alive.exists()
     assert backend.exists("objects/ab/abcd")
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_without_reflinks_a_clone_is_a_plain_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel_copy: bool
+) -> None:
+    from quicketl.state.objects import clone
+
+    monkeypatch.setattr(clone, "_reflink", lambda source, target: False)
+    if not kernel_copy:
+        monkeypatch.setattr(clone, "_copy_range", lambda source, target: False)
+    src = tmp_path / "src"
+    src.write_bytes(os.urandom(3 << 20))
+    assert clone_file(src, tmp_path / "dest") == "copy"
+    assert (tmp_path / "dest").read_bytes() == src.read_bytes()
+    with pytest.raises(FileExistsError):  # never over an existing file
+        clone_file(src, tmp_path / "dest")

@@ -121,3 +121,14 @@ def test_an_entry_under_another_key_is_refused() -> None:
     doc = {"format": "quicketl-outputs", "version": 1, "task_key": "f" * 32}
     with pytest.raises(ManifestError, match="another task key"):
         parse_manifest(json.dumps(doc).encode(), KEY)
+
+
+def test_an_empty_folder_output_is_stored_and_restored(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    (root / "out" / "empty").mkdir(parents=True)
+    store = local_output_store(root / ".quicketl-cache")
+    manifest = store.save(KEY, [OutputSource("out/empty", 0)], root, pipeline="p")
+    assert store.entry(KEY) == manifest
+    (root / "out" / "empty").rmdir()
+    assert store.restore(manifest, root).ok
+    assert (root / "out" / "empty").is_dir()
