@@ -163,10 +163,10 @@ class RemoteCache:
         return True
 
     def _push_blob(self, name: str, local: OutputStore) -> None:
-        if self.backend.exists(name):
-            return
-        if isinstance(local.backend, LocalDirBackend):
+        if isinstance(local.backend, LocalDirBackend):  # put itself skips a name that exists
             self.backend.put(name, local.backend.path_of(name))
+            return
+        if self.backend.exists(name):
             return
         tmp = temp_path_beside(_staging_dir(local) / name.rsplit("/", 1)[-1])
         try:
