@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from quicketl import __version__
-    from quicketl.api.cache import CacheReport, cache_clean, cache_gc, cache_status
+    from quicketl.api.cache import (
+        CacheReport,
+        cache_clean,
+        cache_gc,
+        cache_gc_remote,
+        cache_status,
+    )
     from quicketl.api.history import run_history, run_record
     from quicketl.api.noop import try_noop_run
     from quicketl.api.one_task import run_task
@@ -69,6 +75,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "CacheReport": ("quicketl.api.cache", "CacheReport"),
     "cache_clean": ("quicketl.api.cache", "cache_clean"),
     "cache_gc": ("quicketl.api.cache", "cache_gc"),
+    "cache_gc_remote": ("quicketl.api.cache", "cache_gc_remote"),
     "cache_status": ("quicketl.api.cache", "cache_status"),
     "try_noop_run": ("quicketl.api.noop", "try_noop_run"),
     "run_history": ("quicketl.api.history", "run_history"),
@@ -148,6 +155,7 @@ __all__ = [
     "backends_info",
     "cache_clean",
     "cache_gc",
+    "cache_gc_remote",
     "cache_status",
     "check_sink",
     "check_workflow_sources",

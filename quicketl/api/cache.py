@@ -7,6 +7,8 @@ from pathlib import Path
 
 from quicketl.config.defaults import project_cache_dir
 from quicketl.config.project import PROJECT_FILE, find_project_root
+from quicketl.errors import ConfigError, StateError
+from quicketl.execute.remote_cache import open_remote_cache
 from quicketl.plan.scope import scope_file
 from quicketl.plan.snapshot import snapshot_workflow
 from quicketl.state import resolve_cache_dir
@@ -17,11 +19,20 @@ from quicketl.state.maintenance import (
     prune_cache,
     scan_cache,
 )
+from quicketl.state.objects import BackendUnavailable
+from quicketl.state.objects.remote_gc import prune_remote
 from quicketl.state.objects.upkeep import parse_days, parse_size
 
 PathLike = str | os.PathLike[str]
 
-__all__ = ["CacheReport", "cache_clean", "cache_gc", "cache_status", "locate_cache"]
+__all__ = [
+    "CacheReport",
+    "cache_clean",
+    "cache_gc",
+    "cache_gc_remote",
+    "cache_status",
+    "locate_cache",
+]
 
 
 def locate_cache(where: PathLike | None, cache_dir: PathLike | None) -> tuple[Path, Path]:
@@ -67,3 +78,41 @@ def cache_gc(
         return not scope_file(scope, root).is_file()
 
     return prune_cache(cache, scope_gone, plan_gone, limits)
+
+
+NO_REMOTE = (
+    "cache gc --remote: no remote cache is set; give --remote-cache URL, or set "
+    "QUICKETL_REMOTE_CACHE or remote_cache: in quicketl.yml"
+)
+
+
+def cache_gc_remote(
+    where: PathLike | None = None,
+    cache_dir: PathLike | None = None,
+    *,
+    remote_cache: str | None = None,
+    max_size: str | int | None = None,
+    older_than: str | float | None = None,
+) -> CacheReport:
+    """Trim the remote cache (`remote_cache`, else $QUICKETL_REMOTE_CACHE, else quicketl.yml's)
+    as `cache_gc` trims the local store: what this project's current task records use is kept
+    first. ConfigError when no remote is set or its mode is `read`; StateError when it cannot
+    be reached (gc, unlike a run, is about the remote: it fails rather than warns)."""
+    limits = StoreLimits(
+        parse_size(max_size) if isinstance(max_size, str) else max_size,
+        parse_days(older_than) if isinstance(older_than, str) else older_than,
+    )
+    root, cache = locate_cache(where, cache_dir)
+    remote = open_remote_cache(remote_cache, None, root)
+    if remote is None:
+        raise ConfigError(NO_REMOTE)
+    if remote.mode == "read":
+        raise ConfigError(
+            f"cache gc --remote: the remote cache {remote.label} is read-only here "
+            "(remote cache mode read); collecting it deletes from it"
+        )
+    try:
+        return prune_remote(cache, remote.backend, limits)
+    except (BackendUnavailable, OSError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise StateError(f"cache gc --remote: {reason}") from None

@@ -12,6 +12,7 @@ from quicketl.config.suggest import did_you_mean
 from quicketl.errors import ConfigError, EngineError, StalePlanError, TransientError
 from quicketl.execute.failure_kind import is_transient
 from quicketl.execute.plan_run import RunOptions, run_plan
+from quicketl.execute.remote_cache import open_remote_cache, upstream_read
 from quicketl.execute.select import select_tasks
 from quicketl.plan.builder import Unresolved, build_partial_plan
 from quicketl.plan.fingerprint import plan_fingerprint, same_structure
@@ -43,6 +44,7 @@ def run_task(
     select: Sequence[str] = (),
     regenerate: str | None = None,
     parallel: int | None = None,
+    remote_cache: str | None = None,
 ) -> dict[str, str]:
     """Run exactly one task of a workflow against the cache (as generated DAGs do).
 
@@ -52,6 +54,9 @@ def run_task(
     StalePlanError naming the `regenerate` command. A failed run raises TransientError when
     a retry may pass, EngineError otherwise. `parallel` is how many tasks run at once, so
     DuckDB takes its share of the cores. `workflow_path` is relative to `project_dir`.
+    With `remote_cache` (workers without a shared disk, docs/deploy.md) the outputs of the
+    upstream tasks it reads are restored from the remote first, never run here, and its own
+    outputs are pushed after it succeeds.
     """
     root = _project_root(project_dir)
     path = (root / workflow_path) if root else Path(workflow_path)
@@ -61,16 +66,25 @@ def run_task(
     generated = Generated(fingerprint, tuple(select), regenerate)
     _require_current(plan, unresolved, generated, workflow_path)
     _require_task(plan, task_id, unresolved)
+    remote = open_remote_cache(remote_cache, None, plan.root) if remote_cache else None
+    pulled = tuple(upstream_read(plan, task_id)) if remote is not None else ()
     # Orchestrators run independent tasks at once: lock this task only, not the whole cache.
     lock = f"locks/{hash_bytes(f'{plan_scope(plan)}:{task_id}'.encode())}"
     options = RunOptions(
         cache_dir=resolve_cache_dir(plan.root, cache_dir, project_cache_dir(plan.root)),
-        select=(task_id,),
+        select=(*pulled, task_id),
         workers=parallel or 1,  # one task runs; this only divides DuckDB's threads
         lock_name=lock,
         allow_outside_project=allow_outside_project,
+        remote=remote,
+        restore_only=frozenset(pulled),
     )
-    outcome = run_plan(plan, options).tasks[0]
+    outcomes = {t.task_id: t for t in run_plan(plan, options).tasks}
+    for upstream in pulled:
+        if not outcomes[upstream].ok:
+            error = outcomes[upstream].error or "; ".join(outcomes[upstream].reasons)
+            raise EngineError(f"{task_id}: cannot restore upstream {upstream}: {error}")
+    outcome = outcomes[task_id]
     if not outcome.ok:
         error = TransientError if is_transient(outcome) else EngineError
         raise error(f"{task_id}: {outcome.error or '; '.join(outcome.reasons)}")

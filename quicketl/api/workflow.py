@@ -13,6 +13,7 @@ from quicketl.execute.events import RunReporter
 from quicketl.execute.outcomes import WorkflowResult
 from quicketl.execute.plan_run import RunOptions, run_plan
 from quicketl.execute.plan_run import explain_plan as _explain
+from quicketl.execute.remote_cache import open_remote_cache
 from quicketl.plan.builder import build_plan
 from quicketl.plan.model import Plan
 from quicketl.state import resolve_cache_dir
@@ -136,10 +137,15 @@ def execute_plan(
     variables: Mapping[str, object] | None = None,
     allow_outside_project: bool = False,
     fail_fast: bool | None = None,
+    remote_cache: str | None = None,
+    remote_cache_mode: str | None = None,
 ) -> WorkflowResult:
     """Run an already planned workflow against its cache. `variables` are those it was
     planned with, so the stored plan can be reused while they stay the same. `fail_fast`
-    None takes $QUICKETL_FAIL_FAST, else the workflow's, else quicketl.yml's, else true."""
+    None takes $QUICKETL_FAIL_FAST, else the workflow's, else quicketl.yml's, else true.
+    `remote_cache` (a folder or an s3:// URL; else $QUICKETL_REMOTE_CACHE, else quicketl.yml's)
+    is pulled from before a task would run and pushed to after it succeeds, as
+    `remote_cache_mode` (read, write or readwrite) allows."""
     options = RunOptions(
         cache_dir=_cache_of(plan, cache_dir),
         workers=workers,
@@ -150,6 +156,7 @@ def execute_plan(
         variables=dict(variables or {}),
         allow_outside_project=allow_outside_project,
         history=True,
+        remote=open_remote_cache(remote_cache, remote_cache_mode, plan.root),
     )
     result = run_plan(plan, options, reporter)
     if plan.workflow_path is not None:
@@ -189,6 +196,8 @@ def run_workflow(
     wait: bool = True,
     reporter: RunReporter | None = None,
     allow_outside_project: bool = False,
+    remote_cache: str | None = None,
+    remote_cache_mode: str | None = None,
 ) -> WorkflowResult:
     """Run a workflow incrementally: up-to-date tasks are skipped, the rest run in parallel."""
     plan = plan_for_run(path, variables, cache_dir, allow_outside_project=allow_outside_project)
@@ -204,6 +213,8 @@ def run_workflow(
         reporter=reporter,
         variables=variables,
         allow_outside_project=allow_outside_project,
+        remote_cache=remote_cache,
+        remote_cache_mode=remote_cache_mode,
     )
 
 

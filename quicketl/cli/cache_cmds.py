@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from quicketl.cli.exit_codes import exit_on_error
-from quicketl.cli.options import CacheDirOption, JsonOption, VerboseOption
+from quicketl.cli.options import CacheDirOption, JsonOption, RemoteCacheOption, VerboseOption
 
 if TYPE_CHECKING:
     from quicketl.api import CacheReport
@@ -77,19 +77,30 @@ def gc(
     cache_dir: CacheDirOption = None,
     max_size: MaxSizeOption = None,
     older_than: OlderThanOption = None,
+    remote: Annotated[
+        bool,
+        typer.Option(
+            "--remote",
+            help="Collect the remote cache instead (--remote-cache, $QUICKETL_REMOTE_CACHE or "
+            "quicketl.yml's), by the same rules.",
+        ),
+    ] = False,
+    remote_cache: RemoteCacheOption = None,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Drop records of workflows and files that no longer exist, and output-store blobs and
     entries nothing needs."""
-    # The remote cache's variant (`--remote`) collects a remote store with the same rules
-    # (quicketl.state.objects.upkeep.collect works on any backend).
     limits = {"max_size": max_size, "older_than": older_than}
+    if remote:  # the remote store, by the local rules (quicketl.state.objects.remote_gc)
+        limits["remote_cache"] = remote_cache
+        _answer("cache_gc_remote", where, cache_dir, as_json=as_json, verbose=verbose, **limits)
+        return
     _answer("cache_gc", where, cache_dir, as_json=as_json, verbose=verbose, **limits)
 
 
 def _answer(
-    action: Literal["cache_status", "cache_clean", "cache_gc"],
+    action: Literal["cache_status", "cache_clean", "cache_gc", "cache_gc_remote"],
     where: Path | None,
     cache_dir: Path | None,
     *,

@@ -40,6 +40,25 @@ CacheDirOption = Annotated[
         help="The state folder [default: .quicketl-cache in the project root].",
     ),
 ]
+RemoteCacheOption = Annotated[
+    str | None,
+    typer.Option(
+        "--remote-cache",
+        metavar="URL",
+        help="A shared cache of task outputs: a folder or s3://BUCKET/PREFIX (credentials from "
+        "the AWS environment) [default: $QUICKETL_REMOTE_CACHE, else quicketl.yml's].",
+        show_default=False,
+    ),
+]
+RemoteCacheModeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--remote-cache-mode",
+        metavar="MODE",
+        help="read, write or readwrite (pull-request jobs: read) [default: readwrite].",
+        show_default=False,
+    ),
+]
 ForceOption = Annotated[
     bool,
     typer.Option("--force", help="Run even what is up to date (every selected task)."),

@@ -13,6 +13,8 @@ from quicketl.cli.options import (
     CacheDirOption,
     ForceOption,
     JsonOption,
+    RemoteCacheModeOption,
+    RemoteCacheOption,
     VarsOption,
     VerboseOption,
     rich_console,
@@ -98,6 +100,8 @@ def run(
     verbose: RunVerboseOption = False,
     trace: TraceOption = None,
     fail_fast: FailFastOption = None,
+    remote_cache: RemoteCacheOption = None,
+    remote_cache_mode: RemoteCacheModeOption = None,
 ) -> None:
     """Run a workflow; up-to-date pipelines are skipped, ready ones run in parallel."""
     with exit_on_error(verbose=verbose, as_json=as_json):
@@ -131,6 +135,8 @@ def run(
                     variables=variables,
                     allow_outside_project=allow,
                     fail_fast=fail_fast,
+                    remote_cache=remote_cache,
+                    remote_cache_mode=remote_cache_mode,
                 )
             except KeyboardInterrupt:
                 _interrupted(reporter)
@@ -334,6 +340,16 @@ def generate(
     ] = None,
     select: SelectOption = None,
     var: VarsOption = None,
+    remote_cache: Annotated[
+        str | None,
+        typer.Option(
+            "--remote-cache",
+            metavar="URL",
+            help="Each task pulls the upstream outputs it reads from this cache and pushes its "
+            "own (workers without a shared disk; credentials from the workers' environment).",
+            show_default=False,
+        ),
+    ] = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Generate an Airflow DAG or a Prefect flow that runs this workflow task by task."""
@@ -349,6 +365,7 @@ def generate(
             workers=workers,
             project_dir=str(Path(project_dir).expanduser().resolve()) if project_dir else None,
             select=tuple(select or ()),
+            remote_cache=remote_cache,
         )
         code = api.generate(workflow, target.lower(), options, variables_of(var))
         if output is None:

@@ -5,6 +5,8 @@
 workers: 4                # QUICKETL_WORKERS, --workers / -j
 cache_dir: .ci-cache      # QUICKETL_CACHE_DIR, --cache-dir (relative to the project root here)
 fail_fast: false          # QUICKETL_FAIL_FAST, --fail-fast / --no-fail-fast
+remote_cache: s3://team-bucket/quicketl   # QUICKETL_REMOTE_CACHE, --remote-cache (or a folder)
+remote_cache_mode: read   # QUICKETL_REMOTE_CACHE_MODE, --remote-cache-mode [readwrite]
 variables:                # the environment, .env and --var come first
   REGION: eu
 ```
@@ -29,14 +31,27 @@ if TYPE_CHECKING:
     from quicketl.config.project import ProjectSettings
     from quicketl.config.yamlfile import YamlDoc
 
-DEFAULT_KEYS = ("workers", "cache_dir", "fail_fast", "variables")
+DEFAULT_KEYS = (
+    "workers",
+    "cache_dir",
+    "fail_fast",
+    "variables",
+    "remote_cache",
+    "remote_cache_mode",
+)
 WORKERS_ENV = "QUICKETL_WORKERS"
 FAIL_FAST_ENV = "QUICKETL_FAIL_FAST"
+REMOTE_CACHE_ENV = "QUICKETL_REMOTE_CACHE"
+REMOTE_MODE_ENV = "QUICKETL_REMOTE_CACHE_MODE"
+REMOTE_MODES = ("read", "write", "readwrite")
 PROJECT_FILE = "quicketl.yml"
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 # A top-level key, possibly quoted, as YAML writes it in block style.
-_TOP_KEY = re.compile(r"""^["']?(workers|cache_dir|fail_fast|variables)["']?[ \t]*:""", re.M)
+_TOP_KEY = re.compile(
+    r"""^["']?(workers|cache_dir|fail_fast|variables|remote_cache|remote_cache_mode)["']?[ \t]*:""",
+    re.M,
+)
 # `cache_dir: some/folder` with nothing YAML could read differently (quotes, anchors, ...).
 _PLAIN_CACHE_DIR = re.compile(r"^cache_dir:[ \t]+([\w./~-]+)[ \t]*(?:#.*)?$", re.M)
 
@@ -69,6 +84,8 @@ _SCALARS: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
     ("workers", _is_workers, "a whole number of 1 or more"),
     ("fail_fast", lambda value: isinstance(value, bool), "true or false"),
     ("cache_dir", _is_folder, "a folder path"),
+    ("remote_cache", _is_folder, "a folder or an s3:// URL"),
+    ("remote_cache_mode", lambda value: value in REMOTE_MODES, "read, write or readwrite"),
 )
 
 
@@ -153,9 +170,22 @@ def environment_defaults_valid() -> bool:
         effective_fail_fast(None, True)
         if os.environ.get(WORKERS_ENV, "").strip():
             effective_workers(None, Path())
+        if os.environ.get(REMOTE_MODE_ENV, "").strip():
+            _remote_mode(None, Path())
     except ConfigError:
         return False
-    return True
+    return _plain_remote(os.environ.get(REMOTE_CACHE_ENV, "").strip())
+
+
+def _plain_remote(url: str) -> bool:
+    """Whether a remote cache URL is one a run opens (a folder, or s3:// or file:// without
+    credentials): anything else is left to the full path, which refuses it."""
+    if not url:
+        return True
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return True
+    return scheme.lower() in ("s3", "file") and "@" not in rest.split("/", 1)[0]
 
 
 def effective_fail_fast(cli: bool | None, planned: bool) -> bool:
@@ -169,6 +199,46 @@ def effective_fail_fast(cli: bool | None, planned: bool) -> bool:
     if text not in (*_TRUE, *_FALSE):
         raise ConfigError(f"{FAIL_FAST_ENV}: expected true or false, got {text!r}")
     return text in _TRUE
+
+
+def effective_remote_cache(
+    cli: str | None, cli_mode: str | None, root: Path
+) -> tuple[str | None, str]:
+    """(URL, mode) of the remote cache: --remote-cache, else $QUICKETL_REMOTE_CACHE, else
+    quicketl.yml's `remote_cache` (None: no remote); the mode likewise, else readwrite. A
+    folder given on the command line or in the environment is relative to the working
+    directory; one in quicketl.yml, to the project root."""
+    mode = _remote_mode(cli_mode, root)
+    url = _plain_path(cli or os.environ.get(REMOTE_CACHE_ENV, "").strip())
+    if url is None and "remote_cache" in has_run_defaults(root):
+        url = _settings(root).remote_cache
+    return url, mode
+
+
+def _remote_mode(cli: str | None, root: Path) -> str:
+    if cli is not None:
+        if cli not in REMOTE_MODES:
+            raise ConfigError(
+                f"--remote-cache-mode: expected read, write or readwrite, got {cli!r}"
+            )
+        return cli
+    text = os.environ.get(REMOTE_MODE_ENV, "").strip().lower()
+    if text:
+        if text not in REMOTE_MODES:
+            raise ConfigError(f"{REMOTE_MODE_ENV}: expected read, write or readwrite, got {text!r}")
+        return text
+    if "remote_cache_mode" in has_run_defaults(root):
+        return _settings(root).remote_cache_mode or "readwrite"
+    return "readwrite"
+
+
+def _plain_path(text: str) -> str | None:
+    """`text` as given, a relative folder made absolute against the working directory."""
+    if not text:
+        return None
+    if "://" in text:
+        return text
+    return os.path.abspath(os.path.expanduser(text))
 
 
 def planned_fail_fast(workflow_sets: bool | None, root: Path) -> bool:

@@ -40,6 +40,8 @@ class ProjectSettings:
     workers: int | None = None
     cache_dir: Path | None = None
     fail_fast: bool | None = None
+    remote_cache: str | None = None  # a folder (relative to the root) or an s3:// URL
+    remote_cache_mode: str | None = None
     variables: dict[str, str] = field(default_factory=dict)
 
 

@@ -29,6 +29,7 @@ from quicketl.plan.sink_guard import require_safe_sinks
 from quicketl.state import CacheLock, StatCache, StateStore
 from quicketl.state.history import next_run_id
 from quicketl.state.objects import OBJECTS_DIR, OutputStore, local_output_store
+from quicketl.state.objects.remote import RemoteCache
 from quicketl.state.sniffs import SniffCache
 from quicketl.state.store import DB_NAME
 
@@ -46,6 +47,8 @@ class RunOptions:
     variables: Mapping[str, object] = field(default_factory=dict)
     fail_fast: bool | None = None  # None: $QUICKETL_FAIL_FAST, else the plan's
     history: bool = False  # workflow runs are recorded; `run` and a DAG's single task are not
+    remote: RemoteCache | None = None  # the remote cache, opened (and refused) before the lock
+    restore_only: frozenset[str] = frozenset()  # tasks to restore, never to run (TaskRunner)
 
 
 def default_workers() -> int:
@@ -195,7 +198,10 @@ def _run_started(
         options.fail_on_checks,
         options.variables,
         duckdb_pool=pool,
-        cache=local_task_cache(options.cache_dir, plan.root, _run_id(store, options)),
+        cache=local_task_cache(
+            options.cache_dir, plan.root, _run_id(store, options), options.remote
+        ),
+        restore_only=options.restore_only,
     )
     try:
         _schedule(plan, task_ids, session, decider, runner, workers)

@@ -28,6 +28,7 @@ from quicketl.state.objects import (
     RestoreResult,
     local_output_store,
 )
+from quicketl.state.objects.remote import RemoteCache
 
 LOCAL = "the local cache"
 
@@ -76,35 +77,44 @@ class TaskCache:
     root: Path
     run_id: int | None = None
     where: str = LOCAL
+    remote: RemoteCache | None = None  # pulled from when the local store misses, pushed to
 
     def try_restore(self, task: Task, decision: Decision, stat_cache: StatCache) -> Restored | None:
-        """Put the task's outputs back from the store when its key has an entry; None when
-        the task is not restorable or nothing is stored under its key."""
+        """Put the task's outputs back from the store when its key has an entry (pulled from
+        the remote cache first when only the remote has it); None when the task is not
+        restorable or nothing is stored under its key."""
         if decision.reasons == (FORCED,) or never_restored(task) is not None:
             return None
+        where = self.where
         try:
             manifest = self.store.entry(decision.key)
+            if manifest is None and self.remote is not None:
+                where, manifest = self.remote.where, self.remote.pull(decision.key, self.store)
             if manifest is None or not _same_outputs(manifest, task):
                 return None
             result = self.store.restore(manifest, self.root, stat_cache)
         except (OSError, QuickETLError) as error:  # a cache that fails is a miss: the task runs
-            reason = f"could not restore from {self.where}: {_said(error)}"
+            reason = f"could not restore from {where}: {_said(error)}"
             cache_warning(f"{task.id}: {reason}; the task runs instead")
             return Restored(False, (reason,))
         if not result.ok:
-            why = f"could not restore from {self.where}: {result.problem}"
+            why = f"could not restore from {where}: {result.problem}"
             if result.evicted:  # damage in the cache deserves a word even when all goes on
                 cache_warning(f"{task.id}: {why}; the task runs instead")
             return Restored(False, (why,))
-        return Restored(True, (self._explain(manifest, decision, result),))
+        if self.remote is not None and where == self.where:  # a fresh remote fills up too
+            self.remote.push(decision.key, self.store)
+        return Restored(True, (self._explain(manifest, decision, result, where),))
 
-    def _explain(self, manifest: Manifest, decision: Decision, result: RestoreResult) -> str:
+    def _explain(
+        self, manifest: Manifest, decision: Decision, result: RestoreResult, where: str
+    ) -> str:
         by = f"by run {manifest.run_id} " if manifest.run_id is not None else ""
         when = iso_utc(manifest.created_at)
         files = result.verified + sum(_file_count(manifest, path) for path in result.kept)
         kept = "" if result.written else " (every output was already in place)"
         return (
-            f"restored from {self.where}{kept}, entry written {by}at {when}; "
+            f"restored from {where}{kept}, entry written {by}at {when}; "
             f"key unchanged: {decision.key[:16]} (same config, variables, inputs and tool "
             f"versions); {files} file(s) verified by hash"
         )
@@ -126,6 +136,8 @@ class TaskCache:
                 stat_cache=stat_cache,
             )
         )
+        if self.remote is not None:  # blobs first, the entry last (RemoteCache.push)
+            self.remote.push(decision.key, self.store)
 
 
 def _same_outputs(manifest: Manifest, task: Task) -> bool:
@@ -151,9 +163,12 @@ def _said(error: Exception) -> str:
     return str(getattr(error, "strerror", None) or error)
 
 
-def local_task_cache(cache_dir: Path, root: Path, run_id: int | None) -> TaskCache:
-    """The cache folder's own output store (`<cache>/objects/`), for one run."""
-    return TaskCache(local_output_store(cache_dir), root, run_id)
+def local_task_cache(
+    cache_dir: Path, root: Path, run_id: int | None, remote: RemoteCache | None = None
+) -> TaskCache:
+    """The cache folder's own output store (`<cache>/objects/`), for one run, over the
+    remote cache if there is one."""
+    return TaskCache(local_output_store(cache_dir), root, run_id, remote=remote)
 
 
 def explain_restores(

@@ -15,7 +15,7 @@ from quicketl.execute.appends import intent_saver
 from quicketl.execute.checks_record import checks_status
 from quicketl.execute.databases import DatabaseLocks, database_files
 from quicketl.execute.decide import Decision
-from quicketl.execute.restore import TaskCache
+from quicketl.execute.restore import TaskCache, never_restored
 from quicketl.execute.run_session import RunSession
 from quicketl.locations.refs import file_refs
 from quicketl.plan.model import Task
@@ -42,6 +42,9 @@ class TaskRunner:
     # DuckDB databases kept per worker thread, closed by the run (engine/duckdb_session.py).
     duckdb_pool: DatabasePool | None = None
     cache: TaskCache | None = None  # the output store: restore instead of running, save after
+    # Upstream tasks a generated DAG's task only restores (from the remote cache), never runs:
+    # their own orchestrator tasks ran them (docs/deploy.md).
+    restore_only: frozenset[str] = frozenset()
 
     def run(self, task: Task, decision: Decision) -> None:
         started = time.time()
@@ -54,6 +57,9 @@ class TaskRunner:
             return
         if restored is not None:  # why the stored outputs could not be used
             reasons += restored.reasons
+        if task.id in self.restore_only:
+            self._not_restorable(task, reasons, started)
+            return
         result, exception = self._execute(task, decision, started)
         if exception is None and result is not None and result.succeeded:
             status = checks_status(result)
@@ -74,6 +80,18 @@ class TaskRunner:
             error=message or "failed",
             exception=exception,
         )
+
+    def _not_restorable(self, task: Task, reasons: list[str], started: float) -> None:
+        why = never_restored(task)
+        where = self.cache.remote.label if self.cache and self.cache.remote else "no remote cache"
+        error = (
+            f"its outputs are never cached ({why})"
+            if why is not None
+            else f"not in the remote cache {where} under its current key (did its own task run "
+            "with the same --remote-cache?)"
+        )
+        self.session.record_failure(task, True)
+        self.session.finish(task, "failed", reasons, started_at=started, error=error)
 
     def _execute(
         self, task: Task, decision: Decision, started: float

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from quicketl.errors import ExportError
+from quicketl.locations.urls import redacted, url_scheme
 
 _DAG_ID = re.compile(r"[A-Za-z0-9_.-]{1,250}")
 
@@ -19,6 +20,8 @@ class ExportOptions:
     (UTC when it has no offset); it is fixed, never "today", so the output is reproducible.
     `project_dir` bakes a path into the file; without it the task reads QUICKETL_PROJECT_DIR at
     run time. `select` keeps only the tasks it chooses (and the edges between them).
+    `remote_cache` (a folder or an s3:// URL, never with credentials) makes each task pull the
+    upstream outputs it reads from that cache and push its own (docs/deploy.md).
     """
 
     dag_id: str | None = None
@@ -29,6 +32,7 @@ class ExportOptions:
     workers: int = 4
     project_dir: str | None = None
     select: tuple[str, ...] = ()  # `--select`, as `workflow run` takes it
+    remote_cache: str | None = None
 
     def __post_init__(self) -> None:
         if self.dag_id is not None and not _DAG_ID.fullmatch(self.dag_id):
@@ -46,6 +50,20 @@ class ExportOptions:
         if self.schedule is not None and not self.schedule.strip():
             raise ExportError("--schedule is empty: give a cron expression or a preset")
         start_datetime(self.start_date)
+        if self.remote_cache is not None:
+            _check_remote_cache(self.remote_cache)
+
+
+def _check_remote_cache(url: str) -> None:
+    """A URL baked into a generated file: never a credential, and one quicketl can open."""
+    scheme = url_scheme(url)
+    if scheme is not None and "@" in url.partition("://")[2].split("/", 1)[0]:
+        raise ExportError(
+            f"--remote-cache {scheme}://***@{redacted(url)}: a URL must not carry "
+            "credentials; the workers take them from their environment (AWS_* variables)"
+        )
+    if scheme not in (None, "s3", "file") or not url.strip():
+        raise ExportError(f"--remote-cache {url!r}: use a folder or an s3:// URL")
 
 
 def start_datetime(text: str) -> datetime:

@@ -40,6 +40,7 @@ EXPORTED = {
     "backends_info",
     "cache_clean",
     "cache_gc",
+    "cache_gc_remote",
     "cache_status",
     "check_sink",
     "check_workflow_sources",
