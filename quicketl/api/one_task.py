@@ -82,8 +82,8 @@ def run_task(
     outcomes = {t.task_id: t for t in run_plan(plan, options).tasks}
     for upstream in pulled:
         if not outcomes[upstream].ok:
-            error = outcomes[upstream].error or "; ".join(outcomes[upstream].reasons)
-            raise EngineError(f"{task_id}: cannot restore upstream {upstream}: {error}")
+            why = outcomes[upstream].error or "; ".join(outcomes[upstream].reasons)
+            raise EngineError(f"{task_id}: cannot restore upstream {upstream}: {why}")
     outcome = outcomes[task_id]
     if not outcome.ok:
         error = TransientError if is_transient(outcome) else EngineError
