@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from quicketl.errors import ExportError
 from quicketl.export.literals import python_literal
+from quicketl.export.modes import airflow_template, check_target
 from quicketl.export.names import BUILTIN_NAMES
 from quicketl.export.options import ExportOptions
 from quicketl.export.view import WorkflowView, build_view
@@ -23,6 +24,9 @@ AIRFLOW_NAMES = frozenset(
     {"annotations", "logging", "os", "datetime", "timedelta", "timezone", "Any", "DAG", "Param"}
     | {"TaskGroup", "get_current_context", "task", "WORKFLOW_NAME", "WORKFLOW_PATH"}
     | {"PROJECT_DIR", "VARIABLES", "log", "dag"}
+    # the isolated and dynamic templates (--execution, --mode dynamic)
+    | {"json", "PythonVirtualenvOperator", "DockerOperator", "KubernetesPodOperator"}
+    | {"PARAMS_JSON", "REQUIREMENTS", "IMAGE", "LAYOUT", "airflow_layout", "tasks"}
 )
 PREFECT_NAMES = frozenset(
     {"os", "Any", "flow", "get_run_logger", "task", "NO_CACHE", "PrefectFuture"}
@@ -33,11 +37,14 @@ PREFECT_NAMES = frozenset(
 
 def render_airflow(plan: Plan, options: ExportOptions) -> str:
     """The source of an Airflow DAG module (Airflow 3, falling back to 2.x imports)."""
-    return _render("airflow.py.j2", build_view(plan, options, BUILTIN_NAMES | AIRFLOW_NAMES))
+    check_target(options, "airflow")
+    view = build_view(plan, options, BUILTIN_NAMES | AIRFLOW_NAMES)
+    return _render(airflow_template(options), view)
 
 
 def render_prefect(plan: Plan, options: ExportOptions) -> str:
     """The source of a Prefect 3 flow module."""
+    check_target(options, "prefect")
     return _render("prefect.py.j2", build_view(plan, options, BUILTIN_NAMES | PREFECT_NAMES))
 
 
