@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from quicketl.errors import ExportError
 from quicketl.export.literals import python_literal
-from quicketl.export.modes import airflow_template, check_target
+from quicketl.export.modes import airflow_template, check_target, default_requirements
 from quicketl.export.names import BUILTIN_NAMES
 from quicketl.export.options import ExportOptions
 from quicketl.export.view import WorkflowView, build_view
@@ -63,6 +63,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["pyrepr"] = python_literal
     env.filters["ident"] = checked_identifier
+    env.globals["default_requirements"] = default_requirements
     return env
 
 

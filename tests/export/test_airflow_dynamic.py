@@ -1,4 +1,4 @@
-"""`--mode dynamic`: the real Airflow builds the DAG from the workflow file each time it parses it."""
+"""`--mode dynamic`: the real Airflow builds the DAG from the workflow each time it parses it."""
 
 from __future__ import annotations
 
@@ -65,7 +65,8 @@ def parsed(
     add_gold_stage(project)
     second = dagbag(airflow_python, home, project)
     workflow = project / e2e.WORKFLOW
-    workflow.write_text(workflow.read_text("utf-8").replace("depends_on: [silver]", "depends_on: [silvr]"))
+    typo = workflow.read_text("utf-8").replace("depends_on: [silver]", "depends_on: [silvr]")
+    workflow.write_text(typo, "utf-8")
     broken = dagbag(airflow_python, home, project)
     return {
         "project": project,
