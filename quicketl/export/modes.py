@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from quicketl import __version__
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
 MODES = ("static", "dynamic")
 EXECUTIONS = ("local", "virtualenv", "docker", "kubernetes")
 IN_IMAGE = ("docker", "kubernetes")
+_PACKAGE_NAME = re.compile(r"[A-Za-z0-9]")
 
 
 def default_requirements() -> tuple[str, ...]:
@@ -32,14 +34,25 @@ def check_modes(options: ExportOptions) -> None:
     _check_image(options)
     if options.requirements and options.execution != "virtualenv":
         raise ExportError("--requirements is only for --execution virtualenv")
-    if any(not r.strip() for r in options.requirements):
-        raise ExportError("--requirements has an empty requirement")
+    for requirement in options.requirements:
+        _check_requirement(requirement)
     if options.work_pool is not None and not options.work_pool.strip():
         raise ExportError("--work-pool is empty: give the name of a Prefect work pool")
     if options.work_pool is not None and not options.deployment:
         raise ExportError("--work-pool is only for --deployment")
     if options.deployment and options.work_pool is None:
         raise ExportError("--deployment needs --work-pool NAME: the Prefect work pool that runs it")
+
+
+def _check_requirement(requirement: str) -> None:
+    if not requirement.strip():
+        raise ExportError("--requirements has an empty requirement")
+    # Airflow reads each one as a PEP 508 requirement, which starts with the package's name.
+    if not _PACKAGE_NAME.match(requirement):
+        raise ExportError(
+            f"--requirements {requirement!r}: give a requirement that starts with the package"
+            " name, such as quicketl==2.0.0 or 'quicketl @ file:///path/to/quicketl'"
+        )
 
 
 def _check_image(options: ExportOptions) -> None:

@@ -29,6 +29,10 @@ from quicketl.export.options import ExportOptions
             {"execution": "virtualenv", "requirements": ("quicketl", "")},
             "--requirements has an empty requirement",
         ),
+        (
+            {"execution": "virtualenv", "requirements": ("/src/quicketl",)},
+            "--requirements '/src/quicketl': give a requirement that starts with the package name",
+        ),
         ({"work_pool": "pool"}, "--work-pool is only for --deployment"),
         ({"deployment": True}, "--deployment needs --work-pool NAME"),
         ({"deployment": True, "work_pool": ""}, "--work-pool is empty"),
