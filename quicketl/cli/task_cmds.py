@@ -1,4 +1,4 @@
-"""`quicketl workflow run-task`: one task of a workflow, as a container of a generated DAG runs it."""
+"""`quicketl workflow run-task`: one task of a workflow, as a docker or kubernetes DAG task runs it."""
 
 from __future__ import annotations
 
