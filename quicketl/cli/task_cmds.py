@@ -1,4 +1,4 @@
-"""`quicketl workflow run-task`: one task of a workflow, as a docker or kubernetes DAG task runs it."""
+"""`quicketl workflow run-task`: run one task of a workflow (docker and kubernetes DAG tasks)."""
 
 from __future__ import annotations
 
