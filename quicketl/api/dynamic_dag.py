@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from quicketl.api.workflow import plan_workflow
 from quicketl.export.names import BUILTIN_NAMES
 from quicketl.export.options import ExportOptions
 from quicketl.export.render import AIRFLOW_NAMES
 from quicketl.export.view import VariableView, build_view
+from quicketl.plan.builder import build_plan
 
 __all__ = ["DagGroup", "DagLayout", "DagParam", "DagTask", "airflow_layout"]
 
@@ -66,7 +66,8 @@ def airflow_layout(workflow_path: str, project_dir: str) -> DagLayout:
     modes keeps each task's Airflow history. Nothing is written: planning only reads the YAML.
     """
     root = Path(project_dir).expanduser().resolve()
-    plan = plan_workflow(root / workflow_path, None, root)
+    # The planner alone, not quicketl.api.workflow: parsing needs no engine, DuckDB or doit.
+    plan = build_plan(root / workflow_path, None, root)
     view = build_view(plan, ExportOptions(), BUILTIN_NAMES | AIRFLOW_NAMES)
     groups = tuple(
         DagGroup(s.group_id, s.description, tuple(DagTask(t.id, t.name) for t in s.tasks))
