@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from quicketl.api.workflow import plan_workflow
 from quicketl.errors import ExportError
 from quicketl.export.deployment import render_prefect_deployment, written_by_quicketl
 from quicketl.export.options import ExportOptions
+from quicketl.plan.builder import build_plan
 
 __all__ = ["prefect_deployment"]
 
@@ -33,5 +33,5 @@ def prefect_deployment(
             f"{target} exists and was not written by quicketl: add the deployment to it"
             " yourself, or write the flow into another folder"
         )
-    plan = plan_workflow(path, variables)
+    plan = build_plan(Path(path), variables)
     return target, render_prefect_deployment(plan, options, flow_file.name, existing)

@@ -49,6 +49,11 @@ def run_task(
         from quicketl import api
 
         variables = {**json_variables(vars_json), **variables_of(var)}
+        if project_dir is not None and not project_dir.expanduser().is_dir():
+            raise api.ConfigError(
+                f"project folder {str(project_dir)!r} (--project-dir or QUICKETL_PROJECT_DIR)"
+                " is not a folder on this machine"
+            )
         summary = api.run_task(
             str(workflow),
             task_id,

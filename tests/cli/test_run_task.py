@@ -88,3 +88,11 @@ def test_an_unknown_task_exits_2_and_a_failed_one_exits_1(tmp_path: Path) -> Non
     failed = cli("workflow", "run-task", "wf.yml", "s.p", cwd=root)
     assert failed.returncode == 1, failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+def test_a_project_folder_that_is_not_there_is_named(tmp_path: Path) -> None:
+    project(tmp_path)
+    done = cli("workflow", "run-task", "wf.yml", "s.p", "--project-dir", "/nowhere/p", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "project folder '/nowhere/p' (--project-dir or QUICKETL_PROJECT_DIR)" in done.stderr
+    assert not (tmp_path / ".quicketl-cache").exists()
