@@ -83,6 +83,6 @@ def deployment_file(
     """prefect.yaml's path and text for --deployment, checked before anything is written."""
     if not options.deployment:
         return None
-    from quicketl.api.deployment import prefect_deployment
+    from quicketl import api
 
-    return prefect_deployment(workflow, options, output, variables)
+    return api.prefect_deployment(workflow, options, output, variables)

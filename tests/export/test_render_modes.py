@@ -48,7 +48,7 @@ def test_a_dynamic_dag_holds_no_task_of_the_workflow() -> None:
     code = render_airflow(plans.medallion(), ExportOptions(mode="dynamic"))
     assert "ingest_users" not in code
     assert "LAYOUT = airflow_layout(WORKFLOW_PATH, _project_dir())" in code
-    assert "from quicketl.api.dynamic_dag import airflow_layout" in code
+    assert "from quicketl.api import airflow_layout" in code
 
 
 def test_a_virtualenv_installs_this_quicketl_version_unless_told_otherwise() -> None:
