@@ -37,8 +37,9 @@ def dynamic_dag(project: Path, dags: Path, dag_id: str = "medallion_dynamic") ->
     (dags / f"{dag_id}.py").write_text(render_airflow(e2e.plan_of(project), options), "utf-8")
 
 
-def dagbag(python: Path, home: Path, project: Path) -> Any:
-    env = airflow_env(home, home / "dags", QUICKETL_PROJECT_DIR=str(project))
+def dagbag(python: Path, home: Path, project: Path | None) -> Any:
+    extra = {"QUICKETL_PROJECT_DIR": str(project)} if project else {}
+    env = airflow_env(home, home / "dags", **extra)
     return run_driver(python, "airflow_driver.py", ["dagbag", str(home / "bag.json")], env)
 
 
@@ -68,7 +69,9 @@ def parsed(
     typo = workflow.read_text("utf-8").replace("depends_on: [silver]", "depends_on: [silvr]")
     workflow.write_text(typo, "utf-8")
     broken = dagbag(airflow_python, home, project)
+    no_project = dagbag(airflow_python, home, None)
     return {
+        "no_project": no_project,
         "project": project,
         "first": first,
         "second": second,
@@ -118,6 +121,13 @@ def test_a_yaml_error_is_the_dags_import_error_naming_file_field_and_line(
     [(dag_file, error)] = broken["import_errors"].items()
     assert dag_file.endswith("medallion_dynamic.py")
     assert "workflows/medallion.yml:21: stages[2].depends_on[0]: unknown stage 'silvr'" in error
+
+
+def test_without_a_project_folder_the_import_error_says_what_to_set(
+    parsed: dict[str, Any],
+) -> None:
+    [error] = parsed["no_project"]["import_errors"].values()
+    assert "QUICKETL_PROJECT_DIR is not set: point it at the quicketl project folder" in error
 
 
 def test_dynamic_dag_runs_with_dag_test(
