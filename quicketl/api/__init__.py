@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from quicketl import __version__
     from quicketl.api.cache import CacheReport, cache_clean, cache_gc, cache_status
+    from quicketl.api.deployment import prefect_deployment
+    from quicketl.api.dynamic_dag import airflow_layout
     from quicketl.api.history import run_history, run_record
     from quicketl.api.noop import try_noop_run
     from quicketl.api.one_task import run_task
@@ -71,6 +73,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "cache_gc": ("quicketl.api.cache", "cache_gc"),
     "cache_status": ("quicketl.api.cache", "cache_status"),
     "try_noop_run": ("quicketl.api.noop", "try_noop_run"),
+    "airflow_layout": ("quicketl.api.dynamic_dag", "airflow_layout"),
+    "prefect_deployment": ("quicketl.api.deployment", "prefect_deployment"),
     "run_history": ("quicketl.api.history", "run_history"),
     "run_record": ("quicketl.api.history", "run_record"),
     "Pipeline": ("quicketl.api.pipeline", "Pipeline"),
@@ -145,6 +149,7 @@ __all__ = [
     "Workflow",
     "WorkflowResult",
     "__version__",
+    "airflow_layout",
     "backends_info",
     "cache_clean",
     "cache_gc",
@@ -164,6 +169,7 @@ __all__ = [
     "parse_var_assignments",
     "plan_for_run",
     "plan_workflow",
+    "prefect_deployment",
     "run_history",
     "run_loaded_pipeline",
     "run_pipeline",

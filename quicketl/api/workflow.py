@@ -195,6 +195,12 @@ def generate(
     return Workflow.from_yaml(path, variables).generate(target, options)
 
 
+DYNAMIC_VARS = (
+    "--var is not used by --mode dynamic: the DAG's parameters take the workflow's defaults when"
+    " Airflow parses it; pass values per run (the Trigger form, or airflow dags trigger --conf)"
+)
+
+
 class Workflow:
     """A workflow file as an object: plan it once, then run, explain or export it.
 
@@ -274,6 +280,8 @@ class Workflow:
 
         if target not in ("airflow", "prefect"):
             raise ExportError(f"target must be airflow or prefect, not {target!r}")
+        if options is not None and options.mode == "dynamic" and self.variables:
+            raise ExportError(DYNAMIC_VARS)
         render = render_airflow if target == "airflow" else render_prefect
         options = options or Options()
         return render(self.plan, options, _export_inputs(self.plan, options, self.variables))

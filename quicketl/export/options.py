@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from quicketl.errors import ExportError
+from quicketl.export.modes import check_modes
 
 _DAG_ID = re.compile(r"[A-Za-z0-9_.-]{1,250}")
 
@@ -29,6 +30,13 @@ class ExportOptions:
     workers: int = 4
     project_dir: str | None = None
     select: tuple[str, ...] = ()  # `--select`, as `workflow run` takes it
+    # --mode, --execution and --deployment: quicketl/export/modes.py checks them.
+    mode: str = "static"
+    execution: str = "local"
+    image: str | None = None
+    requirements: tuple[str, ...] = ()
+    deployment: bool = False
+    work_pool: str | None = None
 
     def __post_init__(self) -> None:
         if self.dag_id is not None and not _DAG_ID.fullmatch(self.dag_id):
@@ -46,6 +54,7 @@ class ExportOptions:
         if self.schedule is not None and not self.schedule.strip():
             raise ExportError("--schedule is empty: give a cron expression or a preset")
         start_datetime(self.start_date)
+        check_modes(self)
 
 
 def start_datetime(text: str) -> datetime:

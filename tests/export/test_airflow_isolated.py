@@ -1,0 +1,113 @@
+"""`--execution virtualenv|docker|kubernetes`: each task's operator, with the real Airflow."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quicketl.export import ExportOptions, render_airflow
+
+from . import e2e, plans
+from .orchestrators import REPO, airflow_env, airflow_task_ids, fresh_airflow_home, run_driver
+
+pytestmark = pytest.mark.export
+
+IMAGE = "registry.example/etl:{{ not a template }}"
+
+
+@pytest.fixture(scope="module")
+def operators(
+    airflow_python: Path, airflow_db: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Any:
+    """The awkward plan as docker and kubernetes DAGs, static and dynamic-free, in one DagBag."""
+    home = fresh_airflow_home(airflow_db, tmp_path_factory.mktemp("isolated") / "home")
+    for execution, project_dir in (("docker", "/srv/{{ p }}"), ("kubernetes", None)):
+        options = ExportOptions(
+            dag_id=execution, execution=execution, image=IMAGE, project_dir=project_dir
+        )
+        code = render_airflow(plans.awkward(), options)
+        (home / "dags" / f"{execution}.py").write_text(code, "utf-8")
+    env = airflow_env(home, home / "dags")
+    args = ["operators", str(home / "operators.json")]
+    return run_driver(airflow_python, "airflow_operators_driver.py", args, env)
+
+
+def command(task_id: str) -> list[str]:
+    """What the container runs, as Airflow renders it for a run with the default params."""
+    params = {name: value for name, value in plans.awkward().variables.items()}
+    return ["workflow", "run-task", "workflows/wf.yml", task_id, "--vars-json", json.dumps(params)]
+
+
+def test_docker_and_kubernetes_dags_load(operators: Any) -> None:
+    assert operators["import_errors"] == {}
+    ids = airflow_task_ids(plans.awkward())
+    for dag_id in ("docker", "kubernetes"):
+        assert sorted(operators["dags"][dag_id]) == sorted(ids.values())
+
+
+def test_docker_tasks_run_quicketl_run_task_in_the_image(operators: Any) -> None:
+    ids = airflow_task_ids(plans.awkward())
+    for task_id, airflow_id in ids.items():
+        task = operators["dags"]["docker"][airflow_id]
+        assert task["class"] == "DockerOperator"
+        rendered = task["rendered"]
+        assert rendered["image"] == IMAGE
+        assert rendered["command"][0] == "quicketl"
+        assert rendered["command"][1:5] == command(task_id)[:4]
+        assert rendered["command"][5] == "--vars-json"
+        assert json.loads(rendered["command"][6]) == plans.awkward().variables
+        assert rendered["environment"] == {"QUICKETL_PROJECT_DIR": "/srv/{{ p }}"}
+        assert task["attributes"]["mount_tmp_dir"] is False
+
+
+def test_kubernetes_tasks_run_quicketl_run_task_in_a_pod(operators: Any) -> None:
+    ids = airflow_task_ids(plans.awkward())
+    for task_id, airflow_id in ids.items():
+        task = operators["dags"]["kubernetes"][airflow_id]
+        assert task["class"] == "KubernetesPodOperator"
+        rendered = task["rendered"]
+        assert rendered["image"] == IMAGE
+        assert rendered["cmds"] == ["quicketl"]
+        assert rendered["arguments"][:4] == command(task_id)[:4]
+        assert json.loads(rendered["arguments"][5]) == plans.awkward().variables
+        assert task["attributes"]["get_logs"] is True
+
+
+def test_names_reach_the_operators_as_literals_not_templates(operators: Any) -> None:
+    written = operators["dags"]["kubernetes"][airflow_task_ids(plans.awkward())["bronze-1.数据"]]
+    # A `.yml` string would be read as a template file by Airflow; a literal never is.
+    assert written["written"]["arguments"][2] == '{{ "workflows/wf.yml" }}'
+    assert written["written"]["arguments"][5] == "{{ params | tojson }}"
+
+
+def test_virtualenv_tasks_run_quicketl_in_their_own_virtualenv(
+    airflow_python: Path, airflow_db: Path, tmp_path: Path
+) -> None:
+    e2e.require_run_task()
+    reference = e2e.copy_medallion(tmp_path / "reference")
+    e2e.run_with_cli(reference)
+    project = e2e.copy_medallion(tmp_path / "project")
+    home = fresh_airflow_home(airflow_db, tmp_path / "home")
+    # This checkout stands in for `quicketl==<version>` from the package index.
+    requirement = f"quicketl @ {REPO.as_uri()}"
+    options = ExportOptions(dag_id="isolated", execution="virtualenv", requirements=(requirement,))
+    dag = render_airflow(e2e.plan_of(project), options)
+    (home / "dags" / "isolated.py").write_text(dag, "utf-8")
+    (home / "jobs.json").write_text(json.dumps([{"dag_id": "isolated"}]), "utf-8")
+    env = airflow_env(
+        home,
+        home / "dags",
+        QUICKETL_PROJECT_DIR=str(project),
+        QUICKETL_VENV_CACHE=str(tmp_path / "venvs"),
+    )
+    args = ["test", str(home / "out.json"), str(home / "jobs.json")]
+    [run] = run_driver(airflow_python, "airflow_driver.py", args, env)
+    assert run["state"] == "success", run
+    assert {x["status"] for x in run["xcoms"].values()} == {"ran"}
+    e2e.assert_same_outputs(e2e.plan_of(project), reference, project)
+    # One virtualenv was built from REQUIREMENTS (QUICKETL_VENV_CACHE) and every task ran in it.
+    venvs = [p for p in (tmp_path / "venvs").iterdir() if (p / "bin" / "python").exists()]
+    assert len(venvs) == 1, list((tmp_path / "venvs").iterdir())
