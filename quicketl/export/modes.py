@@ -87,9 +87,6 @@ def check_target(options: ExportOptions, target: str) -> None:
 
 
 def airflow_template(options: ExportOptions) -> str:
-    """The template an Airflow DAG is rendered from: the static one unless isolated or dynamic."""
-    if options.mode == "dynamic":
-        return "airflow_dynamic.py.j2"
-    if options.execution != "local":
-        return "airflow_isolated.py.j2"
-    return "airflow.py.j2"
+    """The template an Airflow DAG is rendered from (both share the pieces named `_airflow_*`,
+    which hold what differs by --execution)."""
+    return "airflow_dynamic.py.j2" if options.mode == "dynamic" else "airflow.py.j2"

@@ -21,6 +21,9 @@ COMBINATIONS = {
     "kubernetes": ExportOptions(execution="kubernetes", image="etl:1"),
     "dynamic": ExportOptions(mode="dynamic"),
     "dynamic_docker": ExportOptions(mode="dynamic", execution="docker", image="etl:1"),
+    "dynamic_kubernetes": ExportOptions(mode="dynamic", execution="kubernetes", image="etl:1"),
+    "dynamic_virtualenv": ExportOptions(mode="dynamic", execution="virtualenv"),
+    "local": ExportOptions(),
 }
 
 
@@ -31,23 +34,41 @@ def test_every_combination_gives_valid_python(name: str, make_plan: object) -> N
 
 
 @pytest.mark.parametrize("name", list(COMBINATIONS))
-def test_generated_files_pass_ruffs_default_rules(name: str, tmp_path: Path) -> None:
-    dag = tmp_path / f"{name}.py"
-    dag.write_text(render_airflow(plans.awkward(), COMBINATIONS[name]), "utf-8")
+def test_generated_files_pass_ruff_format_and_ruff_check_with_defaults(
+    name: str, tmp_path: Path
+) -> None:
+    for make_plan in (plans.awkward, plans.medallion, plans.linear_three):
+        code = render_airflow(make_plan(), COMBINATIONS[name])
+        (tmp_path / f"{make_plan.__name__}.py").write_text(code, "utf-8")
     ruff = Path(sys.executable).with_name("ruff")
-    done = subprocess.run(
-        [str(ruff), "check", "--isolated", "--select", "E4,E7,E9,F", str(dag)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stdout
+    for command in (["format", "--check"], ["check"]):
+        done = subprocess.run(
+            [str(ruff), *command, "--isolated", "--no-cache", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_mode_carries_the_static_dags_checks() -> None:
+    """Display names, the version, the thread share and the selection in every mode."""
+    for name, options in COMBINATIONS.items():
+        code = render_airflow(plans.awkward(), options)
+        for line in ("MAX_ACTIVE_TASKS = 4", f'QUICKETL_VERSION = "{__version__}"', "SELECT = []"):
+            assert f"\n{line}\n" in code, (name, line)
+        assert "AirflowFailException" in code, name
+        if options.mode == "static":
+            assert "task_display_name=" in code, name
+            assert "PLAN_FINGERPRINT = None" not in code, name
 
 
 def test_a_dynamic_dag_holds_no_task_of_the_workflow() -> None:
     code = render_airflow(plans.medallion(), ExportOptions(mode="dynamic"))
     assert "ingest_users" not in code
-    assert "LAYOUT = airflow_layout(WORKFLOW_PATH, _project_dir())" in code
+    assert "LAYOUT = airflow_layout(WORKFLOW_PATH, _project_dir(), SELECT)" in code
+    # It follows the workflow at each parse, so it has no fingerprint to go stale against.
+    assert "\nPLAN_FINGERPRINT = None\n" in code
     assert "from quicketl.api import airflow_layout" in code
 
 
@@ -75,7 +96,7 @@ def test_isolated_dags_import_only_their_operator() -> None:
 
 def requirements(code: str) -> list[str]:
     for node in ast.walk(ast.parse(code)):
-        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "REQUIREMENTS":
-            value: list[str] = ast.literal_eval(node.value)  # type: ignore[arg-type]
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "REQUIREMENTS":
+            value: list[str] = ast.literal_eval(node.value)
             return value
     raise AssertionError("no REQUIREMENTS")
