@@ -18,7 +18,6 @@ from quicketl.state import resolve_cache_dir
 
 if TYPE_CHECKING:
     from quicketl.export.options import ExportOptions
-    from quicketl.export.settings import ExportInputs
 
 __all__ = [
     "Workflow",
@@ -275,8 +274,8 @@ class Workflow:
 
     def generate(self, target: str, options: ExportOptions | None = None) -> str:
         """Airflow or Prefect code for this workflow (the tasks `options.select` chooses)."""
-        from quicketl.export.options import ExportOptions as Options
         from quicketl.api.export_inputs import export_inputs
+        from quicketl.export.options import ExportOptions as Options
         from quicketl.export.render import render_airflow, render_prefect
 
         if target not in ("airflow", "prefect"):
