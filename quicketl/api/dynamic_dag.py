@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from quicketl.api.export_inputs import export_inputs
+from quicketl.export.inputs import export_inputs
 from quicketl.export.names import BUILTIN_NAMES
 from quicketl.export.options import ExportOptions
 from quicketl.export.render import AIRFLOW_NAMES

@@ -274,7 +274,7 @@ class Workflow:
 
     def generate(self, target: str, options: ExportOptions | None = None) -> str:
         """Airflow or Prefect code for this workflow (the tasks `options.select` chooses)."""
-        from quicketl.api.export_inputs import export_inputs
+        from quicketl.export.inputs import export_inputs
         from quicketl.export.options import ExportOptions as Options
         from quicketl.export.render import render_airflow, render_prefect
 

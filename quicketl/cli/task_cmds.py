@@ -102,7 +102,8 @@ def run_task(
 
     Exits 75 when a retry may pass (a busy lock, a network error), else 1 or 2."""
     with exit_on_error(verbose=verbose):
-        from quicketl import __version__, api
+        from quicketl import api
+        from quicketl.api import __version__
 
         if generated_by is not None and generated_by != __version__:
             typer.echo(

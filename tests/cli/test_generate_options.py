@@ -63,4 +63,4 @@ def test_the_options_reach_the_generated_file(cli: Invoke, project: Path) -> Non
     assert result.exit_code == 0, result.output
     assert requirements(result.stdout) == ["quicketl==2.0.0", "boto3"]
     dynamic = cli("workflow", "generate", "wf.yml", "--mode", "dynamic")
-    assert "LAYOUT = airflow_layout(WORKFLOW_PATH, _project_dir())" in dynamic.stdout
+    assert "LAYOUT = airflow_layout(WORKFLOW_PATH, _project_dir(), SELECT)" in dynamic.stdout

@@ -74,8 +74,8 @@ def test_options_of_the_other_orchestrator_are_refused(
     ("kwargs", "template"),
     [
         ({}, "airflow.py.j2"),
-        ({"execution": "virtualenv"}, "airflow_isolated.py.j2"),
-        ({"execution": "docker", "image": "etl:1"}, "airflow_isolated.py.j2"),
+        ({"execution": "virtualenv"}, "airflow.py.j2"),
+        ({"execution": "docker", "image": "etl:1"}, "airflow.py.j2"),
         ({"mode": "dynamic"}, "airflow_dynamic.py.j2"),
         ({"mode": "dynamic", "execution": "kubernetes", "image": "e"}, "airflow_dynamic.py.j2"),
     ],

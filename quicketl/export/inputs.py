@@ -1,7 +1,8 @@
 """What export reads beside the plan (each task's `orchestrator:` block, the selection, the
 generate-time variables, the project's name), for generate and for a dynamic DAG's parse.
 
-Imports only the configuration layer, so that a dynamic DAG's parse stays light."""
+The API calls it (generate, and a dynamic DAG as Airflow parses it); it imports only the
+configuration layer, the selection and the settings, so that a dynamic DAG stays light."""
 
 from __future__ import annotations
 
