@@ -12,10 +12,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from quicketl.export.inputs import export_inputs
+from quicketl.config.orchestration import asset_namespace, task_settings
+from quicketl.execute.select import select_tasks
 from quicketl.export.names import BUILTIN_NAMES
 from quicketl.export.options import ExportOptions
 from quicketl.export.render import AIRFLOW_NAMES
+from quicketl.export.settings import ExportInputs, TaskSettings
 from quicketl.export.view import StageView, TaskView, VariableView, build_view
 from quicketl.plan.builder import build_plan
 
@@ -88,7 +90,12 @@ def airflow_layout(
     # The planner alone, not quicketl.api.workflow: parsing needs no engine, DuckDB or doit.
     plan = build_plan(root / workflow_path, None, root)
     options = ExportOptions(select=tuple(select), schedule="asset" if asset_schedule else None)
-    inputs = export_inputs(plan, options, {})
+    settings = task_settings(root / workflow_path, {}, root)
+    inputs = ExportInputs(
+        selected=tuple(select_tasks(plan, select)) if select else None,
+        settings={k: TaskSettings(**v) for k, v in settings.items()},
+        namespace=asset_namespace(root),
+    )
     view = build_view(plan, options, BUILTIN_NAMES | AIRFLOW_NAMES, inputs=inputs)
     groups = tuple(
         DagGroup(s.group_id, s.description, tuple(map(_task, s.tasks)), _group_settings(s))

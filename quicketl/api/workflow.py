@@ -18,6 +18,7 @@ from quicketl.state import resolve_cache_dir
 
 if TYPE_CHECKING:
     from quicketl.export.options import ExportOptions
+    from quicketl.export.settings import ExportInputs
 
 __all__ = [
     "Workflow",
@@ -274,7 +275,6 @@ class Workflow:
 
     def generate(self, target: str, options: ExportOptions | None = None) -> str:
         """Airflow or Prefect code for this workflow (the tasks `options.select` chooses)."""
-        from quicketl.export.inputs import export_inputs
         from quicketl.export.options import ExportOptions as Options
         from quicketl.export.render import render_airflow, render_prefect
 
@@ -284,4 +284,31 @@ class Workflow:
             raise ExportError(DYNAMIC_VARS)
         render = render_airflow if target == "airflow" else render_prefect
         options = options or Options()
-        return render(self.plan, options, export_inputs(self.plan, options, self.variables))
+        return render(self.plan, options, _export_inputs(self.plan, options, self.variables))
+
+
+def _export_inputs(
+    plan: Plan, options: ExportOptions, variables: Mapping[str, object]
+) -> ExportInputs:
+    """What export needs beside the plan: the selection, each task's `orchestrator:` block,
+    the generate-time variables and the project's name for asset URIs."""
+    from quicketl.config.orchestration import asset_namespace, task_settings
+    from quicketl.execute.select import select_tasks
+    from quicketl.export.settings import ExportInputs, TaskSettings
+
+    assert plan.workflow_path is not None  # a workflow file was planned
+    settings = task_settings(plan.workflow_path, variables, plan.root)
+    # A secret given with --var never goes into the file: the task resolves it on the worker.
+    given = {k: v for k, v in variables.items() if not _is_secret(k, v)}
+    return ExportInputs(
+        selected=tuple(select_tasks(plan, options.select)) if options.select else None,
+        settings={k: TaskSettings(**v) for k, v in settings.items()},
+        variables=given,
+        namespace=asset_namespace(plan.root),
+    )
+
+
+def _is_secret(name: str, value: object) -> bool:
+    from quicketl.config.secrets import holds_secret, looks_secret
+
+    return looks_secret(name) or holds_secret(str(value))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,34 @@ def test_planning_for_a_layout_writes_nothing(project: Path) -> None:
     before = sorted(p.relative_to(project) for p in project.rglob("*"))
     airflow_layout("workflows/medallion.yml", str(project))
     assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
+
+
+def test_tasks_carry_their_orchestrator_settings_assets_and_display_names(project: Path) -> None:
+    workflow = project / "workflows/medallion.yml"
+    text = workflow.read_text("utf-8").replace(
+        "  - name: silver\n",
+        "  - name: silver\n    orchestrator: {pool: etl, execution_timeout: 2m, owner: data}\n",
+    )
+    workflow.write_text(text.replace("name: bronze", "name: 青铜"), "utf-8")
+    workflow.write_text(workflow.read_text("utf-8").replace("[bronze]", "[青铜]"), "utf-8")
+    layout = airflow_layout("workflows/medallion.yml", str(project))
+    groups = {g.group_id: g for g in layout.groups}
+    bronze = next(g for g in layout.groups if g.settings)
+    assert bronze.settings == {"group_display_name": "青铜"}
+    clean = next(t for t in groups["silver"].tasks if t.quicketl_id == "silver.clean_events")
+    assert clean.settings == {
+        "pool": "etl",
+        "owner": "data",
+        "execution_timeout": timedelta(seconds=120),
+    }
+    assert clean.outlets == ("quicketl://medallion-example/output/silver/events.parquet",)
+    assert "quicketl://medallion-example/output/bronze/events.parquet" in clean.inlets
+
+
+def test_the_selection_keeps_its_tasks_and_the_raw_inputs_trigger(project: Path) -> None:
+    layout = airflow_layout(
+        "workflows/medallion.yml", str(project), ["ingest_users"], asset_schedule=True
+    )
+    assert [t.quicketl_id for g in layout.groups for t in g.tasks] == ["bronze.ingest_users"]
+    assert layout.schedule_assets and all("quicketl://" in u for u in layout.schedule_assets)
+    assert airflow_layout("workflows/medallion.yml", str(project)).schedule_assets == ()
