@@ -18,8 +18,10 @@ pytestmark = pytest.mark.export
 GOLD_STAGE = """
   - name: gold
     depends_on: [silver]
+    orchestrator: {pool: etl, priority_weight: 7, execution_timeout: 30m}
     pipelines:
       - path: pipelines/gold/user_report.yml
+      - path: pipelines/gold/报告.yml
 """
 GOLD_PIPELINE = """name: user_report
 engine: duckdb
@@ -48,6 +50,8 @@ def add_gold_stage(project: Path) -> None:
     workflow.write_text(workflow.read_text("utf-8") + GOLD_STAGE, "utf-8")
     (project / "pipelines" / "gold").mkdir()
     (project / "pipelines" / "gold" / "user_report.yml").write_text(GOLD_PIPELINE, "utf-8")
+    report = GOLD_PIPELINE.replace("user_report", "报告")
+    (project / "pipelines" / "gold" / "报告.yml").write_text(report, "utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +115,20 @@ def test_a_stage_added_to_the_yaml_shows_up_without_regenerating(parsed: dict[st
         "silver.clean_events",
         "silver.clean_users",
     ]
+
+
+def test_new_tasks_get_their_settings_assets_and_display_names(parsed: dict[str, Any]) -> None:
+    tasks = parsed["second"]["dags"]["medallion_dynamic"]["tasks"]
+    report = tasks["gold.user_report"]
+    assert (report["pool"], report["priority_weight"], report["execution_timeout"]) == (
+        "etl",
+        7,
+        1800,
+    )
+    assert report["outlets"] == ["quicketl://medallion-example/output/gold/user_report.parquet"]
+    assert report["inlets"] == ["quicketl://medallion-example/output/silver/users.parquet"]
+    [named] = [t for t in tasks.values() if t["display_name"] == "报告"]
+    assert named["group"] == "gold"
 
 
 def test_a_yaml_error_is_the_dags_import_error_naming_file_field_and_line(

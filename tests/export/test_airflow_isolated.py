@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from quicketl import __version__
 from quicketl.export import ExportOptions, render_airflow
+from quicketl.plan.fingerprint import plan_fingerprint
 
 from . import e2e, plans
 from .orchestrators import REPO, airflow_env, airflow_task_ids, fresh_airflow_home, run_driver
@@ -39,6 +41,25 @@ def command(task_id: str) -> list[str]:
     """What the container runs, as Airflow renders it for a run with the default params."""
     params = {name: value for name, value in plans.awkward().variables.items()}
     return ["workflow", "run-task", "workflows/wf.yml", task_id, "--vars-json", json.dumps(params)]
+
+
+def checks(arguments: list[str]) -> dict[str, str]:
+    """The options after --vars-json: the DAG's fingerprint, version, thread share, command."""
+    rest = arguments[arguments.index("--vars-json") + 2 :]
+    return dict(zip(rest[::2], rest[1::2], strict=True))
+
+
+def test_containers_get_the_dags_fingerprint_version_and_thread_share(operators: Any) -> None:
+    plan = plans.awkward()
+    for dag_id in ("docker", "kubernetes"):
+        for task_id, airflow_id in airflow_task_ids(plan).items():
+            rendered = operators["dags"][dag_id][airflow_id]["rendered"]
+            given = checks(rendered.get("command") or rendered["arguments"])
+            assert given["--fingerprint"] == plan_fingerprint(plan), task_id
+            assert given["--generated-by"] == __version__
+            assert given["--parallel"] == "4"
+            assert given["--regenerate"].startswith("quicketl workflow generate workflows/wf.yml")
+            assert f"--execution {dag_id}" in given["--regenerate"]
 
 
 def test_docker_and_kubernetes_dags_load(operators: Any) -> None:
@@ -96,7 +117,20 @@ def test_virtualenv_tasks_run_quicketl_in_their_own_virtualenv(
     options = ExportOptions(dag_id="isolated", execution="virtualenv", requirements=(requirement,))
     dag = render_airflow(e2e.plan_of(project), options)
     (home / "dags" / "isolated.py").write_text(dag, "utf-8")
-    (home / "jobs.json").write_text(json.dumps([{"dag_id": "isolated"}]), "utf-8")
+    # A DAG whose workflow gained a stage since: it fails at once, tried once despite retries.
+    stale = e2e.copy_medallion(tmp_path / "stale")
+    options = ExportOptions(
+        dag_id="stale",
+        execution="virtualenv",
+        requirements=(requirement,),
+        project_dir=str(stale),
+        retries=2,
+        retry_delay_seconds=0,
+    )
+    (home / "dags" / "stale.py").write_text(render_airflow(e2e.plan_of(stale), options), "utf-8")
+    e2e.add_a_stage(stale)
+    jobs = [{"dag_id": "isolated"}, {"dag_id": "stale"}]
+    (home / "jobs.json").write_text(json.dumps(jobs), "utf-8")
     env = airflow_env(
         home,
         home / "dags",
@@ -104,10 +138,16 @@ def test_virtualenv_tasks_run_quicketl_in_their_own_virtualenv(
         QUICKETL_VENV_CACHE=str(tmp_path / "venvs"),
     )
     args = ["test", str(home / "out.json"), str(home / "jobs.json")]
-    [run] = run_driver(airflow_python, "airflow_driver.py", args, env)
+    run, stale_run = run_driver(airflow_python, "airflow_driver.py", args, env)
     assert run["state"] == "success", run
     assert {x["status"] for x in run["xcoms"].values()} == {"ran"}
     e2e.assert_same_outputs(e2e.plan_of(project), reference, project)
     # One virtualenv was built from REQUIREMENTS (QUICKETL_VENV_CACHE) and every task ran in it.
     venvs = [p for p in (tmp_path / "venvs").iterdir() if (p / "bin" / "python").exists()]
     assert len(venvs) == 1, list((tmp_path / "venvs").iterdir())
+    assert stale_run["state"] == "failed", stale_run
+    failed = [t for t, state in stale_run["tasks"].items() if state == "failed"]
+    assert failed and {stale_run["tries"][t] for t in failed} == {1}
+    assert "the workflow changed since this DAG was generated" in (home / "out.log").read_text(
+        "utf-8"
+    )
