@@ -12,7 +12,7 @@ from quicketl.cli.exit_codes import error_text, exit_on_error
 from quicketl.cli.options import CacheDirOption, VarsOption, VerboseOption, variables_of
 
 # What a docker or kubernetes task exits with when a retry may pass (sysexits' EX_TEMPFAIL);
-# 1 and 2 mean it would fail the same way again.
+# 1 and 2 mean it would fail the same way again, and the generated DAG does not retry them.
 RETRY_EXIT = 75
 
 FingerprintOption = Annotated[
@@ -100,7 +100,8 @@ def run_task(
 ) -> None:
     """Run exactly one task of a workflow against the cache, as generated DAGs do.
 
-    Exits 75 when a retry may pass (a busy lock, a network error), else 1 or 2."""
+    Exits 75 when a retry may pass (a busy lock, a network error, an unexpected error), else
+    1 or 2 (a failed check, a missing file, a stale DAG)."""
     with exit_on_error(verbose=verbose):
         from quicketl import api
         from quicketl.api import __version__
@@ -131,8 +132,9 @@ def run_task(
                 regenerate=regenerate,
                 parallel=parallel,
             )
-        except api.QuickETLError as exc:
-            if not exc.retryable:
+        except Exception as exc:
+            # As in a local DAG task: only quicketl's own errors can say they would fail again.
+            if isinstance(exc, api.QuickETLError) and not exc.retryable:
                 raise
             typer.echo(error_text(exc), err=True)
             raise typer.Exit(RETRY_EXIT) from None

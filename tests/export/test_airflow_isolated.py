@@ -73,7 +73,7 @@ def test_docker_tasks_run_quicketl_run_task_in_the_image(operators: Any) -> None
     ids = airflow_task_ids(plans.awkward())
     for task_id, airflow_id in ids.items():
         task = operators["dags"]["docker"][airflow_id]
-        assert task["class"] == "DockerOperator"
+        assert "DockerOperator" in task["bases"]
         rendered = task["rendered"]
         assert rendered["image"] == IMAGE
         assert rendered["command"][0] == "quicketl"
@@ -88,13 +88,22 @@ def test_kubernetes_tasks_run_quicketl_run_task_in_a_pod(operators: Any) -> None
     ids = airflow_task_ids(plans.awkward())
     for task_id, airflow_id in ids.items():
         task = operators["dags"]["kubernetes"][airflow_id]
-        assert task["class"] == "KubernetesPodOperator"
+        assert "KubernetesPodOperator" in task["bases"]
         rendered = task["rendered"]
         assert rendered["image"] == IMAGE
         assert rendered["cmds"] == ["quicketl"]
         assert rendered["arguments"][:4] == command(task_id)[:4]
         assert json.loads(rendered["arguments"][5]) == plans.awkward().variables
         assert task["attributes"]["get_logs"] is True
+
+
+def test_a_container_that_would_fail_again_is_not_retried(operators: Any) -> None:
+    # run-task exits 1 or 2 for a failed check, a missing file or a stale DAG, 75 otherwise.
+    for dag_id in ("docker", "kubernetes"):
+        assert operators["failures"][dag_id] == {
+            "1": "AirflowFailException",
+            "75": "AirflowException",
+        }, dag_id
 
 
 def test_names_reach_the_operators_as_literals_not_templates(operators: Any) -> None:
