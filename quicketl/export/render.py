@@ -26,7 +26,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 AIRFLOW_NAMES = frozenset(
     {"annotations", "logging", "os", "sys", "datetime", "timedelta", "Any"}
     | {"DAG", "Asset", "AssetAny", "Param", "TaskGroup", "get_current_context", "task"}
-    | {"AirflowFailException", "WORKFLOW_PATH", "PROJECT_DIR", "VARIABLES", "SELECT"}
+    | {"AirflowFailException", "AirflowSkipException", "WORKFLOW_PATH", "PROJECT_DIR"}
+    | {"VARIABLES", "SELECT"}
     | {"PLAN_FINGERPRINT", "REGENERATE", "QUICKETL_VERSION", "MAX_ACTIVE_TASKS", "log", "dag"}
     # the isolated and dynamic templates (--execution, --mode dynamic)
     | {"json", "timezone", "PythonVirtualenvOperator", "DockerOperator", "KubernetesPodOperator"}
