@@ -20,6 +20,8 @@ if TYPE_CHECKING:
         cache_gc_remote,
         cache_status,
     )
+    from quicketl.api.deployment import prefect_deployment
+    from quicketl.api.dynamic_dag import airflow_layout
     from quicketl.api.history import run_history, run_record
     from quicketl.api.noop import try_noop_run
     from quicketl.api.one_task import run_task
@@ -58,7 +60,9 @@ if TYPE_CHECKING:
         Problem,
         QuickETLError,
         QuickETLWarning,
+        StalePlanError,
         StateError,
+        TransientError,
         UnsafeVariableWarning,
         VolatileSqlWarning,
     )
@@ -78,6 +82,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "cache_gc_remote": ("quicketl.api.cache", "cache_gc_remote"),
     "cache_status": ("quicketl.api.cache", "cache_status"),
     "try_noop_run": ("quicketl.api.noop", "try_noop_run"),
+    "airflow_layout": ("quicketl.api.dynamic_dag", "airflow_layout"),
+    "prefect_deployment": ("quicketl.api.deployment", "prefect_deployment"),
     "run_history": ("quicketl.api.history", "run_history"),
     "run_record": ("quicketl.api.history", "run_record"),
     "Pipeline": ("quicketl.api.pipeline", "Pipeline"),
@@ -115,7 +121,9 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Problem": ("quicketl.errors", "Problem"),
     "QuickETLError": ("quicketl.errors", "QuickETLError"),
     "QuickETLWarning": ("quicketl.errors", "QuickETLWarning"),
+    "StalePlanError": ("quicketl.errors", "StalePlanError"),
     "StateError": ("quicketl.errors", "StateError"),
+    "TransientError": ("quicketl.errors", "TransientError"),
     "UnsafeVariableWarning": ("quicketl.errors", "UnsafeVariableWarning"),
     "VolatileSqlWarning": ("quicketl.errors", "VolatileSqlWarning"),
     "RunReporter": ("quicketl.execute.events", "RunReporter"),
@@ -144,14 +152,17 @@ __all__ = [
     "QuickETLError",
     "QuickETLWarning",
     "RunReporter",
+    "StalePlanError",
     "StateError",
     "Task",
     "TaskOutcome",
+    "TransientError",
     "UnsafeVariableWarning",
     "VolatileSqlWarning",
     "Workflow",
     "WorkflowResult",
     "__version__",
+    "airflow_layout",
     "backends_info",
     "cache_clean",
     "cache_gc",
@@ -172,6 +183,7 @@ __all__ = [
     "parse_var_assignments",
     "plan_for_run",
     "plan_workflow",
+    "prefect_deployment",
     "run_history",
     "run_loaded_pipeline",
     "run_pipeline",

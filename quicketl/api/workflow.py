@@ -245,6 +245,12 @@ def generate(
     return Workflow.from_yaml(path, variables).generate(target, options)
 
 
+DYNAMIC_VARS = (
+    "--var is not used by --mode dynamic: the DAG's parameters take the workflow's defaults when"
+    " Airflow parses it; pass values per run (the Trigger form, or airflow dags trigger --conf)"
+)
+
+
 class Workflow:
     """A workflow file as an object: plan it once, then run, explain or export it.
 
@@ -324,6 +330,8 @@ class Workflow:
 
         if target not in ("airflow", "prefect"):
             raise ExportError(f"target must be airflow or prefect, not {target!r}")
+        if options is not None and options.mode == "dynamic" and self.variables:
+            raise ExportError(DYNAMIC_VARS)
         render = render_airflow if target == "airflow" else render_prefect
         options = options or Options()
         return render(self.plan, options, _export_inputs(self.plan, options, self.variables))
@@ -334,23 +342,19 @@ def _export_inputs(
 ) -> ExportInputs:
     """What export needs beside the plan: the selection, each task's `orchestrator:` block,
     the generate-time variables and the project's name for asset URIs."""
-    from quicketl.config.loader import load_workflow
-    from quicketl.config.orchestrator import settings_by_task
-    from quicketl.config.variables import VariableScope
+    from quicketl.config.orchestration import asset_namespace, task_settings
     from quicketl.execute.select import select_tasks
     from quicketl.export.settings import ExportInputs, TaskSettings
 
     assert plan.workflow_path is not None  # a workflow file was planned
-    scope = VariableScope.standard(dict(variables), root=plan.root)
-    config = load_workflow(plan.workflow_path, scope, plan.root).config
-    settings = {k: TaskSettings(**v) for k, v in settings_by_task(config.stages).items()}
+    settings = task_settings(plan.workflow_path, variables, plan.root)
     # A secret given with --var never goes into the file: the task resolves it on the worker.
     given = {k: v for k, v in variables.items() if not _is_secret(k, v)}
     return ExportInputs(
         selected=tuple(select_tasks(plan, options.select)) if options.select else None,
-        settings=settings,
+        settings={k: TaskSettings(**v) for k, v in settings.items()},
         variables=given,
-        namespace=_project_name(plan.root),
+        namespace=asset_namespace(plan.root),
     )
 
 
@@ -358,16 +362,3 @@ def _is_secret(name: str, value: object) -> bool:
     from quicketl.config.secrets import holds_secret, looks_secret
 
     return looks_secret(name) or holds_secret(str(value))
-
-
-def _project_name(root: Path) -> str:
-    """quicketl.yml's `name:` as a URI host (assets are named by it), or `project`."""
-    import re
-
-    from quicketl.config.yamlfile import load_yaml_file
-
-    project_file = root / "quicketl.yml"
-    data = load_yaml_file(project_file).data if project_file.is_file() else None
-    name = data.get("name") if isinstance(data, dict) else None
-    host = re.sub(r"[^a-z0-9-]+", "-", str(name or "").lower()).strip("-")
-    return host or "project"

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from quicketl.cli import log_cmds, pipeline_cmds, project_cmds
+from quicketl.cli import log_cmds, pipeline_cmds, project_cmds, task_cmds
 from quicketl.cli.cache_cmds import app as cache_app
 from quicketl.cli.workflow_cmds import app as workflow_app
 
@@ -43,6 +43,7 @@ def root(
 app.command("run")(pipeline_cmds.run)
 app.command("validate")(pipeline_cmds.validate)
 workflow_app.command("log")(log_cmds.log)
+workflow_app.command("run-task")(task_cmds.run_task)
 app.command("init")(project_cmds.init)
 app.command("schema")(project_cmds.schema)
 app.command("info")(project_cmds.info)

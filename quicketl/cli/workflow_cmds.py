@@ -8,6 +8,16 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from quicketl.cli.exit_codes import exit_on_error
+from quicketl.cli.generate_options import (
+    DeploymentOption,
+    ExecutionOption,
+    ImageOption,
+    ModeOption,
+    RequirementsOption,
+    WorkPoolOption,
+    deployment_file,
+    isolation_options,
+)
 from quicketl.cli.options import (
     AllowOutsideOption,
     CacheDirOption,
@@ -351,6 +361,12 @@ def generate(
         ),
     ] = None,
     verbose: VerboseOption = False,
+    mode: ModeOption = "static",
+    execution: ExecutionOption = "local",
+    image: ImageOption = None,
+    requirements: RequirementsOption = None,
+    deployment: DeploymentOption = False,
+    work_pool: WorkPoolOption = None,
 ) -> None:
     """Generate an Airflow DAG or a Prefect flow that runs this workflow task by task."""
     with exit_on_error(verbose=verbose):
@@ -366,12 +382,17 @@ def generate(
             project_dir=str(Path(project_dir).expanduser().resolve()) if project_dir else None,
             select=tuple(select or ()),
             remote_cache=remote_cache,
+            **isolation_options(mode, execution, image, requirements, deployment, work_pool),
         )
         code = api.generate(workflow, target.lower(), options, variables_of(var))
+        beside = deployment_file(workflow, options, output, variables_of(var))
         if output is None:
             import sys
 
             sys.stdout.write(code)
             return
         api.write_text_atomically(output, code)
+        if beside is not None:
+            api.write_text_atomically(*beside)
+            typer.echo(f"Wrote {beside[0]}", err=True)
     typer.echo(f"Wrote {output}", err=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from quicketl.errors import ExportError
+from quicketl.export.modes import check_modes
 from quicketl.locations.urls import redacted, url_scheme
 
 _DAG_ID = re.compile(r"[A-Za-z0-9_.-]{1,250}")
@@ -33,6 +34,13 @@ class ExportOptions:
     project_dir: str | None = None
     select: tuple[str, ...] = ()  # `--select`, as `workflow run` takes it
     remote_cache: str | None = None
+    # --mode, --execution and --deployment: quicketl/export/modes.py checks them.
+    mode: str = "static"
+    execution: str = "local"
+    image: str | None = None
+    requirements: tuple[str, ...] = ()
+    deployment: bool = False
+    work_pool: str | None = None
 
     def __post_init__(self) -> None:
         if self.dag_id is not None and not _DAG_ID.fullmatch(self.dag_id):
@@ -50,6 +58,7 @@ class ExportOptions:
         if self.schedule is not None and not self.schedule.strip():
             raise ExportError("--schedule is empty: give a cron expression or a preset")
         start_datetime(self.start_date)
+        check_modes(self)
         if self.remote_cache is not None:
             _check_remote_cache(self.remote_cache)
 

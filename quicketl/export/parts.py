@@ -36,12 +36,17 @@ def regenerate_command(view: WorkflowView) -> str:
         ("--retry-delay", options.retry_delay_seconds, default.retry_delay_seconds),
         ("--workers", options.workers, default.workers),
         ("--project-dir", options.project_dir, default.project_dir),
+        ("--mode", options.mode, default.mode),
+        ("--execution", options.execution, default.execution),
+        ("--image", options.image, default.image),
     ]
     for flag, value, usual in flags:
         if value != usual:
             words += [flag, str(value)]
     for selector in options.select:
         words += ["--select", selector]
+    for requirement in options.requirements:
+        words += ["--requirements", requirement]
     return " ".join(shlex.quote(word) for word in words)
 
 

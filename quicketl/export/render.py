@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from quicketl.errors import ExportError
 from quicketl.export import parts
 from quicketl.export.literals import python_literal
+from quicketl.export.modes import airflow_template, check_target, default_requirements
 from quicketl.export.names import BUILTIN_NAMES
 from quicketl.export.options import ExportOptions
 from quicketl.export.schedule import check_schedule
@@ -25,8 +26,12 @@ TEMPLATES = Path(__file__).parent / "templates"
 AIRFLOW_NAMES = frozenset(
     {"annotations", "logging", "os", "sys", "datetime", "timedelta", "Any"}
     | {"DAG", "Asset", "AssetAny", "Param", "TaskGroup", "get_current_context", "task"}
-    | {"AirflowFailException", "WORKFLOW_PATH", "PROJECT_DIR", "VARIABLES", "SELECT"}
+    | {"AirflowFailException", "AirflowSkipException", "WORKFLOW_PATH", "PROJECT_DIR"}
+    | {"VARIABLES", "SELECT"}
     | {"PLAN_FINGERPRINT", "REGENERATE", "QUICKETL_VERSION", "MAX_ACTIVE_TASKS", "log", "dag"}
+    # the isolated and dynamic templates (--execution, --mode dynamic)
+    | {"json", "timezone", "PythonVirtualenvOperator", "DockerOperator", "KubernetesPodOperator"}
+    | {"PARAMS_JSON", "REQUIREMENTS", "IMAGE", "LAYOUT", "airflow_layout", "tasks"}
 )
 PREFECT_NAMES = frozenset(
     {"os", "sys", "Any", "flow", "get_run_logger", "task", "materialize", "NO_CACHE"}
@@ -40,14 +45,16 @@ def render_airflow(plan: Plan, options: ExportOptions, inputs: ExportInputs | No
     """The source of an Airflow DAG module (Airflow 3, falling back to 2.x imports)."""
     if options.schedule is not None:
         check_schedule(options.schedule, "airflow")
-    reserved = BUILTIN_NAMES | AIRFLOW_NAMES
-    return _render("airflow.py.j2", build_view(plan, options, reserved, inputs=inputs))
+    check_target(options, "airflow")
+    view = build_view(plan, options, BUILTIN_NAMES | AIRFLOW_NAMES, inputs=inputs)
+    return _render(airflow_template(options), view)
 
 
 def render_prefect(plan: Plan, options: ExportOptions, inputs: ExportInputs | None = None) -> str:
     """The source of a Prefect 3 flow module."""
     if options.schedule is not None:
         check_schedule(options.schedule, "prefect")
+    check_target(options, "prefect")
     reserved = BUILTIN_NAMES | PREFECT_NAMES
     view = build_view(plan, options, reserved, target="prefect", inputs=inputs)
     return _render("prefect.py.j2", view)
@@ -72,6 +79,7 @@ def _environment() -> jinja2.Environment:
     env.globals.update(
         {name: getattr(parts, name) for name in dir(parts) if not name.startswith("_")}
     )
+    env.globals["default_requirements"] = default_requirements
     return env
 
 
