@@ -158,3 +158,37 @@ def test_a_failure_a_retry_may_fix_exits_75(tmp_path: Path) -> None:
     # A missing file fails the same way every time: 1, not 75.
     database.unlink()
     assert cli("workflow", "run-task", "wf.yml", "s.p", cwd=root).returncode != 75
+
+
+def test_a_remote_cache_given_to_run_task_receives_the_tasks_outputs(tmp_path: Path) -> None:
+    """What a docker or kubernetes task generated with --remote-cache runs: it pushes."""
+    root = project(tmp_path / "project")
+    remote = tmp_path / "remote"
+    done = cli(
+        "workflow",
+        "run-task",
+        "wf.yml",
+        "s.p",
+        "--project-dir",
+        root,
+        "--remote-cache",
+        remote,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(list((remote / "entries").glob("*.json"))) == 1
+    other = project(tmp_path / "other")  # another worker's empty copy: restored, not run
+    again = cli(
+        "workflow",
+        "run-task",
+        "wf.yml",
+        "s.p",
+        "--project-dir",
+        other,
+        "--remote-cache",
+        remote,
+        cwd=tmp_path,
+    )
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("s.p: restored ("), again.stdout
+    assert (other / "out" / "p.csv").read_bytes() == (root / "out" / "p.csv").read_bytes()

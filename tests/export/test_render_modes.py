@@ -24,6 +24,10 @@ COMBINATIONS = {
     "dynamic_kubernetes": ExportOptions(mode="dynamic", execution="kubernetes", image="etl:1"),
     "dynamic_virtualenv": ExportOptions(mode="dynamic", execution="virtualenv"),
     "local": ExportOptions(),
+    "remote_local": ExportOptions(remote_cache="s3://team/cache"),
+    "remote_virtualenv": ExportOptions(execution="virtualenv", remote_cache="s3://team/cache"),
+    "remote_docker": ExportOptions(execution="docker", image="etl:1", remote_cache="/mnt/c"),
+    "remote_dynamic": ExportOptions(mode="dynamic", remote_cache="s3://team/cache"),
 }
 
 
@@ -61,6 +65,25 @@ def test_every_mode_carries_the_static_dags_checks() -> None:
         if options.mode == "static":
             assert "task_display_name=" in code, name
             assert "PLAN_FINGERPRINT = None" not in code, name
+
+
+@pytest.mark.parametrize("name", [name for name in COMBINATIONS if name.startswith("remote_")])
+def test_every_execution_passes_the_remote_cache_on(name: str) -> None:
+    """`--remote-cache` reaches the api call (local, virtualenv, dynamic) or the command."""
+    options = COMBINATIONS[name]
+    code = render_airflow(plans.medallion(), options)
+    url = f'"{options.remote_cache}"'
+    if options.execution == "docker":
+        assert f'command += ["--remote-cache", _literal({url})]' in code
+    elif options.execution == "virtualenv":
+        assert f'"remote_cache": _literal({url}),' in code
+        assert 'remote_cache=generated["remote_cache"],' in code
+    else:
+        assert f"remote_cache={url}," in code
+    assert "remote_cache" not in render_airflow(
+        plans.medallion(),
+        ExportOptions(**{k: v for k, v in vars(options).items() if k != "remote_cache"}),
+    )
 
 
 def test_a_dynamic_dag_holds_no_task_of_the_workflow() -> None:
