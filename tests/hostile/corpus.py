@@ -79,6 +79,9 @@ def apply_damage(case: Case, root: Path) -> None:
         matches = sorted(root.glob(pattern))
         assert matches, f"damage: nothing matches {pattern}"
         for path in matches:
+            # Damage as a user with write access would do it: a read-only file (a blob of the
+            # output store) is made writable first, so the case holds without root too.
+            path.chmod(path.stat().st_mode | 0o200)
             path.write_text(text, encoding="utf-8")
     for rel, sql in case.damage_sql.items():
         raw = sqlite3.connect(root / rel)
