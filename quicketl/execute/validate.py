@@ -11,11 +11,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quicketl.config.defaults import project_cache_dir
-from quicketl.errors import ConfigError, EngineError, Problem
+from quicketl.errors import ConfigError, EngineError, Problem, StateError
+from quicketl.locations.refs import file_refs
+from quicketl.plan.keys import components
 from quicketl.plan.lineage import OutputIndex
 from quicketl.plan.model import Plan, Task
+from quicketl.plan.scope import plan_scope
 from quicketl.plan.tasks import load_task_pipeline
+from quicketl.state import TaskRecord, hash_paths, key_of
 from quicketl.state.cachedir import resolve_cache_dir
+from quicketl.state.readonly import ReadOnlyState, read_only_state
 from quicketl.state.sniffs import read_only_sniffs
 
 if TYPE_CHECKING:
@@ -27,6 +32,8 @@ def check_against_sources(plan: Plan, variables: Mapping[str, object] | None = N
     # The same rule as lineage edges: a path, a glob or a folder over any task's output.
     written = OutputIndex(plan.tasks)
     checked = [task for task in plan.tasks if not written.read_by(task.inputs)]
+    settled = _settled(plan, checked)
+    checked = [task for task in checked if task.id not in settled]
     if not checked:
         return
     from quicketl.engine.duckdb_session import DatabasePool  # loads DuckDB
@@ -45,6 +52,34 @@ def check_against_sources(plan: Plan, variables: Mapping[str, object] | None = N
             sniffs.close()
     if problems:
         raise ConfigError(problems)
+
+
+def _settled(plan: Plan, tasks: list[Task]) -> set[str]:
+    """The tasks a run finished successfully under the key they have now: the same config,
+    variables and input bytes, with these versions of quicketl and DuckDB. That run checked
+    them against these very inputs (a run prepares every pipeline as validate does), so the
+    check would find what it found then: nothing. Read from the cache, never written."""
+    state = read_only_state(_cache_dir(plan))
+    if state is None:
+        return set()
+    try:
+        records = state.records(plan_scope(plan))
+        return {task.id for task in tasks if _same_key(plan, task, records, state)}
+    except StateError:  # an input that cannot be read: the check says what it is
+        return set()
+    finally:
+        state.close()
+
+
+def _same_key(
+    plan: Plan, task: Task, records: Mapping[str, TaskRecord], state: ReadOnlyState
+) -> bool:
+    record = records.get(task.id)
+    if record is None or record.status != "success" or task.external:
+        return False
+    inputs = hash_paths(file_refs(task.inputs), plan.root, state.stat_cache)
+    current = components(task.config, task.used_vars, inputs, {}, state.key)
+    return key_of(current) == record.key
 
 
 def _cache_dir(plan: Plan) -> Path:
