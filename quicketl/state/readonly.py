@@ -39,6 +39,20 @@ class ReadOnlyState:
         self.conn.close()
 
 
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that can change nothing, and adds nothing beside the database either.
+
+    A read-only connection to a WAL database makes its -wal and -shm files when they are
+    missing (the last run to close removed them), which `validate` must not leave behind.
+    Without a -wal file no writer has anything unmerged, so the file is read as immutable;
+    were a run to start meanwhile, what is read is still what an earlier run recorded, never
+    a mix (a torn page fails as unreadable, and the caller then uses no cache)."""
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    uri = f"{path.absolute().as_uri()}?{mode}"  # percent-encoded: a "?" or "#" in a folder name
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
 def read_only_state(cache_dir: Path) -> ReadOnlyState | None:
     """The cache at `cache_dir` opened read-only, or None when a run left no usable one."""
     path = cache_dir / DB_NAME
@@ -49,7 +63,7 @@ def read_only_state(cache_dir: Path) -> ReadOnlyState | None:
     if not key or not path.is_file():
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        conn = connect_read_only(path)
     except sqlite3.Error:
         return None
     try:
