@@ -52,7 +52,7 @@ def cache_digests(project: Project) -> dict[str, str]:
     return {
         str(path.relative_to(cache)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(cache.rglob("*"))
-        if path.is_file() and not path.name.startswith("state.db-")
+        if path.is_file()
     }
 
 
