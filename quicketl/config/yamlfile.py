@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,8 +109,8 @@ def load_yaml_text(text: str, path: Path) -> YamlDoc:
         raise ConfigError([_too_deep(None, path)]) from None
     lines: dict[Loc, int] = {}
     if node is not None:
-        _collect_lines(node, (), lines, path)
-        duplicates = list(_duplicate_keys(node, ()))
+        duplicates: list[tuple[int, str, str]] = []
+        _collect_lines(node, (), lines, path, duplicates)
         if duplicates:
             raise ConfigError(
                 [Problem(message, str(path), line, field) for line, field, message in duplicates]
@@ -156,33 +156,30 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: Path) -> Problem:
     return Problem(message, str(path), mark.line + 1)
 
 
-def _collect_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int], path: Path) -> None:
+def _collect_lines(
+    node: yaml.Node,
+    loc: Loc,
+    lines: dict[Loc, int],
+    path: Path,
+    duplicates: list[tuple[int, str, str]],
+) -> None:
+    """The line of every path, and (line, field, message) in `duplicates` for each key written
+    twice in a mapping (YAML keeps the last): one walk for both, it is once per file parsed."""
     # Every later walk over the data recurses once or twice per level, so the depth is capped
     # here, on the first walk, well inside Python's recursion limit.
     if len(loc) >= MAX_DEPTH:
         raise too_deep(path, node.start_mark.line + 1)
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            lines[(*loc, key)] = key_node.start_mark.line + 1
-            _collect_lines(value_node, (*loc, key), lines, path)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _collect_lines(item, (*loc, index), lines, path)
-
-
-def _duplicate_keys(node: yaml.Node, loc: Loc) -> Iterator[tuple[int, str, str]]:
-    """(line, field, message) for each key written twice in a mapping: YAML keeps the last."""
-    if isinstance(node, yaml.MappingNode):
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             key, line = str(key_node.value), key_node.start_mark.line + 1
             if key in first_line:
                 message = f"duplicate key (first written at line {first_line[key]})"
-                yield line, format_loc((*loc, key)), message
+                duplicates.append((line, format_loc((*loc, key)), message))
             first_line.setdefault(key, line)
-            yield from _duplicate_keys(value_node, (*loc, key))
+            lines[(*loc, key)] = line
+            _collect_lines(value_node, (*loc, key), lines, path, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            yield from _duplicate_keys(item, (*loc, index))
+            _collect_lines(item, (*loc, index), lines, path, duplicates)
