@@ -37,10 +37,34 @@ class _Loader(yaml.SafeLoader):
     """The pure-Python loader: slower, but its syntax errors say more (it names a tab)."""
 
 
+def _remembered_tags(loader: Any) -> Any:
+    """Plain scalars' tags remembered by their text: the resolver tries a list of regular
+    expressions on every scalar, and pipeline files repeat the same few words (`type`,
+    `file`, `path`...) thousands of times. The answer depends on the text alone here: the
+    loader has no path resolvers, and a plain scalar's tag is either an implicit one or str."""
+    resolve = loader.resolve
+    tags: dict[str, str] = {}
+
+    def remembered(self: Any, kind: Any, value: str, implicit: tuple[bool, bool]) -> Any:
+        if kind is not yaml.ScalarNode or not implicit[0] or self.yaml_path_resolvers:
+            return resolve(self, kind, value, implicit)
+        tag = tags.get(value)
+        if tag is None:
+            if len(tags) >= _REMEMBERED_TAGS:
+                tags.clear()
+            tag = tags[value] = resolve(self, kind, value, implicit)
+        return tag
+
+    loader.resolve = remembered
+    return loader
+
+
+_REMEMBERED_TAGS = 1 << 16
+
 # libyaml's parser, when the wheel has it, is about ten times faster: a workflow of 200
 # pipelines is parsed on every run that has work to do. Its marks are as good.
-_FastLoader: Any = _yaml12_booleans(
-    type("_FastLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
+_FastLoader: Any = _remembered_tags(
+    _yaml12_booleans(type("_FastLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {}))
 )
 
 
