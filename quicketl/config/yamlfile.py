@@ -149,9 +149,47 @@ def _parse(text: str, loader_class: Any, path: Path) -> tuple[yaml.Node | None, 
         if node is None:
             return None, None
         check_aliases(node, text, path)  # before anything walks the data
+        if "&" not in text:  # no anchor, so no alias: a tree, each node built once
+            try:
+                return node, _tree_data(node, loader, 0)
+            except _NotPlain:
+                pass  # a tag, a merge key or a deep nesting: the constructor knows best
         return node, loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+class _NotPlain(Exception):
+    """A node `_tree_data` leaves to PyYAML's constructor."""
+
+
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "seq", "map"))
+
+
+def _tree_data(node: yaml.Node, loader: Any, depth: int) -> Any:
+    """What the safe constructor builds from a tree of plain maps, lists and scalars, built
+    directly: the constructor's bookkeeping per node was a third of parsing a pipeline file.
+    Scalars other than strings (numbers, booleans, null, dates) still go through it."""
+    if depth > MAX_DEPTH:
+        raise _NotPlain
+    tag = node.tag
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if tag == _STR else loader.construct_object(node)
+    if isinstance(node, yaml.SequenceNode) and tag == _SEQ:
+        return [_tree_data(item, loader, depth + 1) for item in node.value]
+    if isinstance(node, yaml.MappingNode) and tag == _MAP:
+        data = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag in _SPECIAL_KEYS:
+                raise _NotPlain  # a list or map as a key, `<<` or `=`
+            data[_tree_data(key_node, loader, depth + 1)] = _tree_data(
+                value_node, loader, depth + 1
+            )
+        return data
+    raise _NotPlain
+
+
+_SPECIAL_KEYS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
 
 
 def _too_deep(fast_error: yaml.YAMLError | None, path: Path) -> Problem:
