@@ -11,14 +11,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quicketl.config.defaults import project_cache_dir
-from quicketl.errors import ConfigError, EngineError, Problem, StateError
+from quicketl.errors import ConfigError, EngineError, Problem
+from quicketl.locations.globbing import has_glob
 from quicketl.locations.refs import file_refs
 from quicketl.plan.keys import components
 from quicketl.plan.lineage import OutputIndex
 from quicketl.plan.model import Plan, Task
 from quicketl.plan.scope import plan_scope
 from quicketl.plan.tasks import load_task_pipeline
-from quicketl.state import TaskRecord, hash_paths, key_of
+from quicketl.state import TaskRecord, key_of
 from quicketl.state.cachedir import resolve_cache_dir
 from quicketl.state.readonly import ReadOnlyState, read_only_state
 from quicketl.state.sniffs import read_only_sniffs
@@ -65,8 +66,6 @@ def _settled(plan: Plan, tasks: list[Task]) -> set[str]:
     try:
         records = state.records(plan_scope(plan))
         return {task.id for task in tasks if _same_key(plan, task, records, state)}
-    except StateError:  # an input that cannot be read: the check says what it is
-        return set()
     finally:
         state.close()
 
@@ -77,9 +76,23 @@ def _same_key(
     record = records.get(task.id)
     if record is None or record.status != "success" or task.external:
         return False
-    inputs = hash_paths(file_refs(task.inputs), plan.root, state.stat_cache)
+    inputs = _known_inputs(plan, task, state)
+    if inputs is None:
+        return False
     current = components(task.config, task.used_vars, inputs, {}, state.key)
     return key_of(current) == record.key
+
+
+def _known_inputs(plan: Plan, task: Task, state: ReadOnlyState) -> dict[str, str] | None:
+    """The input hashes of the task's key, as the stat cache knows them without reading a
+    file (validate reads no data); None if one is a glob, a folder or not known unchanged."""
+    inputs = {}
+    for pattern in file_refs(task.inputs):
+        digest = None if has_glob(pattern) else state.stat_cache.known(plan.root / pattern)
+        if digest is None:
+            return None
+        inputs[pattern] = digest
+    return dict(sorted(inputs.items()))
 
 
 def _cache_dir(plan: Plan) -> Path:
