@@ -44,9 +44,11 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
 
     A read-only connection to a WAL database makes its -wal and -shm files when they are
     missing (the last run to close removed them), which `validate` must not leave behind.
-    Without a -wal file no writer has anything unmerged, so the file is read as immutable;
-    were a run to start meanwhile, what is read is still what an earlier run recorded, never
-    a mix (a torn page fails as unreadable, and the caller then uses no cache)."""
+    Without a -wal file no writer has anything unmerged, so the file is read as immutable.
+    Were a run to write meanwhile, a read may see a row an earlier run recorded (still true
+    of the bytes it names: validate only skips a check on a key match) or a page being
+    rewritten, which reads as a damaged row or a failed query: that row, or the whole cache,
+    is then not used, and validate checks instead."""
     wal = path.with_name(path.name + "-wal")
     mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
     uri = f"{path.absolute().as_uri()}?{mode}"  # percent-encoded: a "?" or "#" in a folder name
