@@ -21,6 +21,7 @@ from quicketl.state import resolve_cache_dir
 if TYPE_CHECKING:
     from quicketl.export.options import ExportOptions
     from quicketl.export.settings import ExportInputs
+    from quicketl.plan.reuse import StoredPipelines
 
 __all__ = [
     "Workflow",
@@ -41,18 +42,44 @@ def plan_workflow(
     *,
     allow_outside_project: bool = False,
     cache_dir: str | Path | None = None,
+    reuse_cache: bool = False,
 ) -> Plan:
     """Load and check a workflow file into its immutable `Plan` (raises PlanError/ConfigError).
 
     Sinks outside the project root are refused unless `quicketl.yml` allows their folder or
-    `allow_outside_project` is set; `cache_dir` is the cache a run would use."""
+    `allow_outside_project` is set; `cache_dir` is the cache a run would use. `reuse_cache`:
+    take each pipeline file unchanged since the last run from that run's stored plan instead
+    of parsing it again (docs/architecture.md, "The plan cache"); the cache is only read."""
+    workflow = Path(path)
+    top = Path(root).resolve() if root else None
+    cache = Path(cache_dir) if cache_dir is not None else None
+    reuse = _read_only_reuse(workflow, top, cache) if reuse_cache else None
     return build_plan(
-        Path(path),
+        workflow,
         variables,
-        Path(root).resolve() if root else None,
+        top,
         allow_outside_project=allow_outside_project,
-        cache_dir=Path(cache_dir) if cache_dir is not None else None,
+        cache_dir=cache,
+        reuse=reuse,
     )
+
+
+def _read_only_reuse(
+    workflow: Path, root: Path | None, cache_dir: Path | None
+) -> StoredPipelines | None:
+    """The per-file plan cache of the last run's stored plan, read without writing anything."""
+    from quicketl.plan.reuse import stored_pipelines
+    from quicketl.plan.snapshot import current, snapshot_path
+    from quicketl.state.readonly import read_only_state
+
+    root = root or find_project_root(workflow)
+    cache = resolve_cache_dir(root, cache_dir, project_cache_dir(root))
+    snapshot = snapshot_path(cache, workflow)
+    state = read_only_state(cache) if snapshot.is_file() else None
+    if state is None:
+        return None
+    state.close()  # its stat cache is in memory; whatever it hashes is never saved
+    return stored_pipelines(snapshot, root, state.stat_cache, state.key, current)
 
 
 def _remember_plan(plan: Plan, variables: Mapping[str, object] | None, cache_dir: Path) -> None:

@@ -244,7 +244,9 @@ def _plan_or_exit(
         from quicketl import api
 
         variables = variables_of(var)
-        plan: Plan = api.plan_workflow(workflow, variables, allow_outside_project=allow_outside)
+        plan: Plan = api.plan_workflow(
+            workflow, variables, allow_outside_project=allow_outside, reuse_cache=against_sources
+        )
         if against_sources:
             api.check_workflow_sources(plan, variables)
     if as_json:

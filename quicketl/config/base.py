@@ -16,6 +16,7 @@ def as_list(value: Any) -> Any:
 
 
 _KNOWN_KEYS: dict[type, frozenset[str]] = {}
+_SPELLINGS: dict[type, tuple[tuple[str, ...], ...]] = {}
 
 
 class StrictModel(BaseModel):
@@ -41,14 +42,30 @@ class StrictModel(BaseModel):
     @classmethod
     def _one_spelling_each(cls, data: dict[Any, Any]) -> None:
         """A field with other spellings (`delim` for `delimiter`) is given under one only."""
-        for field in cls.model_fields.values():
-            choices = getattr(field.validation_alias, "choices", None) or []
-            given = [c for c in choices if isinstance(c, str) and c in data]
+        for choices in cls._spellings():
+            given = [c for c in choices if c in data]
             if len(given) > 1:
                 listed = " or ".join(f"'{name}'" for name in given)
                 raise PydanticCustomError(
                     "two_spellings", "give one of {listed}", {"listed": listed}
                 )
+
+    @classmethod
+    def _spellings(cls) -> tuple[tuple[str, ...], ...]:
+        """The spellings of each field that has more than one; worked out once per model
+        (asked for every mapping validated, like `_known_keys`)."""
+        groups = _SPELLINGS.get(cls)
+        if groups is None:
+            every = (
+                tuple(
+                    c
+                    for c in getattr(f.validation_alias, "choices", None) or []
+                    if isinstance(c, str)
+                )
+                for f in cls.model_fields.values()
+            )
+            groups = _SPELLINGS[cls] = tuple(g for g in every if len(g) > 1)
+        return groups
 
     @classmethod
     def _tag_hint(cls, key: str, data: dict[Any, Any]) -> str:

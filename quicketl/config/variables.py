@@ -124,6 +124,15 @@ class VariableScope:
         project = [project_variables(root)] if root is not None else []
         return cls([*layers, *environment, *project], supplied=supplied, environment=environment)
 
+    def beneath(self, *explicit: Mapping[str, object] | None) -> VariableScope:
+        """`standard(*explicit, root=...)` for a scope made by `standard(root=...)`: the same
+        layers, without reading .env and quicketl.yml again (once per pipeline of a plan)."""
+        layers = [layer for layer in explicit if layer]
+        supplied = frozenset(explicit[0] or ()) if explicit else frozenset()
+        return VariableScope(
+            [*layers, *self.layers], supplied=supplied, environment=self.environment
+        )
+
     def lookup(self, name: str) -> str | None:
         """The value of a reference: `NAME` from every layer, `env:NAME`/`secret:NAME` from the
         environment layers only."""

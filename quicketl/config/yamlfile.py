@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,10 +37,34 @@ class _Loader(yaml.SafeLoader):
     """The pure-Python loader: slower, but its syntax errors say more (it names a tab)."""
 
 
+def _remembered_tags(loader: Any) -> Any:
+    """Plain scalars' tags remembered by their text: the resolver tries a list of regular
+    expressions on every scalar, and pipeline files repeat the same few words (`type`,
+    `file`, `path`...) thousands of times. The answer depends on the text alone here: the
+    loader has no path resolvers, and a plain scalar's tag is either an implicit one or str."""
+    resolve = loader.resolve
+    tags: dict[str, str] = {}
+
+    def remembered(self: Any, kind: Any, value: str, implicit: tuple[bool, bool]) -> Any:
+        if kind is not yaml.ScalarNode or not implicit[0] or self.yaml_path_resolvers:
+            return resolve(self, kind, value, implicit)
+        tag = tags.get(value)
+        if tag is None:
+            if len(tags) >= _REMEMBERED_TAGS:
+                tags.clear()
+            tag = tags[value] = resolve(self, kind, value, implicit)
+        return tag
+
+    loader.resolve = remembered
+    return loader
+
+
+_REMEMBERED_TAGS = 1 << 16
+
 # libyaml's parser, when the wheel has it, is about ten times faster: a workflow of 200
 # pipelines is parsed on every run that has work to do. Its marks are as good.
-_FastLoader: Any = _yaml12_booleans(
-    type("_FastLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
+_FastLoader: Any = _remembered_tags(
+    _yaml12_booleans(type("_FastLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {}))
 )
 
 
@@ -109,8 +133,8 @@ def load_yaml_text(text: str, path: Path) -> YamlDoc:
         raise ConfigError([_too_deep(None, path)]) from None
     lines: dict[Loc, int] = {}
     if node is not None:
-        _collect_lines(node, (), lines, path)
-        duplicates = list(_duplicate_keys(node, ()))
+        duplicates: list[tuple[int, str, str]] = []
+        _collect_lines(node, (), lines, path, duplicates)
         if duplicates:
             raise ConfigError(
                 [Problem(message, str(path), line, field) for line, field, message in duplicates]
@@ -125,9 +149,47 @@ def _parse(text: str, loader_class: Any, path: Path) -> tuple[yaml.Node | None, 
         if node is None:
             return None, None
         check_aliases(node, text, path)  # before anything walks the data
+        if "&" not in text:  # no anchor, so no alias: a tree, each node built once
+            try:
+                return node, _tree_data(node, loader, 0)
+            except _NotPlain:
+                pass  # a tag, a merge key or a deep nesting: the constructor knows best
         return node, loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+class _NotPlain(Exception):
+    """A node `_tree_data` leaves to PyYAML's constructor."""
+
+
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "seq", "map"))
+
+
+def _tree_data(node: yaml.Node, loader: Any, depth: int) -> Any:
+    """What the safe constructor builds from a tree of plain maps, lists and scalars, built
+    directly: the constructor's bookkeeping per node was a third of parsing a pipeline file.
+    Scalars other than strings (numbers, booleans, null, dates) still go through it."""
+    if depth > MAX_DEPTH:
+        raise _NotPlain
+    tag = node.tag
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if tag == _STR else loader.construct_object(node)
+    if isinstance(node, yaml.SequenceNode) and tag == _SEQ:
+        return [_tree_data(item, loader, depth + 1) for item in node.value]
+    if isinstance(node, yaml.MappingNode) and tag == _MAP:
+        data = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag in _SPECIAL_KEYS:
+                raise _NotPlain  # a list or map as a key, `<<` or `=`
+            data[_tree_data(key_node, loader, depth + 1)] = _tree_data(
+                value_node, loader, depth + 1
+            )
+        return data
+    raise _NotPlain
+
+
+_SPECIAL_KEYS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
 
 
 def _too_deep(fast_error: yaml.YAMLError | None, path: Path) -> Problem:
@@ -156,33 +218,30 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: Path) -> Problem:
     return Problem(message, str(path), mark.line + 1)
 
 
-def _collect_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int], path: Path) -> None:
+def _collect_lines(
+    node: yaml.Node,
+    loc: Loc,
+    lines: dict[Loc, int],
+    path: Path,
+    duplicates: list[tuple[int, str, str]],
+) -> None:
+    """The line of every path, and (line, field, message) in `duplicates` for each key written
+    twice in a mapping (YAML keeps the last): one walk for both, it is once per file parsed."""
     # Every later walk over the data recurses once or twice per level, so the depth is capped
     # here, on the first walk, well inside Python's recursion limit.
     if len(loc) >= MAX_DEPTH:
         raise too_deep(path, node.start_mark.line + 1)
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            lines[(*loc, key)] = key_node.start_mark.line + 1
-            _collect_lines(value_node, (*loc, key), lines, path)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _collect_lines(item, (*loc, index), lines, path)
-
-
-def _duplicate_keys(node: yaml.Node, loc: Loc) -> Iterator[tuple[int, str, str]]:
-    """(line, field, message) for each key written twice in a mapping: YAML keeps the last."""
-    if isinstance(node, yaml.MappingNode):
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             key, line = str(key_node.value), key_node.start_mark.line + 1
             if key in first_line:
                 message = f"duplicate key (first written at line {first_line[key]})"
-                yield line, format_loc((*loc, key)), message
+                duplicates.append((line, format_loc((*loc, key)), message))
             first_line.setdefault(key, line)
-            yield from _duplicate_keys(value_node, (*loc, key))
+            lines[(*loc, key)] = line
+            _collect_lines(value_node, (*loc, key), lines, path, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            yield from _duplicate_keys(item, (*loc, index))
+            _collect_lines(item, (*loc, index), lines, path, duplicates)

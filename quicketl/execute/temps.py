@@ -6,6 +6,7 @@ debris behind. A temp whose writer is alive is never touched (see `state.atomic`
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
@@ -19,10 +20,11 @@ def clean_stale_temps(
 ) -> list[Path]:
     """Remove dead runs' temps beside the outputs of `task_ids`, except `keep`; returns them."""
     wanted = set(task_ids)
+    # Strings, not paths, while collecting: one per output of every task.
     folders = {
-        (plan.root / out).parent
+        os.path.dirname(os.path.join(plan.root, out).rstrip("/"))  # "out/part/": beside it
         for task in plan.tasks
         if task.id in wanted
         for out in file_refs(task.outputs)
     }
-    return [path for folder in sorted(folders) for path in cleanup_temps(folder, keep)]
+    return [path for folder in sorted(folders) for path in cleanup_temps(Path(folder), keep)]

@@ -12,10 +12,16 @@ from typing import TYPE_CHECKING
 
 from quicketl.config.defaults import project_cache_dir
 from quicketl.errors import ConfigError, EngineError, Problem
+from quicketl.locations.globbing import has_glob
+from quicketl.locations.refs import file_refs
+from quicketl.plan.keys import components
 from quicketl.plan.lineage import OutputIndex
 from quicketl.plan.model import Plan, Task
+from quicketl.plan.scope import plan_scope
 from quicketl.plan.tasks import load_task_pipeline
+from quicketl.state import TaskRecord, key_of
 from quicketl.state.cachedir import resolve_cache_dir
+from quicketl.state.readonly import ReadOnlyState, read_only_state
 from quicketl.state.sniffs import read_only_sniffs
 
 if TYPE_CHECKING:
@@ -27,6 +33,8 @@ def check_against_sources(plan: Plan, variables: Mapping[str, object] | None = N
     # The same rule as lineage edges: a path, a glob or a folder over any task's output.
     written = OutputIndex(plan.tasks)
     checked = [task for task in plan.tasks if not written.read_by(task.inputs)]
+    settled = _settled(plan, checked)
+    checked = [task for task in checked if task.id not in settled]
     if not checked:
         return
     from quicketl.engine.duckdb_session import DatabasePool  # loads DuckDB
@@ -45,6 +53,46 @@ def check_against_sources(plan: Plan, variables: Mapping[str, object] | None = N
             sniffs.close()
     if problems:
         raise ConfigError(problems)
+
+
+def _settled(plan: Plan, tasks: list[Task]) -> set[str]:
+    """The tasks a run finished successfully under the key they have now: the same config,
+    variables and input bytes, with these versions of quicketl and DuckDB. That run checked
+    them against these very inputs (a run prepares every pipeline as validate does), so the
+    check would find what it found then: nothing. Read from the cache, never written."""
+    state = read_only_state(_cache_dir(plan))
+    if state is None:
+        return set()
+    try:
+        records = state.records(plan_scope(plan))
+        return {task.id for task in tasks if _same_key(plan, task, records, state)}
+    finally:
+        state.close()
+
+
+def _same_key(
+    plan: Plan, task: Task, records: Mapping[str, TaskRecord], state: ReadOnlyState
+) -> bool:
+    record = records.get(task.id)
+    if record is None or record.status != "success" or task.external:
+        return False
+    inputs = _known_inputs(plan, task, state)
+    if inputs is None:
+        return False
+    current = components(task.config, task.used_vars, inputs, {}, state.key)
+    return key_of(current) == record.key
+
+
+def _known_inputs(plan: Plan, task: Task, state: ReadOnlyState) -> dict[str, str] | None:
+    """The input hashes of the task's key, as the stat cache knows them without reading a
+    file (validate reads no data); None if one is a glob, a folder or not known unchanged."""
+    inputs = {}
+    for pattern in file_refs(task.inputs):
+        digest = None if has_glob(pattern) else state.stat_cache.known(plan.root / pattern)
+        if digest is None:
+            return None
+        inputs[pattern] = digest
+    return dict(sorted(inputs.items()))
 
 
 def _cache_dir(plan: Plan) -> Path:

@@ -57,6 +57,7 @@ class _Draft:
     needed: frozenset[str] | None = None
     unresolved: dict[str, Unresolved] = field(default_factory=dict)
     reuse: StoredPipelines | None = None  # the per-file plan cache, when a run offers one
+    base: VariableScope | None = None  # .env and quicketl.yml, read once for every pipeline
 
     def problem(self, message: str, *loc: str | int, warning: bool = False) -> None:
         doc = self.workflow.doc
@@ -189,9 +190,9 @@ def _make_task(
         draft.problem(f"pipeline file not found: {ref.path} (looked in {where})", *loc, "path")
         return None
     config = draft.workflow.config
-    scope = VariableScope.standard(
-        draft.variables, ref.variables, config.variables, root=draft.workflow.root
-    )
+    if draft.base is None:
+        draft.base = VariableScope.standard(root=draft.workflow.root)
+    scope = draft.base.beneath(draft.variables, ref.variables, config.variables)
     stored = _stored_task(draft, path, scope, stage.name, name, ref)
     if stored is not None:
         draft.warnings.extend(stored.warnings)

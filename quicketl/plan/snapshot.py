@@ -84,7 +84,7 @@ def load_snapshot(
     try:
         files, lookups = text_map(body["files"]), need(body["lookups"], dict)
         need(body["tool"], dict)
-        if any(hash_path(Path(name), stat_cache) != digest for name, digest in files.items()):
+        if any(hash_path(name, stat_cache) != digest for name, digest in files.items()):
             return None
         plan = plan_from(body["plan"])
     except (Unreadable, KeyError, TypeError):

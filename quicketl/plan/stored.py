@@ -70,7 +70,7 @@ def text_map(value: object) -> dict[str, str]:
 
 def fields(value: object, keys: set[str]) -> dict[str, Any]:
     body = need(value, dict)
-    if set(body) != keys:
+    if body.keys() != keys:  # a keys view compares with a set without building one
         raise Unreadable(f"fields {sorted(body)}, expected {sorted(keys)}")
     return body
 
@@ -100,7 +100,8 @@ def plan_from(body: object) -> Plan:
 
 
 def _each(value: object, convert: Callable[[object], T]) -> tuple[T, ...]:
-    return tuple(convert(item) for item in need(value, list))
+    items = need(value, list)
+    return tuple(map(convert, items)) if items else ()
 
 
 def task_from(value: object) -> Task:
@@ -116,7 +117,7 @@ def task_from(value: object) -> Task:
         used_vars=text_map(body["used_vars"]),
         inputs=texts(body["inputs"]),
         outputs=texts(body["outputs"]),
-        external=tuple(External.parse(e) for e in texts(body["external"])),
+        external=tuple(map(External.parse, texts(body["external"]))),
         description=text_or_none(body["description"]),
         warnings=_each(body["warnings"], _problem_from),
     )

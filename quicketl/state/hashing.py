@@ -135,7 +135,7 @@ class StatCache:
     def hash_file(self, path: str | os.PathLike[str], known: os.stat_result | None = None) -> str:
         """The file's content hash, read from disk only when its stat changed. `known`: the
         stat the caller just took of `path` (it spares one system call per file)."""
-        key = os.path.abspath(path)
+        key = _absolute(path)
         # Before reading: a change during the read then shows as a new stat.
         stat = known if known is not None else os.stat(key)
         entry = self._entries.get(key)
@@ -170,6 +170,20 @@ class StatCache:
                 self._dirty[entry.path] = entry
             else:
                 self._dirty.pop(entry.path, None)
+
+
+def _absolute(path: str | os.PathLike[str]) -> str:
+    """`os.path.abspath(path)`, without its work for a path already absolute and normal (the
+    usual case: a no-op run of 10,000 pipelines looks up some 30,000)."""
+    if isinstance(path, str) and path[:1] == "/" and path[-1:] != "/":
+        return path if not any(part in path for part in _NOT_NORMAL) else os.path.abspath(path)
+    return os.path.abspath(path)
+
+
+# Besides a trailing "/", anything normpath would change in an absolute POSIX path ("/." also
+# catches "/./", "/../" and a trailing "/.."; it takes a hidden name for one too, which only
+# costs the slow way).
+_NOT_NORMAL = ("//", "/.")
 
 
 def _is_settled(stat: os.stat_result) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from stat import S_ISDIR
 from typing import Literal, NotRequired, TypedDict
 
 from quicketl.state.hashing import MISSING, StatCache, hash_path
@@ -27,14 +28,14 @@ class OutputRecord(TypedDict):
 Signature = tuple[int, int, int]
 
 
-def path_signature(path: Path) -> Signature | None:
+def path_signature(path: str | os.PathLike[str]) -> Signature | None:
     """(size, mtime_ns, ctime_ns) of a file, or (total bytes, newest mtime, newest ctime) of
     a folder; None if absent."""
     try:
         stat = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    if not os.path.isdir(path):
+    if not S_ISDIR(stat.st_mode):  # the stat just taken says it: no second system call
         return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
     try:
         return _tree_signature(path, stat)
@@ -42,7 +43,7 @@ def path_signature(path: Path) -> Signature | None:
         return -1, -1, -1
 
 
-def _tree_signature(directory: Path, top: os.stat_result) -> Signature:
+def _tree_signature(directory: str | os.PathLike[str], top: os.stat_result) -> Signature:
     # Sub-folder times count too: they move when a file is added, removed or renamed.
     size, mtime_ns, ctime_ns = 0, top.st_mtime_ns, top.st_ctime_ns
     for folder, dirs, files in os.walk(directory):
@@ -78,7 +79,7 @@ def outputs_changed(
 
 
 def _change_of(record: OutputRecord, root: Path, cache: StatCache | None) -> OutputChange | None:
-    full = root / record["path"]
+    full = os.path.join(root, record["path"])  # no pathlib: once per output of every task
     signature = path_signature(full)
     if signature is None:
         return "missing"

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from quicketl.state.hashing import StatCache, canonical_json
+from quicketl.state.readonly import connect_read_only
 from quicketl.state.records import parse_json, stat_entry_from_row
 from quicketl.state.store import DB_NAME
 
@@ -93,7 +94,7 @@ def read_only_sniffs(cache_dir: Path) -> SniffCache | None:
     if not path.is_file():
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        conn = connect_read_only(path)
         rows = conn.execute("SELECT path, size, mtime_ns, ctime_ns, inode, hash FROM stat_cache")
         entries = [entry for entry in map(stat_entry_from_row, rows) if entry is not None]
         conn.execute("SELECT 1 FROM csv_sniffs LIMIT 1")

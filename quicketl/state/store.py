@@ -27,7 +27,6 @@ from quicketl.state.records import (
     components_from_json,
     is_time,
     outputs_from_json,
-    stat_entry_from_row,
 )
 from quicketl.state.sqlite_file import (
     SCHEMA_VERSION,
@@ -63,6 +62,11 @@ _INTENT_COLUMNS = (
 )
 _DROP_INTENT = "DELETE FROM append_intents WHERE scope = ? AND task_id = ?"
 _UINT64 = 1 << 64
+# A stat-cache row holds what was written: text paths and hashes, integer stats.
+_TYPED = " AND ".join(
+    [f"typeof({c}) = 'text'" for c in ("path", "hash")]
+    + [f"typeof({c}) = 'integer'" for c in ("size", "mtime_ns", "ctime_ns", "inode")]
+)
 _INT64_MAX = (1 << 63) - 1
 
 
@@ -195,13 +199,15 @@ class StateStore:
         return [scope for (scope,) in rows if isinstance(scope, str)]
 
     def stat_entries(self) -> list[StatEntry]:
-        sql = "SELECT path, size, mtime_ns, ctime_ns, inode, hash FROM stat_cache"
+        # The column types are checked by SQLite: a no-op run of 10,000 pipelines loads
+        # some 40,000 entries, and a check per value in Python was a tenth of its time.
+        sql = f"SELECT path, size, mtime_ns, ctime_ns, inode, hash, {_TYPED} FROM stat_cache"
         with self._connection() as conn:
             rows = conn.execute(sql).fetchall()
-        entries = [stat_entry_from_row(row) for row in rows]
-        if any(entry is None for entry in entries):
+        entries = [StatEntry(p, s, m, c, i % _UINT64, h) for p, s, m, c, i, h, ok in rows if ok]
+        if len(entries) != len(rows):
             cache_warning(UNREADABLE_STATS)
-        return [entry for entry in entries if entry is not None]
+        return entries
 
     def save_stat_entries(self, entries: Iterable[StatEntry]) -> None:
         rows = [

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from quicketl.config.yamlfile import load_yaml_file, load_yaml_text
 from quicketl.config.yamlguard import MAX_YAML_BYTES
@@ -176,3 +177,25 @@ def test_a_special_file_is_refused_unread(tmp_path: Path, special: str) -> None:
         os.mkfifo(path)
     kind = "a character device" if special == "/dev/zero" else "a named pipe (FIFO)"
     assert load_with_deadline(path) == f"{path}: cannot read: {kind}, not a regular file"
+
+
+TREES = [
+    "a: 1\nb: [1, 2.5, true, false, null, ~, '1', \"x\"]\n"
+    "c: {d: 2020-01-02, e: 2020-01-02 10:00:00}\n",
+    "on: yes\noff: no\nTrue: TRUE\nx: 0x1F\ny: 0o17\nz: 1_000\nw: 1:30\nv: .inf\n",
+    "=: 1\nk: 2\n",
+    "<<: {a: 1}\nb: 2\n",
+    "a: !!str 12\nb: !!int '7'\nc: !!binary aGVsbG8=\nd: !!set {x, y}\ne: !!omap [{a: 1}]\n",
+    "- a\n- - b\n  - {c: d}\n- ''\n- 12e3\n- 1.\n",
+    "x: |\n  multi\n  line\ny: >\n  folded\n  text\n",
+    "just a string\n",
+]
+
+
+@pytest.mark.parametrize("text", TREES)
+def test_a_tree_built_directly_is_what_the_constructor_builds(text: str) -> None:
+    from quicketl.config.yamlfile import _FastLoader
+
+    expected = yaml.load(text, Loader=_FastLoader)
+    data = load_yaml_text(text, Path("t.yml")).data
+    assert (repr(data), type(data)) == (repr(expected), type(expected))
