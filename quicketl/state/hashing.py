@@ -85,14 +85,12 @@ def key_of(components: Mapping[str, Any], config_json: str | None = None) -> str
     (a stored plan keeps it): the text is then put together around it, byte for byte what
     encoding the whole would give, without encoding every config again on a no-op run.
     """
-    if config_json is None:
+    rest = {name: value for name, value in components.items() if name != "config"}
+    if config_json is None or len(rest) == len(components) or any(n < "config" for n in rest):
         text = canonical_json(components)
-    else:
-        parts = [
-            f"{canonical_json(name)}:{config_json if name == 'config' else canonical_json(value)}"
-            for name, value in sorted(components.items())
-        ]
-        text = "{" + ",".join(parts) + "}"
+    else:  # "config" sorts first among the names: it opens the object
+        tail = canonical_json(rest)[1:]
+        text = '{"config":' + config_json + ("," + tail if rest else tail)
     return hash_bytes(text.encode("utf-8", "surrogatepass"))
 
 

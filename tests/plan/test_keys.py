@@ -147,3 +147,16 @@ def test_a_key_from_the_configs_known_canonical_text_is_the_same_key(
     # every config again: the key must not change by it.
     whole = parts(config=config)
     assert key_of(whole, config_json=canonical_json(config)) == key_of(whole)
+
+
+@pytest.mark.parametrize(
+    "whole",
+    [
+        {"config": {"a": 1}},
+        {"config": {"a": 1}, "a_first": 2, "zed": [3]},
+        {"other": 1},
+    ],
+)
+def test_a_key_from_known_config_text_holds_for_any_set_of_names(whole: dict[str, Any]) -> None:
+    known = canonical_json(whole["config"]) if "config" in whole else "{}"
+    assert key_of(whole, config_json=known) == key_of(whole)
