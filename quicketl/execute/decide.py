@@ -79,8 +79,11 @@ class Decider:
         which a preview must not count as changed (the rewrite may restore them)."""
         current = self.current_components(task)
         assumed = _assume_unchanged(current, self._record(task), pending)
-        key = key_of(current)
-        reasons = self._reasons(task, key if assumed is current else key_of(assumed), assumed)
+        key = key_of(current, task.config_json)
+        if assumed is not current:
+            reasons = self._reasons(task, key_of(assumed, task.config_json), assumed)
+        else:
+            reasons = self._reasons(task, key, assumed)
         note = None if self.force else failed_checks_note(self._record(task))
         if note is not None and not reasons and self.require_checks:
             reasons = [note]  # written despite failed checks: this run requires them

@@ -80,7 +80,7 @@ def _same_key(
     if inputs is None:
         return False
     current = components(task.config, task.used_vars, inputs, {}, state.key)
-    return key_of(current) == record.key
+    return key_of(current, task.config_json) == record.key
 
 
 def _known_inputs(plan: Plan, task: Task, state: ReadOnlyState) -> dict[str, str] | None:

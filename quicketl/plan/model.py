@@ -43,6 +43,9 @@ class Task:
     # task so that the per-file plan cache gives them again without reading the file.
     warnings: tuple[Problem, ...] = ()
     pipeline: LoadedPipeline | None = field(default=None, compare=False, repr=False)
+    # The canonical JSON of `config` when already known (a stored plan keeps it), so that
+    # keying the task does not encode the config again (plan/snapshot.py).
+    config_json: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

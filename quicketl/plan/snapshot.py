@@ -28,7 +28,14 @@ from quicketl.plan.keys import mask_var, tool_versions
 from quicketl.plan.model import Plan, StageInfo, Task
 from quicketl.plan.reuse import plan_lookups
 from quicketl.plan.stored import Unreadable, need, plan_from, text_map
-from quicketl.state import StatCache, commit_path, hash_bytes, hash_path, temp_path_beside
+from quicketl.state import (
+    StatCache,
+    canonical_json,
+    commit_path,
+    hash_bytes,
+    hash_path,
+    temp_path_beside,
+)
 from quicketl.state.notices import cache_warning
 from quicketl.state.records import is_int
 from quicketl.state.secretkey import cache_secret_key
@@ -36,7 +43,8 @@ from quicketl.state.secretkey import cache_secret_key
 # 3: edges stored compact; secrets as expressions and keyed hashes. 4: per-file plan cache
 # (each task's own warnings, and `scopes`: what its variables resolve to through every layer),
 # and the versions of quicketl and DuckDB that made it (another one may validate differently).
-SNAPSHOT_FORMAT = 4
+# 5: each task's canonical config text (`config_json`), which its key is made of.
+SNAPSHOT_FORMAT = 5
 UNREADABLE = "stored plan {path} could not be read (damaged or edited by hand); planning afresh"
 
 
@@ -211,6 +219,8 @@ def _task_body(task: Task, key: bytes) -> dict[str, Any]:
         "name": task.name,
         "pipeline_path": str(task.pipeline_path),
         "config": task.config,
+        # The text its key is made of: a no-op run keys 10,000 tasks without encoding them.
+        "config_json": canonical_json(task.config),
         "variables": task.variables,
         "used_vars": _masked(task.used_vars, key),
         "inputs": list(task.inputs),

@@ -78,9 +78,20 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def key_of(components: Mapping[str, Any]) -> str:
-    """The task key: the digest of the canonical JSON of its components."""
-    return hash_bytes(canonical_json(components).encode("utf-8", "surrogatepass"))
+def key_of(components: Mapping[str, Any], config_json: str | None = None) -> str:
+    """The task key: the digest of the canonical JSON of its components.
+
+    `config_json`, when given, is the canonical JSON of `components["config"]` already made
+    (a stored plan keeps it): the text is then put together around it, byte for byte what
+    encoding the whole would give, without encoding every config again on a no-op run.
+    """
+    rest = {name: value for name, value in components.items() if name != "config"}
+    if config_json is None or len(rest) == len(components) or any(n < "config" for n in rest):
+        text = canonical_json(components)
+    else:  # "config" sorts first among the names: it opens the object
+        tail = canonical_json(rest)[1:]
+        text = '{"config":' + config_json + ("," + tail if rest else tail)
+    return hash_bytes(text.encode("utf-8", "surrogatepass"))
 
 
 class StatEntry(NamedTuple):

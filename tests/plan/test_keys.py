@@ -16,7 +16,7 @@ from quicketl.plan.keys import (
     diff_reasons,
     masked_vars,
 )
-from quicketl.state import key_of
+from quicketl.state import canonical_json, key_of
 
 KEY = b"k" * 32
 
@@ -130,3 +130,33 @@ def test_a_freshness_value_runs_only_when_it_changes() -> None:
 )
 def test_changed_paths_are_the_deepest_differences(old: Any, new: Any, paths: list[str]) -> None:
     assert changed_paths(old, new) == paths
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {},
+        {"name": "p", "transforms": [{"op": "filter", "predicate": "x > 1"}]},
+        {"name": "né\u2603", "n": [1, 2.5, None, True], "z": {"b": {}, "a": []}},
+    ],
+)
+def test_a_key_from_the_configs_known_canonical_text_is_the_same_key(
+    config: dict[str, Any],
+) -> None:
+    # A stored plan keeps each task's canonical config text, so a no-op run does not encode
+    # every config again: the key must not change by it.
+    whole = parts(config=config)
+    assert key_of(whole, config_json=canonical_json(config)) == key_of(whole)
+
+
+@pytest.mark.parametrize(
+    "whole",
+    [
+        {"config": {"a": 1}},
+        {"config": {"a": 1}, "a_first": 2, "zed": [3]},
+        {"other": 1},
+    ],
+)
+def test_a_key_from_known_config_text_holds_for_any_set_of_names(whole: dict[str, Any]) -> None:
+    known = canonical_json(whole["config"]) if "config" in whole else "{}"
+    assert key_of(whole, config_json=known) == key_of(whole)

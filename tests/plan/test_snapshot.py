@@ -12,6 +12,7 @@ from quicketl.api import plan_workflow
 from quicketl.locations.refs import External
 from quicketl.plan.model import Plan
 from quicketl.plan.snapshot import SNAPSHOT_FORMAT, load_snapshot, save_snapshot, snapshot_path
+from quicketl.state import canonical_json
 
 FILTER = "name: p\nsource: {type: file, path: data/raw.csv}\n"
 FILTER += "transforms: [{op: filter, predicate: 'id >= ${MIN} AND ${TOP:-9} > 0'}]\n"
@@ -149,4 +150,25 @@ def test_a_plan_stored_by_another_version_of_quicketl_or_duckdb_is_a_silent_miss
     body = json.loads(path.read_text())
     path.write_text(json.dumps({**body, "tool": {**body["tool"], "quicketl": "0.0.1"}}))
     assert load_snapshot(path, {}) is None  # its models may have validated differently
+    assert capsys.readouterr().err == ""
+
+
+def test_a_stored_task_keeps_its_configs_canonical_text(project: Project) -> None:
+    # The no-op path keys every task from it instead of encoding the config again.
+    plan, path = stored(project)
+    again = load_snapshot(path, {})
+    assert again is not None
+    for task in plan.tasks:
+        assert again.task(task.id).config_json == canonical_json(task.config)
+
+
+def test_a_snapshot_of_the_previous_format_is_a_silent_miss(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, path = stored(project)
+    body = json.loads(path.read_text())
+    for task in body["plan"]["tasks"]:  # what format 4 wrote: no canonical config text
+        del task["config_json"]
+    path.write_text(json.dumps({**body, "format": 4}))
+    assert load_snapshot(path, {}) is None
     assert capsys.readouterr().err == ""
