@@ -118,7 +118,12 @@ def test_hash_key_nulls_hash_as_a_marker_never_null(transformed: Transformed) ->
         alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
         max_size=12,
     ),
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=3),
+    # No `$` in the separator: in YAML `$${` is the escape for `${` and `${X}` a variable,
+    # both substituted before the transform sees the text (tests/config/test_variables.py).
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="$"),
+        max_size=3,
+    ),
 )
 def test_hash_key_escapes_values_and_separator(
     transformed: Transformed, value: str, separator: str
