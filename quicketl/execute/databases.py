@@ -16,6 +16,13 @@ def database_files(task: Task) -> list[str]:
     return sorted({database_of(ref) for ref in refs})
 
 
+def written_database_files(task: Task) -> list[str]:
+    """The local database files a task writes a table into (not a server URL, not
+    DuckDB's `:memory:`)."""
+    files = {database_of(ref) for ref in task.outputs if is_table(ref)}
+    return sorted(name for name in files if name and "://" not in name and name != ":memory:")
+
+
 class DatabaseLocks:
     """A lock per database file, taken in sorted order so two tasks can never deadlock."""
 

@@ -67,6 +67,7 @@ class Decider:
         self.force = force
         self.secret_key = secret_key
         self._lock = threading.Lock()
+        self._present: dict[str, bool] = {}  # database files, as first seen in this run
 
     def current_components(self, task: Task) -> dict[str, Any]:
         with self._lock:
@@ -104,7 +105,7 @@ class Decider:
         if always_runs(current) and not reasons:
             reasons = diff_reasons(current, current)
         with self._lock:
-            changes = outputs_changed(record.outputs, self.root, self.stat_cache)
+            changes = outputs_changed(record.outputs, self.root, self.stat_cache, self._present)
         reasons += [
             f"output {path} {self._output_change(path, change)}" for path, change in changes
         ]

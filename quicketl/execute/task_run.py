@@ -13,13 +13,14 @@ from quicketl.engine.pipeline_result import PipelineResult
 from quicketl.errors import EngineError, QuickETLError
 from quicketl.execute.appends import intent_saver
 from quicketl.execute.checks_record import checks_status
-from quicketl.execute.databases import DatabaseLocks, database_files
+from quicketl.execute.databases import DatabaseLocks, database_files, written_database_files
 from quicketl.execute.decide import Decision
 from quicketl.execute.restore import TaskCache, never_restored
 from quicketl.execute.run_session import RunSession
 from quicketl.locations.refs import file_refs
 from quicketl.plan.model import Task
 from quicketl.state import StatCache, StateStore, output_record
+from quicketl.state.outputs import presence_record
 from quicketl.state.owners import owners_of
 
 if TYPE_CHECKING:
@@ -122,6 +123,7 @@ class TaskRunner:
         outputs = [
             output_record(path, self.root, self.stat_cache) for path in file_refs(task.outputs)
         ]
+        outputs += [presence_record(path) for path in written_database_files(task)]
         self.store.record_success(
             self.scope,
             task.id,

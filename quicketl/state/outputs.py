@@ -12,6 +12,11 @@ from quicketl.state.hashing import MISSING, StatCache, hash_path
 
 OutputChange = Literal["missing", "edited"]
 
+# The recorded "hash" of an output whose presence alone is kept: a database file a task wrote
+# a table into. Every other table in that file changes its bytes too, so they say nothing
+# about this task's table; the file being gone does (docs/architecture.md, "Outputs").
+PRESENT = "present"
+
 
 class OutputRecord(TypedDict):
     """One output as a finished task left it; for a folder, size and times cover its whole
@@ -62,24 +67,45 @@ def output_record(path: str, root: Path, stat_cache: StatCache | None = None) ->
     return {"path": path, "size": size, "mtime_ns": mtime_ns, "ctime_ns": ctime_ns, "hash": digest}
 
 
+def presence_record(path: str) -> OutputRecord:
+    """Record that `path` (a database file) exists, without its content."""
+    return {"path": path, "size": 0, "mtime_ns": 0, "hash": PRESENT}
+
+
 def outputs_changed(
-    records: Iterable[OutputRecord], root: Path, stat_cache: StatCache | None = None
+    records: Iterable[OutputRecord],
+    root: Path,
+    stat_cache: StatCache | None = None,
+    present: dict[str, bool] | None = None,
 ) -> list[tuple[str, OutputChange]]:
     """Each recorded output now missing or with other content: (path, "missing" | "edited").
 
     An unchanged stat is trusted without reading; a changed stat is settled by hashing, so an
-    output that was only touched is not reported.
+    output that was only touched is not reported. `present` remembers, for one run, whether
+    each presence-only file existed when first asked: a database file deleted before the run
+    and re-created by one of its writers is still missing for the others' tables.
     """
     changes: list[tuple[str, OutputChange]] = []
     for record in records:
-        change = _change_of(record, root, stat_cache)
+        change = _change_of(record, root, stat_cache, present)
         if change is not None:
             changes.append((record["path"], change))
     return changes
 
 
-def _change_of(record: OutputRecord, root: Path, cache: StatCache | None) -> OutputChange | None:
+def _first_seen(path: str, present: dict[str, bool]) -> bool:
+    if path not in present:
+        present[path] = os.path.exists(path)
+    return present[path]
+
+
+def _change_of(
+    record: OutputRecord, root: Path, cache: StatCache | None, present: dict[str, bool] | None
+) -> OutputChange | None:
     full = os.path.join(root, record["path"])  # no pathlib: once per output of every task
+    if record["hash"] == PRESENT:
+        exists = os.path.exists(full) if present is None else _first_seen(full, present)
+        return None if exists else "missing"
     signature = path_signature(full)
     if signature is None:
         return "missing"

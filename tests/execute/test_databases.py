@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 from projects import new_project
 
-from quicketl.api import plan_workflow, run_workflow
+from quicketl.api import explain, plan_workflow, run_workflow
 
 
 def warehouse_project(tmp_path: Path) -> Path:
@@ -75,3 +75,30 @@ def test_database_source_always_runs(tmp_path: Path) -> None:
     assert again["load.load_a"].status == "up_to_date"
     assert again["report.report"].status == "ran"
     assert again["report.report"].reasons == ["reads duckdb:///wh.duckdb (not a file: always runs)"]
+
+
+def test_a_deleted_database_file_makes_its_writers_run_again(tmp_path: Path) -> None:
+    workflow = warehouse_project(tmp_path)
+    run_workflow(workflow, workers=2)
+    (tmp_path / "wh.duckdb").unlink()
+    preview = {t.task_id: t.reasons for t in explain(workflow).tasks}
+    for writer in ("load.load_a", "load.load_b"):
+        assert preview[writer][0] == "output wh.duckdb missing"
+    again = {t.task_id: t for t in run_workflow(workflow, workers=1).tasks}
+    assert again["load.load_a"].status == "ran"
+    assert again["load.load_a"].reasons == ["output wh.duckdb missing"]
+    assert again["load.load_b"].status == "ran"
+    with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as conn:
+        assert conn.execute("SELECT count(*) FROM a").fetchone() == (5,)
+
+
+def test_a_database_file_written_by_others_does_not_rerun_its_writers(tmp_path: Path) -> None:
+    # Only the file's presence is recorded: other tables (here the other writer's) change its
+    # bytes on every run, so its content says nothing about one table.
+    workflow = warehouse_project(tmp_path)
+    run_workflow(workflow, workers=2)
+    with duckdb.connect(str(tmp_path / "wh.duckdb")) as conn:
+        conn.execute("CREATE TABLE unrelated AS SELECT 1 AS x")
+    again = {t.task_id: t for t in run_workflow(workflow, workers=2).tasks}
+    assert again["load.load_a"].status == "up_to_date"
+    assert again["load.load_b"].status == "up_to_date"
