@@ -188,9 +188,10 @@ def _outcome(
         loaded = load_task_pipeline(plan, plan.task(intent.task_id), variables)
         return "committed" if was_appended(loaded, intent.token) else "not_committed"
     except (QuickETLError, ValueError, OSError) as exc:  # ValueError: an unsupported URL
+        table = intent.target.rsplit("#", 1)[-1]
         message = (
-            f"an interrupted run's append to {_shown(intent, plan.root)} could not be checked "
-            f"({exc}); not appended again until its database can tell whether it committed"
+            f"cannot check whether an interrupted run's append to table {table} committed: "
+            f"{exc}; not appended again until the database can tell"
         )
         cache_warning(message)
         return message

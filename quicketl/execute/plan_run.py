@@ -83,7 +83,7 @@ def _explain_unchecked(outcomes: list[TaskOutcome], unchecked: Mapping[str, str]
     """Say first why a task that would run will fail instead (as `run_plan` makes it)."""
     for outcome in outcomes:
         if outcome.task_id in unchecked and outcome.status != "up_to_date":
-            outcome.reasons.insert(0, f"{unchecked[outcome.task_id]}: the run will fail it")
+            outcome.reasons.insert(0, f"{unchecked[outcome.task_id]}; the run will fail this task")
 
 
 def _store_if_any(cache_dir: Path) -> OutputStore | None:

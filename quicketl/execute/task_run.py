@@ -55,7 +55,9 @@ class TaskRunner:
         self.session.reporter.task_started(task.id)
         reasons = list(decision.reasons)
         if task.id in self.unchecked:
-            self.session.record_failure(task, self.session.plan.fail_fast)
+            self.session.record_failure(
+                task, self.session.plan.fail_fast and not self._continues(task)
+            )
             error = self.unchecked[task.id]
             self.session.finish(task, "failed", reasons, started_at=started, error=error)
             return

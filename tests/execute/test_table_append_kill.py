@@ -41,10 +41,11 @@ def table_project(tmp_path: Path, connection: str) -> None:
     project.workflow([{"name": "load", "pipelines": ["pipelines/sales.yml"]}])
 
 
-def killed(root: Path, when: str) -> None:
-    """A workflow run killed at the table's commit; it must really die there."""
+def killed(root: Path, when: str, *command: str) -> None:
+    """A run (a workflow run unless told) killed at the table's commit; it must die there."""
+    args = command or ("workflow", "run", "workflows/wf.yml")
     done = subprocess.run(
-        [sys.executable, str(KILLER), when, "workflow", "run", "workflows/wf.yml"],
+        [sys.executable, str(KILLER), when, *args],
         cwd=root,
         env={**os.environ, **CLI_ENV},
         capture_output=True,
@@ -110,6 +111,20 @@ def test_the_first_append_into_a_new_duckdb_file_is_not_repeated(tmp_path: Path)
     assert duckdb_count(tmp_path) == 3
 
 
+@pytest.mark.parametrize("when", ["after", "before"])
+def test_a_single_run_into_a_duckdb_table_killed_at_its_commit_appends_once(
+    tmp_path: Path, when: str
+) -> None:
+    table_project(tmp_path, DUCKDB)
+    assert cli("run", "pipelines/sales.yml", cwd=tmp_path).returncode == 0
+    (tmp_path / "data/in.csv").write_text(SECOND)
+    killed(tmp_path, when, "run", "pipelines/sales.yml")
+    for _ in range(2):
+        done = cli("run", "pipelines/sales.yml", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert duckdb_count(tmp_path) == 7
+
+
 def test_other_table_modes_write_no_bookkeeping(tmp_path: Path) -> None:
     table_project(tmp_path, DUCKDB)
     doc = (tmp_path / "pipelines/sales.yml").read_text().replace("append", "truncate")
@@ -167,9 +182,16 @@ def test_an_unreachable_database_keeps_the_intent_and_never_appends(
     monkeypatch.setenv("DATABASE_URL", pg_url.replace(password, "wrong-password"))
     done = cli("workflow", "run", "workflows/wf.yml", cwd=tmp_path)
     assert done.returncode == 1, (done.stdout, done.stderr)
-    assert "could not be checked" in done.stdout + done.stderr
-    assert "not appended" in done.stdout + done.stderr
-    assert "wrong-password" not in done.stdout + done.stderr
+    said = done.stdout + done.stderr
+    assert "cannot check whether an interrupted run's append to table sales committed: " in said
+    assert "password authentication failed" in said
+    assert "not appended again until the database can tell" in said
+    assert "wrong-password" not in said
+    assert said.count("warning: cannot check whether") == 1
+    assert pg_count(pg_url) == 7
+    status = workflow(tmp_path, "status")
+    assert status["reasons"][0].endswith("the database can tell; the run will fail this task")
+    assert workflow(tmp_path, code=1)["status"] == "failed"
     assert pg_count(pg_url) == 7
     monkeypatch.setenv("DATABASE_URL", pg_url)
     assert workflow(tmp_path)["status"] == "up_to_date"
