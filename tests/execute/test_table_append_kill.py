@@ -196,3 +196,17 @@ def test_an_unreachable_database_keeps_the_intent_and_never_appends(
     monkeypatch.setenv("DATABASE_URL", pg_url)
     assert workflow(tmp_path)["status"] == "up_to_date"
     assert pg_count(pg_url) == 7
+
+
+@pytest.mark.parametrize("mode", ["truncate", "replace"])
+def test_idempotent_modes_write_no_bookkeeping_on_postgres(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", pg_url)
+    table_project(tmp_path, "${DATABASE_URL}")
+    doc = (tmp_path / "pipelines/sales.yml").read_text().replace("append", mode)
+    (tmp_path / "pipelines/sales.yml").write_text(doc)
+    assert workflow(tmp_path)["status"] == "ran"
+    assert pg_count(pg_url) == 3
+    sql = "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'quicketl'"
+    assert pg_count(pg_url, sql) == 0
