@@ -6,6 +6,9 @@ keeps its definition; `replace` recreates it from the new rows; `upsert` deletes
 match each other, and when the new rows repeat a key the last one wins). Columns are matched
 by name. On any error the transaction is rolled back and a database file this run created is
 removed.
+
+An append with a `mark_append` also writes its token into `quicketl.appends` of the same file,
+in the same transaction (engine/appendmarks.py), so a retry can tell whether it committed.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from quicketl.config.sinks import DatabaseSink
+from quicketl.engine.appendmarks import MarkAppend, mark_duckdb
 from quicketl.engine.duckdb_session import Session
 from quicketl.engine.relation import Relation
 from quicketl.engine.sql import ident, idents, table_ref
@@ -21,14 +25,28 @@ from quicketl.engine.staging import remove
 from quicketl.engine.written import Written
 
 
-def write_table(session: Session, sink: DatabaseSink, final: Relation, path: Path) -> Written:
+def write_table(
+    session: Session,
+    sink: DatabaseSink,
+    final: Relation,
+    path: Path,
+    mark_append: MarkAppend | None = None,
+) -> Written:
     """Write the materialised `final` table into `sink.table` of the DuckDB file at `path`."""
     created = not path.exists()
     path.parent.mkdir(parents=True, exist_ok=True)
     session.detach_all()  # a source may be this very file, attached read-only
     try:
         alias = session.attach(path, read_only=False)
-        rows = _in_transaction(session, lambda: _MODES[sink.mode](session, sink, alias, final))
+        marked = mark_append if sink.mode == "append" else None
+
+        def write() -> int:
+            rows = _MODES[sink.mode](session, sink, alias, final)
+            if marked is not None:  # just before the COMMIT, inside the transaction
+                mark_duckdb(session.run, alias, marked(), sink.table, rows)
+            return rows
+
+        rows = _in_transaction(session, write)
     except BaseException:
         session.detach_all()
         if created:
@@ -46,8 +64,13 @@ def _in_transaction(session: Session, write: Callable[[], int]) -> int:
     except BaseException:
         session.run("ROLLBACK")
         raise
-    session.run("COMMIT")
+    commit_table(session)
     return rows
+
+
+def commit_table(session: Session) -> None:
+    """The COMMIT: the one moment the rows (and an append's token) become durable."""
+    session.run("COMMIT")
 
 
 def _target(sink: DatabaseSink, alias: str) -> str:

@@ -10,6 +10,8 @@
   existing one through a temporary staging table and one INSERT, so PostgreSQL converts each
   column to the table's own type and matches columns by name.
 - Any error rolls the transaction back: the table is exactly as it was, or not there.
+- An append with a `mark_append` also writes its token into `quicketl.appends` in the same
+  transaction (engine/appendmarks.py), so a retry can tell whether it committed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quicketl.config.sinks import DatabaseSink
+from quicketl.engine.appendmarks import MarkAppend, mark_postgres
 from quicketl.engine.duckdb_session import Session
 from quicketl.engine.pgread import pg_ident, pg_table
 from quicketl.engine.pgtypes import Mapped, UnmappedType, pg_column
@@ -57,7 +60,12 @@ class _Write:
 
 
 def write_postgres(
-    session: Session, pipeline: str, url: str, sink: DatabaseSink, final: Relation
+    session: Session,
+    pipeline: str,
+    url: str,
+    sink: DatabaseSink,
+    final: Relation,
+    mark_append: MarkAppend | None = None,
 ) -> Written:
     """Write the materialised `final` into `sink.table` on the server at `url`."""
     try:
@@ -70,11 +78,18 @@ def write_postgres(
         try:
             with conn.cursor() as cursor:
                 _MODES[sink.mode](cursor, write)
-            conn.commit()
+                if mark_append is not None and sink.mode == "append":
+                    mark_postgres(cursor, mark_append(), sink.table, rows)
+            commit_table(conn)
         except BaseException:
             _rollback(conn)
             raise
     return Written(rows, [])
+
+
+def commit_table(conn: Any) -> None:
+    """The COMMIT: the one moment the rows (and an append's token) become durable."""
+    conn.commit()
 
 
 def _rows_query(sink: DatabaseSink, final: Relation, columns: list[Mapped]) -> str:

@@ -10,6 +10,7 @@ A dry run also counts every step's rows, and writes nothing.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -18,6 +19,7 @@ from quicketl.config.connections import postgres_url
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.sinks import DatabaseSink, FileSink
 from quicketl.engine.access import pipeline_access
+from quicketl.engine.appendmarks import MarkAppend
 from quicketl.engine.chain import Chain
 from quicketl.engine.checks import run_checks
 from quicketl.engine.datafiles import sink_target
@@ -48,21 +50,32 @@ def run_pipeline(
     threads: int | None = None,
     before_commit: BeforeCommit | None = None,
     databases: DatabasePool | None = None,
+    mark_append: MarkAppend | None = None,
 ) -> PipelineResult:
     """Run one pipeline. Invalid input raises ConfigError before anything is written;
     a failure while running is returned as status "failed" with a readable `error`.
-    `before_commit` is called just before an append to a file commits (see filesink).
+    `before_commit` is called just before an append to a file commits (see filesink), and
+    `mark_append` inside an append's transaction into a table, before its COMMIT (appendmarks).
     With `databases`, the run uses a fresh connection to a database the pool keeps."""
     started = time.perf_counter()
     result = PipelineResult(loaded.config.name, "success", dry_run=dry_run)
     with _session(loaded, threads, databases) as session:
         try:
             chain = prepare(session, loaded, materialise=True)
-            _execute(session, loaded, chain, result, fail_on_checks, before_commit)
+            hooks = _Hooks(before_commit, mark_append)
+            _execute(session, loaded, chain, result, fail_on_checks, hooks)
         except RUNTIME_ERRORS as exc:
             _fail(result, runtime_message(exc))
     result.duration_ms = _since(started)
     return result
+
+
+@dataclass(frozen=True)
+class _Hooks:
+    """Called just before an append commits: into a file (`file`), into a table (`table`)."""
+
+    file: BeforeCommit | None
+    table: MarkAppend | None
 
 
 def _session(
@@ -78,14 +91,14 @@ def _execute(
     chain: Chain,
     result: PipelineResult,
     fail_on_checks: bool,
-    before_commit: BeforeCommit | None,
+    hooks: _Hooks,
 ) -> None:
     config = loaded.config
     if result.dry_run or config.checks or isinstance(config.sink, DatabaseSink):
-        _materialised(session, loaded, chain, result, fail_on_checks, before_commit)
+        _materialised(session, loaded, chain, result, fail_on_checks, hooks)
         return
     started = time.perf_counter()
-    written = _write_file(session, loaded, chain.query(), True, before_commit)
+    written = _write_file(session, loaded, chain.query(), True, hooks.file)
     _record_steps(session, loaded, chain, result, written.profile, None)
     _record_write(loaded, result, written, started)
 
@@ -96,7 +109,7 @@ def _materialised(
     chain: Chain,
     result: PipelineResult,
     fail_on_checks: bool,
-    before_commit: BeforeCommit | None,
+    hooks: _Hooks,
 ) -> None:
     query = f"CREATE TEMP TABLE {ident(FINAL_TABLE)} AS {chain.query()}"
     stored, profile = session.profiled(query)
@@ -112,7 +125,7 @@ def _materialised(
         result.steps.append(StepResult("sink", "sink", "skipped", detail="dry run"))
     else:
         started = time.perf_counter()
-        written = _write_final(session, loaded, final, before_commit)
+        written = _write_final(session, loaded, final, hooks)
         _record_write(loaded, result, written, started)
 
 
@@ -161,15 +174,16 @@ def _write_file(
 
 
 def _write_final(
-    session: Session, loaded: LoadedPipeline, final: Relation, before_commit: BeforeCommit | None
+    session: Session, loaded: LoadedPipeline, final: Relation, hooks: _Hooks
 ) -> Written:
     sink = loaded.config.sink
     if isinstance(sink, FileSink):
-        return _write_file(session, loaded, f"SELECT * FROM {final.ref}", False, before_commit)
+        return _write_file(session, loaded, f"SELECT * FROM {final.ref}", False, hooks.file)
     url = postgres_url(sink.connection, loaded.root)
     if url is not None:
-        return write_postgres(session, loaded.config.name, url, sink, final)
-    return write_table(session, sink, final, duckdb_file(sink.connection, loaded.root))
+        return write_postgres(session, loaded.config.name, url, sink, final, hooks.table)
+    path = duckdb_file(sink.connection, loaded.root)
+    return write_table(session, sink, final, path, hooks.table)
 
 
 def _record_write(

@@ -49,6 +49,8 @@ class RunOptions:
     history: bool = False  # workflow runs are recorded; `run` and a DAG's single task are not
     remote: RemoteCache | None = None  # the remote cache, opened (and refused) before the lock
     restore_only: frozenset[str] = frozenset()  # tasks to restore, never to run (TaskRunner)
+    # Set by run_plan: tasks whose interrupted table append could not be checked (TaskRunner).
+    unchecked: Mapping[str, str] = field(default_factory=dict)
 
 
 def default_workers() -> int:
@@ -68,12 +70,20 @@ def explain_plan(plan: Plan, options: RunOptions) -> WorkflowResult:
     with StateStore(options.cache_dir) as store:
         stat_cache = StatCache(store.stat_entries())
         # An append committed by a killed run counts as recorded, as the next run will record it.
-        settled = committed_records(plan, task_ids, store, stat_cache)
+        settled, unchecked = committed_records(plan, task_ids, store, stat_cache, options.variables)
         decider = decider_for(plan, store, stat_cache, options.force, settled)
         outcomes = preview(plan, task_ids, decider)
+        _explain_unchecked(outcomes, unchecked)
         explain_restores(plan, outcomes, decider, _store_if_any(options.cache_dir))
         store.save_stat_entries(stat_cache.take_dirty())
     return workflow_result(plan, outcomes, started, dry_run=True)
+
+
+def _explain_unchecked(outcomes: list[TaskOutcome], unchecked: Mapping[str, str]) -> None:
+    """Say first why a task that would run will fail instead (as `run_plan` makes it)."""
+    for outcome in outcomes:
+        if outcome.task_id in unchecked and outcome.status != "up_to_date":
+            outcome.reasons.insert(0, f"{unchecked[outcome.task_id]}; the run will fail this task")
 
 
 def _store_if_any(cache_dir: Path) -> OutputStore | None:
@@ -105,12 +115,20 @@ def run_plan(
         )
         store = stack.enter_context(StateStore(options.cache_dir))
         stat_cache = StatCache(store.stat_entries())
-        notes = settle_appends(plan, task_ids, store, stat_cache)
+        notes, unchecked = settle_appends(plan, task_ids, store, stat_cache, options.variables)
         clean_stale_temps(plan, task_ids, keep=staged_paths(store))
         decider = decider_for(plan, store, stat_cache, options.force, checks=options.fail_on_checks)
         session = RunSession(plan, reporter)
         try:
-            outcomes = _run(plan, task_ids, options, decider, store, stat_cache, session)
+            outcomes = _run(
+                plan,
+                task_ids,
+                replace(options, unchecked=unchecked),
+                decider,
+                store,
+                stat_cache,
+                session,
+            )
         except KeyboardInterrupt:  # the finished tasks are recorded; so is the run
             done = [session.outcomes[t] for t in task_ids if t in session.outcomes]
             _remember(store, plan, options, done, (wall_start, len(task_ids)), "interrupted")
@@ -202,6 +220,7 @@ def _run_started(
             options.cache_dir, plan.root, _run_id(store, options), options.remote
         ),
         restore_only=options.restore_only,
+        unchecked=options.unchecked,
     )
     try:
         _schedule(plan, task_ids, session, decider, runner, workers)

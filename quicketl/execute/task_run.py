@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from quicketl.engine.pipeline_result import PipelineResult
 from quicketl.errors import EngineError, QuickETLError
-from quicketl.execute.appends import intent_saver
+from quicketl.execute.appends import intent_saver, table_intent_saver
 from quicketl.execute.checks_record import checks_status
 from quicketl.execute.databases import DatabaseLocks, database_files, written_database_files
 from quicketl.execute.decide import Decision
@@ -46,11 +46,21 @@ class TaskRunner:
     # Upstream tasks a generated DAG's task only restores (from the remote cache), never runs:
     # their own orchestrator tasks ran them (docs/deploy.md).
     restore_only: frozenset[str] = frozenset()
+    # Tasks whose interrupted append into a table could not be checked (execute/appends.py):
+    # each fails with its message rather than append again.
+    unchecked: Mapping[str, str] = field(default_factory=dict)
 
     def run(self, task: Task, decision: Decision) -> None:
         started = time.time()
         self.session.reporter.task_started(task.id)
         reasons = list(decision.reasons)
+        if task.id in self.unchecked:
+            self.session.record_failure(
+                task, self.session.plan.fail_fast and not self._continues(task)
+            )
+            error = self.unchecked[task.id]
+            self.session.finish(task, "failed", reasons, started_at=started, error=error)
+            return
         restored = self.cache.try_restore(task, decision, self.stat_cache) if self.cache else None
         if restored is not None and restored.ok:  # recorded as a run writing these bytes is
             self._record(task, decision, started, "success")
@@ -101,6 +111,7 @@ class TaskRunner:
         from quicketl.plan.tasks import load_task_pipeline
 
         save_intent = intent_saver(self.store, self.scope, task, decision, started, self.stat_cache)
+        mark_append = table_intent_saver(self.store, self.scope, task, decision, started)
         try:
             loaded = load_task_pipeline(self.session.plan, task, self.variables)
             with self.databases.holding(database_files(task)):
@@ -110,6 +121,7 @@ class TaskRunner:
                     threads=self.duckdb_threads,
                     before_commit=save_intent,
                     databases=self.duckdb_pool,
+                    mark_append=mark_append,
                 )
         except QuickETLError as exc:
             return None, exc

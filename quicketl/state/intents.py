@@ -5,6 +5,11 @@ record must not append again. Just before the commit the task's key and the targ
 hash before and after are saved; the task record later replaces the intent in one transaction.
 The next run finds any intent left over and reads the target: the "after" bytes mean the commit
 happened (complete the record), anything else means it did not (forget the intent).
+
+An append into a database table cannot be hashed cheaply: its intent carries a token instead
+(`staged`), which the append writes into the target database in its own transaction
+(engine/appendmarks.py); `before` is then `TABLE_INTENT` and `target` the task's table reference
+(`table:<database, masked>#<table>`), never a connection's password.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any, Literal
 from quicketl.state.hashing import StatCache, hash_path
 
 Outcome = Literal["committed", "staged", "not_committed"]
+TABLE_INTENT = "table"  # `before` of an append into a table (a content hash never reads so)
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,16 @@ class AppendIntent:
             raise TypeError("outputs must be a list of paths")
         return paths
 
+    @property
+    def is_table(self) -> bool:
+        """An append into a database table, settled by its token, not by hashing."""
+        return self.before == TABLE_INTENT
+
+    @property
+    def token(self) -> str:
+        """The token a table append writes in its transaction (tables only)."""
+        return self.staged
+
     def as_row(self) -> tuple[object, ...]:
         return astuple(self)
 
@@ -67,8 +83,8 @@ class AppendIntent:
         return intent
 
     def outcome(self, stat_cache: StatCache | None = None) -> Outcome:
-        """Whether the commit happened, half happened (a folder swap cut between its two
-        renames: the target is gone, the staged folder still there), or did not."""
+        """Whether a file append's commit happened, half happened (a folder swap cut between its
+        two renames: the target is gone, the staged folder still there), or did not."""
         if hash_path(Path(self.target), stat_cache) == self.after:
             return "committed"
         if not Path(self.target).exists() and hash_path(Path(self.staged)) == self.after:

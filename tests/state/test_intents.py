@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from quicketl.state.hashing import MISSING, hash_bytes, hash_path
-from quicketl.state.intents import AppendIntent
+from quicketl.state.intents import TABLE_INTENT, AppendIntent
 from quicketl.state.store import StateStore
 
 SCOPE = "workflows/wf.yml"
@@ -99,3 +99,24 @@ def test_an_unreadable_intent_row_counts_as_none(store: StateStore, tmp_path: Pa
         raw.execute("UPDATE append_intents SET outputs = '{not json' WHERE task_id = 's.a'")
     raw.close()
     assert [i.task_id for i in store.intents()] == ["s.b"]
+
+
+def test_a_table_intent_round_trips_with_its_token(store: StateStore) -> None:
+    saved = AppendIntent(
+        SCOPE,
+        "s.t",
+        "key1",
+        '{"format":1}',
+        "[]",
+        "table:postgresql://etl:***@db:5432/shop#sales",
+        "0123abcd",
+        before=TABLE_INTENT,
+        after="0123abcd",
+        started_at=1.0,
+    )
+    store.save_intent(saved)
+    (read,) = store.intents(SCOPE)
+    assert read == saved
+    assert read.is_table
+    assert read.token == "0123abcd"
+    assert not intent(Path("/p")).is_table
