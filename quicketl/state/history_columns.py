@@ -13,6 +13,7 @@ pack exactly is stored as it is.
 from __future__ import annotations
 
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 MARK = "packed_by_column"  # no task list is a dict: a stored dict with this key is packed
@@ -29,19 +30,24 @@ def packed(tasks: object) -> object:
     if type(tasks) is not list or len(tasks) < 2 or type(tasks[0]) is not dict:
         return tasks
     keys = list(tasks[0])
-    if not all(type(key) is str for key in keys):
+    if not _all_of(keys, str) or not _all_of(tasks, dict):
         return tasks
-    if not all(type(task) is dict and list(task) == keys for task in tasks):
+    if not all(list(task) == keys for task in tasks):
         return tasks
-    columns = {key: [task[key] for task in tasks] for key in keys}
+    columns = {key: list(map(itemgetter(key), tasks)) for key in keys}
     specs = {key: _column_spec(column) for key, column in columns.items()}
-    for key, column in columns.items():
-        plain = {name: values for name, values in columns.items() if "joined" not in specs[name]}
-        joined = _joined_from(key, column, plain)
+    texts = {key: column for key, column in columns.items() if _all_of(column, str)}
+    for key, column in texts.items():
+        joined = _joined_from(key, column, texts)
         if joined is not None:  # one at most: the columns it is made of are stored as such
             specs[key] = {"joined": joined}
             break
     return {MARK: 1, "count": len(tasks), "columns": specs}
+
+
+def _all_of(values: list[Any], kind: type) -> bool:
+    """Whether every value's type is exactly `kind` (one pass in C)."""
+    return set(map(type, values)) == {kind}
 
 
 def _column_spec(column: list[Any]) -> dict[str, Any]:
@@ -51,7 +57,7 @@ def _column_spec(column: list[Any]) -> dict[str, Any]:
         return {"same": first}
     if kind is list and _same_flat_lists(column):
         return {"same": first}
-    if all(type(value) is str for value in column):
+    if _all_of(column, str):
         runs = [[value, len(list(group))] for value, group in groupby(column)]
         if len(runs) * 4 <= len(column):
             return {"runs": runs}
@@ -62,8 +68,8 @@ def _all_same(column: list[Any], kind: type) -> bool:
     """Whether every value is the first, of the same type (True == 1 and -0.0 == 0.0, but
     their texts differ)."""
     if kind in _SCALARS:
-        return column.count(column[0]) == len(column) and all(type(v) is kind for v in column)
-    if kind is float and all(type(value) is float for value in column):
+        return column.count(column[0]) == len(column) and _all_of(column, kind)
+    if kind is float and _all_of(column, float):
         return len(set(map(float.hex, column))) == 1
     return False
 
@@ -72,31 +78,30 @@ def _same_flat_lists(column: list[Any]) -> bool:
     """Whether every value is a list equal to the first, of scalars of the very same types."""
     first = column[0]
     types = list(map(type, first))
-    if not all(kind in _SCALARS for kind in types):
+    if not all(kind in _SCALARS for kind in types) or not _all_of(column, list):
         return False
-    return all(
-        type(value) is list and value == first and list(map(type, value)) == types
-        for value in column
+    if column.count(first) != len(column):
+        return False
+    # A string or None equals nothing of another type; 1, True (and 1.0) equal each other.
+    return all(kind in (str, type(None)) for kind in types) or all(
+        list(map(type, value)) == types for value in column
     )
 
 
-def _joined_from(key: str, column: list[Any], columns: dict[str, list[Any]]) -> list[str] | None:
+def _joined_from(key: str, column: list[str], texts: dict[str, list[str]]) -> list[str] | None:
     """The two other string columns `key` is made of ("a.b"), if it is."""
-    if not all(type(value) is str for value in column):
-        return None
-    others = [name for name in columns if name != key]
+    others = [name for name in texts if name != key]
     for left in others:
         for right in others:
-            if left != right and _is_joined(column, columns[left], columns[right]):
+            if left != right and _is_joined(column, texts[left], texts[right]):
                 return [left, right]
     return None
 
 
-def _is_joined(column: list[Any], left: list[Any], right: list[Any]) -> bool:
-    return all(
-        type(a) is str and type(b) is str and value == a + _JOIN + b
-        for value, a, b in zip(column, left, right, strict=True)
-    )
+def _is_joined(column: list[str], left: list[str], right: list[str]) -> bool:
+    if column[0] != left[0] + _JOIN + right[0]:
+        return False  # the usual answer, found without building a list
+    return column == [a + _JOIN + b for a, b in zip(left, right, strict=True)]
 
 
 def unpacked(tasks: object) -> object:
