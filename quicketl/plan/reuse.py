@@ -14,7 +14,6 @@ plan restored whole from its snapshot.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from quicketl.config.secrets import looks_secret, remember
 from quicketl.config.variables import VariableScope, as_text
 from quicketl.plan.keys import mask_var
 from quicketl.plan.model import Plan, Task
+from quicketl.plan.snapshot_text import give_configs, read_snapshot
 from quicketl.plan.stored import Unreadable, need, task_from, text_map
 from quicketl.state import StatCache, hash_path
 
@@ -114,9 +114,10 @@ def stored_pipelines(
     None when there is none to use (missing, not `current`: another format or version, another
     root, unreadable: all silent, since planning afresh is always right)."""
     try:
-        body = json.loads(snapshot.read_text(encoding="utf-8"))
+        body, text = read_snapshot(snapshot)
         if not current(need(body, dict)) or body["plan"]["root"] != str(root):
             return None
+        give_configs(body, text)
         need(body["tool"], dict)  # `current` leaves a missing one to be found here
         return StoredPipelines(root, text_map(body["files"]), _by_file(body), stat_cache, key)
     except (OSError, ValueError, KeyError, TypeError, RecursionError):

@@ -13,7 +13,6 @@ in their `variables:` is not stored at all (the full path runs instead).
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import replace
@@ -27,10 +26,17 @@ from quicketl.plan.edgeset import edges_body
 from quicketl.plan.keys import mask_var, tool_versions
 from quicketl.plan.model import Plan, StageInfo, Task
 from quicketl.plan.reuse import plan_lookups
+from quicketl.plan.snapshot_text import (
+    SNAPSHOT_FORMAT,
+    give_configs,
+    read_snapshot,
+    read_snapshot_body,
+    snapshot_text,
+    write_snapshot_text,
+)
 from quicketl.plan.stored import Unreadable, need, plan_from, text_map
 from quicketl.state import (
     StatCache,
-    canonical_json,
     commit_path,
     hash_bytes,
     hash_path,
@@ -40,11 +46,12 @@ from quicketl.state.notices import cache_warning
 from quicketl.state.records import is_int
 from quicketl.state.secretkey import cache_secret_key
 
+__all__ = ["SNAPSHOT_FORMAT", "load_snapshot", "save_snapshot", "snapshot_path"]
+
 # 3: edges stored compact; secrets as expressions and keyed hashes. 4: per-file plan cache
 # (each task's own warnings, and `scopes`: what its variables resolve to through every layer),
 # and the versions of quicketl and DuckDB that made it (another one may validate differently).
-# 5: each task's canonical config text (`config_json`), which its key is made of.
-SNAPSHOT_FORMAT = 5
+# 5 and 6: each task's canonical config text, which its key is made of (plan/snapshot_text.py).
 UNREADABLE = "stored plan {path} could not be read (damaged or edited by hand); planning afresh"
 
 
@@ -68,7 +75,7 @@ def save_snapshot(plan: Plan, cli_vars: Mapping[str, object], path: Path) -> Non
         "scopes": plan_lookups(plan, cli_vars, key),
     }
     tmp = temp_path_beside(path)
-    tmp.write_text(json.dumps(body, default=str), encoding="utf-8")
+    write_snapshot_text(tmp, snapshot_text(body, [task.config for task in plan.tasks]))
     commit_path(tmp, path)
 
 
@@ -81,7 +88,7 @@ def load_snapshot(
     snapshot: said once on stderr, and the caller plans afresh (and writes a good one).
     """
     try:
-        body = json.loads(path.read_text(encoding="utf-8"))
+        body, text = read_snapshot(path)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, RecursionError):
@@ -94,6 +101,7 @@ def load_snapshot(
         need(body["tool"], dict)
         if any(hash_path(name, stat_cache) != digest for name, digest in files.items()):
             return None
+        give_configs(body, text)
         plan = plan_from(body["plan"])
     except (Unreadable, KeyError, TypeError):
         _unreadable(path)
@@ -218,9 +226,7 @@ def _task_body(task: Task, key: bytes) -> dict[str, Any]:
         "stage": task.stage,
         "name": task.name,
         "pipeline_path": str(task.pipeline_path),
-        "config": task.config,
-        # The text its key is made of: a no-op run keys 10,000 tasks without encoding them.
-        "config_json": canonical_json(task.config),
+        # Its config (and the text its key is made of) is in "configs", at the end of the file.
         "variables": task.variables,
         "used_vars": _masked(task.used_vars, key),
         "inputs": list(task.inputs),
@@ -238,7 +244,7 @@ def _problems_body(problems: tuple[Problem, ...]) -> list[list[Any]]:
 def snapshot_workflow(snapshot: Path) -> Path | None:
     """The workflow file a stored plan was made from; None when the snapshot cannot be read."""
     try:
-        workflow = json.loads(snapshot.read_text(encoding="utf-8"))["plan"]["workflow_path"]
+        workflow = read_snapshot_body(snapshot)["plan"]["workflow_path"]
     except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return None
     return Path(workflow) if isinstance(workflow, str) else None

@@ -85,3 +85,26 @@ def test_slowest_needs_a_run_number(tmp_path: Path) -> None:
     done = cli("workflow", "log", "--slowest", "3", cwd=tmp_path)
     assert done.returncode == 2
     assert "--slowest and --trace take a run number: quicketl workflow log RUN" in done.stderr
+
+
+def test_a_no_op_run_is_stored_by_column_and_shown_as_if_listed_task_by_task(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    from quicketl.state.history import _read
+    from quicketl.state.history_columns import MARK
+
+    workflow = linear_three(new_project(tmp_path))
+    cli("workflow", "run", workflow, cwd=tmp_path)
+    cli("workflow", "run", workflow, cwd=tmp_path)  # nothing to do: the no-op path
+    commands = [["2"], ["2", "--json"], [], ["--json"], ["2", "--slowest", "2"]]
+    shown = [cli("workflow", "log", *args, cwd=tmp_path).stdout for args in commands]
+    db = tmp_path / ".quicketl-cache" / "state.db"
+    with sqlite3.connect(db) as conn:
+        (text,) = conn.execute("SELECT document FROM runs WHERE run_id = 2").fetchone()
+        assert MARK in text
+        listed = json.dumps(_read(text), separators=(",", ":"), sort_keys=True)
+        assert MARK not in listed
+        conn.execute("UPDATE runs SET document = ? WHERE run_id = 2", (listed,))
+    assert [cli("workflow", "log", *args, cwd=tmp_path).stdout for args in commands] == shown

@@ -162,3 +162,29 @@ def test_an_error_inside_the_no_op_check_falls_back_to_the_full_path(
     assert code == 0, err
     assert [t["status"] for t in json.loads(out)["tasks"]] == ["up_to_date"] * 5
     assert "Traceback" not in err and "AttributeError" not in err
+
+
+def test_the_collector_stays_paused_while_the_answer_is_printed_and_is_restored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The plan's objects were all made with the collector off: its first pass would walk them.
+    import gc
+
+    from quicketl.cli import noop
+
+    project = copy_example(tmp_path)
+    probe(project)
+    seen: list[bool] = []
+    print_answer = noop._print
+
+    def watched(*args: Any) -> None:
+        seen.append(gc.isenabled())
+        print_answer(*args)
+
+    monkeypatch.setattr(noop, "_print", watched)
+    monkeypatch.chdir(project)
+    gc.enable()
+    code, _out, err = invoke(capsys, "workflow", "run", "workflows/medallion.yml", "--json")
+    assert code == 0, err
+    assert seen == [False]
+    assert gc.isenabled()

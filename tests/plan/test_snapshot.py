@@ -12,6 +12,7 @@ from quicketl.api import plan_workflow
 from quicketl.locations.refs import External
 from quicketl.plan.model import Plan
 from quicketl.plan.snapshot import SNAPSHOT_FORMAT, load_snapshot, save_snapshot, snapshot_path
+from quicketl.plan.snapshot_text import read_snapshot_body, snapshot_text, write_snapshot_text
 from quicketl.state import canonical_json
 
 FILTER = "name: p\nsource: {type: file, path: data/raw.csv}\n"
@@ -167,8 +168,46 @@ def test_a_snapshot_of_the_previous_format_is_a_silent_miss(
 ) -> None:
     _, path = stored(project)
     body = json.loads(path.read_text())
-    for task in body["plan"]["tasks"]:  # what format 4 wrote: no canonical config text
-        del task["config_json"]
-    path.write_text(json.dumps({**body, "format": 4}))
+    configs = body.pop("configs")
+    for task, config in zip(body["plan"]["tasks"], configs, strict=True):
+        # what format 5 wrote: each task's config, and its canonical text as a string
+        task.update(config=config, config_json=canonical_json(config))
+    path.write_text(json.dumps({**body, "format": 5}))
     assert load_snapshot(path, {}) is None
     assert capsys.readouterr().err == ""
+
+
+def test_the_configs_close_the_file_one_canonical_text_a_line(project: Project) -> None:
+    # Each task's key is made of that text: read from its line, it is not parsed twice.
+    plan, path = stored(project)
+    text = path.read_text()
+    assert "config_json" not in text and '"config":' not in text
+    lines = text.split("\n")
+    configs = [canonical_json(task.config) for task in plan.tasks]
+    assert lines[-len(configs) - 3 :] == [
+        lines[-len(configs) - 3],
+        *[f"{c}," for c in configs[:-1]],
+        configs[-1],
+        "]}",
+        "",
+    ]
+    assert lines[-len(configs) - 3].endswith('"configs":[')
+    assert json.loads(text)["configs"] == [task.config for task in plan.tasks]
+
+
+def test_a_snapshot_rewritten_without_its_layout_is_unreadable(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, path = stored(project)
+    path.write_text(json.dumps(json.loads(path.read_text())))  # the same JSON, on one line
+    assert load_snapshot(path, {}) is None
+    assert "could not be read (damaged or edited by hand)" in capsys.readouterr().err
+
+
+def test_a_config_with_a_lone_surrogate_is_stored_as_it_is(tmp_path: Path) -> None:
+    config = {"predicate": "x = '\ud800'", "name": "é"}
+    path = tmp_path / "plan.json"
+    body = {"format": SNAPSHOT_FORMAT, "plan": {"tasks": [{}]}}
+    write_snapshot_text(path, snapshot_text(body, [config]))
+    body = read_snapshot_body(path)
+    assert body["plan"]["tasks"] == [{"config": config, "config_json": canonical_json(config)}]
