@@ -52,18 +52,21 @@ def test_problems_keep_the_plans_order_whichever_check_ends_first(
 ) -> None:
     original = validate._problems_of
     done_later = threading.Event()
+    ended: list[str] = []
 
     def slow_first(*args: object) -> object:
-        task = args[1]
-        if getattr(task, "name", "") == "p0":
+        name = str(getattr(args[1], "name", ""))
+        if name == "p0":
             done_later.wait(timeout=10)  # p0 ends after the others
         found = original(*args)  # type: ignore[arg-type]
-        if getattr(task, "name", "") == f"p{COUNT - 1}":
+        if name == f"p{COUNT - 1}":
             done_later.set()
+        ended.append(name)
         return found
 
     monkeypatch.setattr(validate, "_problems_of", slow_first)
     code, _, err = invoke(capsys, "workflow", "validate", "workflows/wf.yml")
     assert code == 2, err
+    assert ended[-1] == "p0"
     mentioned = [err.index(f"missing_{i}") for i in range(COUNT)]
     assert mentioned == sorted(mentioned), err
