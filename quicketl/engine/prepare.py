@@ -16,6 +16,7 @@ from quicketl.engine.access import pipeline_access
 from quicketl.engine.chain import Chain, build_chain
 from quicketl.engine.checks import check_problems
 from quicketl.engine.duckdb_session import DatabasePool, Session
+from quicketl.engine.readcheck import needs_no_schema, reads_bind
 from quicketl.engine.sinkcheck import sink_problems
 from quicketl.engine.translate import runtime_message
 from quicketl.errors import ConfigError, EngineError
@@ -48,6 +49,16 @@ def validate_pipeline(
     session = databases.session(threads, access) if databases else Session(threads, access)
     with session:
         try:
+            if _only_reads_to_check(session, loaded):
+                return
             prepare(session, loaded, materialise=pivots)
         except duckdb.Error as exc:
             raise EngineError(f"{loaded.path}: {runtime_message(exc)}") from None
+
+
+def _only_reads_to_check(session: Session, loaded: LoadedPipeline) -> bool:
+    """True when the pipeline needs no source's columns, every read binds and the sink has no
+    problem of its own: preparing it would find nothing (engine/readcheck.py)."""
+    return (
+        needs_no_schema(loaded) and reads_bind(session, loaded) and not sink_problems(loaded, None)
+    )

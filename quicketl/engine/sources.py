@@ -90,11 +90,8 @@ def _file_source(
     name: str,
     source: FileSource,
 ) -> SourceTable:
-    pattern = source_pattern(source, loaded.root)
-    if not is_remote(pattern):
-        _require_regular_files(loaded, loc, pattern)
+    pattern, reader = file_read(session, loaded, loc, source)
     fmt = source.resolved_format
-    reader = csv_reader(session, source, pattern) if fmt == "csv" else file_reader(source, pattern)
     body = f"SELECT * FROM {reader}"
     try:
         _create_stand_in(session, loaded, loc, stand_in, body)
@@ -102,6 +99,19 @@ def _file_source(
         raise _explain_types(session, loaded, loc, source, pattern, exc) from None
     detail = f"{fmt} {source.path}"
     return SourceTable(name, fmt, session.describe(stand_in), body, None, pattern, detail)
+
+
+def file_read(
+    session: Session, loaded: LoadedPipeline, loc: Loc, source: FileSource
+) -> tuple[str, str]:
+    """The source's path pattern and the table function call that reads it; a ConfigError
+    when there is nothing regular to read."""
+    pattern = source_pattern(source, loaded.root)
+    if not is_remote(pattern):
+        _require_regular_files(loaded, loc, pattern)
+    fmt = source.resolved_format
+    reader = csv_reader(session, source, pattern) if fmt == "csv" else file_reader(source, pattern)
+    return pattern, reader
 
 
 def _require_regular_files(loaded: LoadedPipeline, loc: Loc, pattern: str) -> None:

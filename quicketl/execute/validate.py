@@ -1,12 +1,14 @@
 """`workflow validate`: every pipeline whose inputs exist already is checked against them.
 
 A pipeline reading another's output is left to the run (that output may not exist yet, or
-change). Every problem of every pipeline is raised at once, as one ConfigError.
+change). Every problem of every pipeline is raised at once, as one ConfigError, in the plan's
+order; the pipelines are checked on two threads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,20 +41,37 @@ def check_against_sources(plan: Plan, variables: Mapping[str, object] | None = N
         return
     from quicketl.engine.duckdb_session import DatabasePool  # loads DuckDB
 
-    problems: list[Problem] = []
-    # One database per sandbox for every check, a fresh connection for each pipeline; CSV
+    # One database per thread and sandbox, a fresh connection for each pipeline; CSV
     # detections a run stored are used for the files it hashed (nothing is written).
     sniffs = read_only_sniffs(_cache_dir(plan))
     databases = DatabasePool(sniffs=sniffs)
     try:
-        for task in checked:
-            problems += _problems_of(plan, task, variables, databases)
+        found = _each_checked(checked, lambda task: _problems_of(plan, task, variables, databases))
     finally:
         databases.close()
         if sniffs is not None:
             sniffs.close()
+    problems = [problem for task_problems in found for problem in task_problems]
     if problems:
         raise ConfigError(problems)
+
+
+# Checks at once: DuckDB releases the GIL while it detects a CSV file's layout and binds a
+# read, most of a check's time, so two threads check about twice as many files a second on
+# two cores (docs/incremental.md, "Where the time goes"); more only wait for the GIL.
+CHECK_THREADS = 2
+
+
+def _each_checked(tasks: list[Task], check: Callable[[Task], list[Problem]]) -> list[list[Problem]]:
+    """`check` of every task, in the tasks' order, on up to CHECK_THREADS threads."""
+    threads = min(CHECK_THREADS, len(tasks))
+    if threads < 2:
+        return [check(task) for task in tasks]
+    pool = ThreadPoolExecutor(threads, thread_name_prefix="quicketl-validate")
+    try:
+        return list(pool.map(check, tasks))
+    finally:  # after a failure (or Ctrl-C), the checks not started yet are dropped
+        pool.shutdown(cancel_futures=True)
 
 
 def _settled(plan: Plan, tasks: list[Task]) -> set[str]:
