@@ -132,10 +132,10 @@ class TaskRunner:
         return result, None
 
     def _record(self, task: Task, decision: Decision, started: float, status: str) -> None:
-        outputs = [
-            output_record(path, self.root, self.stat_cache) for path in file_refs(task.outputs)
-        ]
+        files = file_refs(task.outputs)
+        outputs = [output_record(path, self.root, self.stat_cache) for path in files]
         outputs += [presence_record(path) for path in written_database_files(task)]
+        written = [self.root / path for path in files]
         self.store.record_success(
             self.scope,
             task.id,
@@ -144,9 +144,8 @@ class TaskRunner:
             outputs,
             started_at=started,
             status=status,
+            owners=owners_of(written, self.scope, task.id),
         )
-        written = [self.root / path for path in file_refs(task.outputs)]
-        self.store.record_owners(owners_of(written, self.scope, task.id))
 
     def _continues(self, task: Task) -> bool:
         stage = next(s for s in self.session.plan.stages if s.name == task.stage)

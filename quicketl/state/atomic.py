@@ -22,7 +22,13 @@ _TEMP_NAME = re.compile(r"^\..+\.quicketl-tmp-(\d+)-[0-9a-f]+$")
 def temp_path_beside(final: Path) -> Path:
     """A fresh temporary name in `final`'s folder; creates the folder, not the path."""
     final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
+    if not os.path.isdir(final.parent):  # one stat; a mkdir of what exists costs two calls
+        final.parent.mkdir(parents=True, exist_ok=True)
+    return temp_name_beside(final)
+
+
+def temp_name_beside(final: Path) -> Path:
+    """A fresh temporary name in `final`'s folder, which the caller knows exists."""
     return final.parent / f".{final.name}{_TEMP_MARK}{os.getpid()}-{os.urandom(4).hex()}"
 
 

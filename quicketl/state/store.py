@@ -168,25 +168,31 @@ class StateStore:
         started_at: float | None = None,
         finished_at: float | None = None,
         status: str = "success",
+        owners: Iterable[SinkOwner] = (),
     ) -> None:
         """Record a finished task, atomically, replacing what it had before. `status` is
-        `success`, or `checks_failed: NAMES` for a sink written despite failed checks."""
+        `success`, or `checks_failed: NAMES` for a sink written despite failed checks.
+        `owners`, the sinks' owner records (`record_owners`), go in the same transaction: one
+        commit per task, not two."""
         finished = time.time() if finished_at is None else finished_at
         started = finished if started_at is None else started_at
         row = (scope, task_id, key, canonical_json(components), canonical_json(list(outputs)))
         times = (status, started, finished, (finished - started) * 1000.0)
         sql = f"INSERT OR REPLACE INTO tasks ({_TASK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        owned = _owner_rows(owners)
         with self._transaction() as conn:
             conn.execute(sql, row + times)
             conn.execute(_DROP_INTENT, (scope, task_id))  # the record supersedes the intent
+            if owned:
+                conn.executemany(_OWNER_ROW, owned)
 
     def record_owners(self, owners: Iterable[SinkOwner]) -> None:
         """Remember which sink wrote each output path (absolute, resolved) and its inode."""
-        rows = [(o.path, o.scope, o.task_id, _as_int64(o.inode)) for o in owners]
+        rows = _owner_rows(owners)
         if not rows:
             return
         with self._transaction() as conn:
-            conn.executemany("INSERT OR REPLACE INTO sink_owners VALUES (?, ?, ?, ?)", rows)
+            conn.executemany(_OWNER_ROW, rows)
 
     def owners(self) -> dict[str, SinkOwner]:
         with self._connection() as conn:
@@ -346,6 +352,13 @@ class StateStore:
             conn.close()
             raise
         return conn
+
+
+_OWNER_ROW = "INSERT OR REPLACE INTO sink_owners VALUES (?, ?, ?, ?)"
+
+
+def _owner_rows(owners: Iterable[SinkOwner]) -> list[tuple[str, str, str, int]]:
+    return [(o.path, o.scope, o.task_id, _as_int64(o.inode)) for o in owners]
 
 
 def _as_int64(value: int) -> int:

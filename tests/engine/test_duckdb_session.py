@@ -11,6 +11,7 @@ import pytest
 
 from quicketl.engine.access import Access, normalised
 from quicketl.engine.duckdb_session import Database, DatabasePool, Session
+from quicketl.engine.sql import ident
 
 from .helpers import write
 
@@ -142,3 +143,61 @@ def test_paths_below_an_allowed_folder_are_dropped(tmp_path: Path) -> None:
     assert normalised(access) == Access(
         (root, f"{root}x/elsewhere"), (f"{root}/data/../../up.csv", "/srv/outside.csv")
     )
+
+
+class _Recorder:
+    """A connection that notes every statement it is asked to run (issue 14: each costs
+    0.1-0.5 ms, more than a tiny pipeline's own work)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.statements: list[str] = []
+
+    def execute(self, sql: str) -> duckdb.DuckDBPyConnection:
+        self.statements.append(sql)
+        return self.con.execute(sql)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.con, name)
+
+
+def recording(session: Session) -> _Recorder:
+    recorder = _Recorder(session.con)
+    session.con = recorder  # type: ignore[assignment]
+    return recorder
+
+
+def test_describe_runs_no_query_and_gives_describes_type_names(database: Database) -> None:
+    columns = (
+        'a DECIMAL(18,3), "we ird" STRUCT("x y" INTEGER, c VARCHAR[]), m MAP(VARCHAR, INTEGER), '
+        "t TIMESTAMP WITH TIME ZONE, u UNION(i INTEGER, s VARCHAR), e ENUM('x', 'y'), d DATE"
+    )
+    with database.session() as session:
+        session.run(f"CREATE TEMP TABLE typed ({columns})")
+        session.run('CREATE TEMP VIEW "a view" AS SELECT *, a * 2 AS doubled FROM typed')
+        expected = {name: session.run(f"DESCRIBE {ident(name)}") for name in ("typed", "a view")}
+        recorder = recording(session)
+        for name, rows in expected.items():
+            relation = session.describe(name)
+            assert [(c.name, c.type) for c in relation.columns] == [(r[0], r[1]) for r in rows]
+        assert recorder.statements == []
+
+
+def test_a_profiled_statement_that_ends_the_session_is_the_last_one_run(
+    database: Database,
+) -> None:
+    with database.session() as session:
+        recorder = recording(session)
+        rows, profile = session.profiled("SELECT 42")
+    assert rows == [(42,)]
+    assert profile is not None
+    assert recorder.statements == ["PRAGMA enable_profiling = 'no_output'", "SELECT 42"]
+
+
+def test_the_profiler_is_off_again_for_the_next_statement(database: Database) -> None:
+    with database.session() as session:
+        session.profiled("SELECT 1")
+        assert session.scalar("SELECT current_setting('enable_profiling')") in ("", None)
+        rows, profile = session.profiled("SELECT 2")  # and on again when asked
+        assert rows == [(2,)]
+        assert profile is not None

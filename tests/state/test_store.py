@@ -14,7 +14,7 @@ from quicketl.errors import StateError
 from quicketl.state import notices
 from quicketl.state.hashing import StatCache, StatEntry, key_of
 from quicketl.state.outputs import OutputRecord
-from quicketl.state.store import SCHEMA_VERSION, StateStore
+from quicketl.state.store import SCHEMA_VERSION, SinkOwner, StateStore
 
 SCOPE = "workflows/medallion.yml"
 COMPONENTS = {"format": 1, "vars": {"RUN_DATE": "2025-01-15"}, "inputs": {"data/raw.csv": "ab"}}
@@ -401,3 +401,21 @@ def test_prune_drops_sniffs_of_contents_no_file_has(store: StateStore, tmp_path:
     assert store.prune_csv_sniffs() == 2
     assert store.csv_sniff("k", "o") == "[1]"
     assert store.csv_sniff("g", "o") is None
+
+
+def test_a_record_and_its_sink_owners_are_one_transaction(store: StateStore) -> None:
+    owner = SinkOwner("/abs/out.parquet", SCOPE, "t", 7)
+    assert store.get(SCOPE, "t") is None  # opened
+    statements: list[str] = []
+    assert store._conn is not None
+    store._conn.set_trace_callback(statements.append)
+    store.record_success(SCOPE, "t", "k", COMPONENTS, [OUTPUT], owners=[owner])
+    store._conn.set_trace_callback(None)
+    # one commit per finished task: a run of tiny tasks paid for two
+    assert [s for s in statements if s.startswith(("BEGIN", "COMMIT"))] == [
+        "BEGIN IMMEDIATE",
+        "COMMIT",
+    ]
+    assert store.owners() == {owner.path: owner}
+    record = store.get(SCOPE, "t")
+    assert record is not None and record.key == "k"

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from quicketl.state.atomic import cleanup_temps, is_temp_name, temp_path_beside
+from quicketl.state.atomic import cleanup_temps, is_temp_name, temp_name_beside
 from quicketl.state.objects.backend import BlobInfo
 from quicketl.state.objects.clone import clone_file
 
@@ -26,6 +26,9 @@ class LocalDirBackend:
     def __init__(self, root: Path, label: str | None = None) -> None:
         self.root = Path(root)
         self.label = label if label is not None else str(self.root)
+        # Folders this backend made or found: a run saving hundreds of tiny outputs need not
+        # ask the filesystem again for each (issue 14). One removed since is made again.
+        self._folders: set[Path] = set()
 
     def path_of(self, name: str) -> Path:
         """Where the blob `name` lives; refuses names that would leave the folder."""
@@ -54,24 +57,40 @@ class LocalDirBackend:
         final = self.path_of(name)
         if final.is_file():
             return
-        tmp = temp_path_beside(final)
-        try:
-            clone_file(src, tmp)
-            self._publish(tmp, final)
-        finally:
-            tmp.unlink(missing_ok=True)
+        self._write(final, lambda tmp: clone_file(src, tmp))
 
     def put_bytes(self, name: str, data: bytes) -> None:
         final = self.path_of(name)
         if final.is_file():
             return
-        tmp = temp_path_beside(final)
-        try:
+
+        def write(tmp: Path) -> None:
             with open(tmp, "xb") as stream:
                 stream.write(data)
+
+        self._write(final, write)
+
+    def _write(self, final: Path, write: Callable[[Path], object]) -> None:
+        """`write` a temporary beside `final`, then publish it; the temporary never stays."""
+        folder = final.parent
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        tmp = temp_name_beside(final)
+        try:
+            try:
+                write(tmp)
+            except FileNotFoundError:
+                if folder.is_dir():  # not the folder: the source file is missing
+                    raise
+                # The folder went away since it was made (a cache clean): make it again.
+                folder.mkdir(parents=True, exist_ok=True)
+                self._folders.add(folder)
+                write(tmp)
             self._publish(tmp, final)
-        finally:
+        except BaseException:
             tmp.unlink(missing_ok=True)
+            raise
 
     def exists(self, name: str) -> bool:
         return self.path_of(name).is_file()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,27 @@ def test_without_reflinks_a_clone_is_a_plain_copy(
     assert (tmp_path / "dest").read_bytes() == src.read_bytes()
     with pytest.raises(FileExistsError):  # never over an existing file
         clone_file(src, tmp_path / "dest")
+
+
+def test_a_put_after_its_folder_was_removed_makes_it_again(tmp_path: Path) -> None:
+    backend = LocalDirBackend(tmp_path / "store")  # it remembers the folders it made
+    src = tmp_path / "a.bin"
+    src.write_bytes(b"hello")
+    backend.put("objects/ab/abcdef0123456789", src)
+    backend.put_bytes("entries/0123456789abcdef.json", b"{}")
+    shutil.rmtree(tmp_path / "store")  # a cache clean by another process, say
+    backend.put("objects/ab/abcdef0123456780", src)
+    backend.put_bytes("entries/0123456789abcde0.json", b"[]")
+    assert backend.get_bytes("entries/0123456789abcde0.json") == b"[]"
+    assert [info.name for info in backend.list("objects/")] == ["objects/ab/abcdef0123456780"]
+    assert sorted(p.name for p in (tmp_path / "store/objects/ab").iterdir()) == ["abcdef0123456780"]
+
+
+def test_a_missing_source_fails_and_leaves_no_temporary(tmp_path: Path) -> None:
+    backend = LocalDirBackend(tmp_path / "store")
+    backend.put_bytes("entries/0123456789abcdef.json", b"{}")
+    with pytest.raises(FileNotFoundError):
+        backend.put("objects/ab/abcdef0123456789", tmp_path / "missing.bin")
+    assert not (tmp_path / "store/objects/ab").exists() or not any(
+        (tmp_path / "store/objects/ab").iterdir()
+    )
