@@ -16,6 +16,7 @@ from quicketl.execute.decide import Decider, decider_for
 from quicketl.execute.events import NullReporter, RunReporter
 from quicketl.execute.freshness import external_values
 from quicketl.execute.history import run_status, save_run
+from quicketl.execute.lazy_pool import PoolOnFirstUse
 from quicketl.execute.on_thread import run_on_thread
 from quicketl.execute.outcomes import TaskOutcome, WorkflowResult, workflow_result
 from quicketl.execute.preview import preview
@@ -186,11 +187,9 @@ def _run_started(
     session: RunSession,
     to_run: int,
 ) -> list[TaskOutcome]:
-    from quicketl.engine.duckdb_session import DatabasePool  # loads DuckDB: tasks run
-
     workers = options.workers or default_workers()
     sniffs = SniffCache(stat_cache, store.csv_sniff)
-    pool = DatabasePool(sniffs=sniffs)
+    pool = PoolOnFirstUse(sniffs)  # DuckDB is imported by the first pipeline that runs
     runner = TaskRunner(
         session,
         store,

@@ -128,3 +128,20 @@ def test_an_edit_that_runs_one_task_of_several_does_not_import_doit(tmp_path: Pa
         "silver.clean_users": "ran",
         "silver.clean_events": "up_to_date",
     }
+
+
+def test_a_run_that_only_restores_outputs_does_not_import_duckdb(tmp_path: Path) -> None:
+    # DuckDB is imported by the first pipeline that runs (execute/lazy_pool.py), not before
+    # the tasks start: a task restored from the cache's output store needs none.
+    project = copy_example(tmp_path)
+    code = PROBE.format(heavy=(*HEAVY, "doit"))
+    command = [sys.executable, "-c", code, "workflow", "run", WORKFLOW, "--json"]
+    pipeline = project / "pipelines/silver/clean_users.yml"
+    original = pipeline.read_text()
+    for text in (original, original.replace("<> ''", "<> ' '"), original):
+        pipeline.write_text(text)
+        done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+    statuses = {t["task_id"]: t["status"] for t in json.loads(done.stdout)["tasks"]}
+    assert statuses["silver.clean_users"] == "restored"
+    assert heavy(done) == ["pydantic"]
