@@ -262,12 +262,13 @@ def _in_order(
     is_up_to_date: Callable[[str], bool],
     run_task: Callable[[str], None],
 ) -> None:
-    """One task after another in plan order (upstream first), as doit runs them with one
-    worker. The preview found at most one task to run, and nothing below it (its downstream
-    would be "may run"), so no other task waits for it and a second worker would be idle."""
-    for task_id in task_ids:
-        if not is_up_to_date(task_id):
-            run_task(task_id)
+    """The preview found at most one task to run and nothing below it (its downstream would
+    be "may run"): no other task waits for it, so every task is decided first (the others
+    are up to date, and say so even when the one that runs fails with fail_fast), then what
+    is not up to date runs, in plan order (upstream first)."""
+    waiting = [task_id for task_id in task_ids if not is_up_to_date(task_id)]
+    for task_id in waiting:
+        run_task(task_id)
 
 
 def _run_id(store: StateStore, options: RunOptions) -> int | None:
