@@ -17,7 +17,6 @@ import argparse
 import importlib
 import math
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -28,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_cli
 import bench_edit
 import bench_engine
+from bench_bytecode import compile_quicketl
 
 Row = tuple[str, float, str]
 _TARGET = re.compile(r"^\s*(<=|>=|≤|≥)\s*([0-9.]+)\s*(x|×|ms|s)?\s*$")
@@ -90,9 +90,7 @@ def main() -> None:
     args = parser.parse_args()
     repeat = 2 if args.quick else 5
     rows_5m = 500_000 if args.quick else 5_000_000
-    # Start-up is measured as users see it, with bytecode compiled.
-    package = Path(__file__).resolve().parents[1] / "quicketl"
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
+    compile_quicketl()  # start-up is measured as users see it, with bytecode compiled
     rows = timed("per-task overhead, 1 vs 2 workers (bench_overhead.py)", overhead_rows)
     rows += timed("one-file edit and no-op, 200 pipelines", lambda: bench_edit.measure(200, repeat))
     rows += timed("cold start vs QuickETL 1.x", lambda: bench_cli.measure(repeat))

@@ -34,6 +34,9 @@ RUNS = 5
 HEAVY = ["duckdb", "pydantic", "doit", "jinja2", "yaml", "rich", "typer"]
 REPO = Path(__file__).resolve().parents[1]
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_bytecode import compile_quicketl  # noqa: E402
+
 PROBE = """
 import contextlib, io, json, sys
 from quicketl.cli.main import main
@@ -210,6 +213,7 @@ def print_import_table(rows: list[tuple[str, float, int]]) -> None:
 
 
 def main() -> None:
+    compile_quicketl()  # as bench_all.py does: quicketl timed as installed
     command = quicketl_command()
     rows = [("python -c pass (floor)", best_wall_ms([sys.executable, "-c", "pass"]), None)]
     for args in (["--version"], ["--help"]):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
 def close_match(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate most like `word`, if any is close enough to be a likely typo."""
+    import difflib  # only when a name is wrong
+
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

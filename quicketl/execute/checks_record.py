@@ -3,8 +3,12 @@ the next run says so, and a run that requires the checks runs them again."""
 
 from __future__ import annotations
 
-from quicketl.engine.pipeline_result import PipelineResult
+from typing import TYPE_CHECKING
+
 from quicketl.state import TaskRecord
+
+if TYPE_CHECKING:  # the no-op path imports this module, and nothing of the engine
+    from quicketl.engine.pipeline_result import PipelineResult
 
 CHECKS_FAILED = "checks_failed: "
 

@@ -13,7 +13,6 @@ state store is the truth, so no file is shared between runs), and doit's reporte
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,6 +25,7 @@ from doit.task import Stream
 from doit.task import Task as DoitTask
 
 from quicketl.execute.barriers import schedule_links
+from quicketl.execute.on_thread import run_on_thread
 from quicketl.plan.model import Plan
 
 
@@ -58,47 +58,9 @@ def run_with_doit(
     control.process(None)  # every task given: they are exactly the selected ones
     reporter = _Reporter()
     runner = _runner(Dependency(_MemoryBackend, ":memory:"), reporter, workers)
-    _run_on_thread(lambda: runner.run_all(control.task_dispatcher()), on_interrupt)
+    run_on_thread(lambda: runner.run_all(control.task_dispatcher()), on_interrupt)
     if reporter.errors:
         raise RuntimeError(f"the scheduler failed: {reporter.errors[0]}")
-
-
-def _run_on_thread(schedule: Callable[[], object], on_interrupt: Callable[[], None]) -> None:
-    # doit's workers are daemon threads: left inside DuckDB when Ctrl-C ends the process, they
-    # abort it at exit. So doit runs on a thread of its own, Ctrl-C reaches only this one, and
-    # the run winds down: running tasks finish and are recorded, no other starts. A second
-    # Ctrl-C stops waiting.
-    raised: list[BaseException] = []
-    done = threading.Event()  # not Thread.join: an interrupted join can wrongly report the end
-
-    def scheduler() -> None:
-        try:
-            schedule()
-        except BaseException as exc:  # handed to the caller's thread below
-            raised.append(exc)
-        finally:
-            done.set()
-
-    thread = threading.Thread(target=scheduler, name="quicketl-scheduler", daemon=True)
-    try:
-        thread.start()  # inside: Ctrl-C may arrive while start() waits for the thread
-        _wait(done)
-    except KeyboardInterrupt:
-        on_interrupt()
-        _wait(done)
-        raise
-    finally:
-        if done.is_set():  # set just before the thread ends: let it end
-            thread.join()
-    if raised:
-        raise raised[0]
-
-
-def _wait(done: threading.Event) -> None:
-    # In short waits: Ctrl-C may be delivered to any thread, and Python sees it only once
-    # this one wakes up.
-    while not done.wait(0.05):
-        pass
 
 
 def _runner(deps: Dependency, reporter: _Reporter, workers: int) -> Runner:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +16,8 @@ from quicketl.execute.decide import Decider, decider_for
 from quicketl.execute.events import NullReporter, RunReporter
 from quicketl.execute.freshness import external_values
 from quicketl.execute.history import run_status, save_run
+from quicketl.execute.lazy_pool import PoolOnFirstUse
+from quicketl.execute.on_thread import run_on_thread
 from quicketl.execute.outcomes import TaskOutcome, WorkflowResult, workflow_result
 from quicketl.execute.preview import preview
 from quicketl.execute.restore import explain_restores, local_task_cache
@@ -186,8 +188,9 @@ def _run(
     # A stored plan was checked when it was made; the folders may have changed since.
     _require_safe_sinks(plan, options, store)
     reporter.run_started(plan, list(task_ids))
+    to_run = sum(o.status != "up_to_date" for o in previewed)
     try:
-        return _run_started(plan, task_ids, options, decider, store, stat_cache, session)
+        return _run_started(plan, task_ids, options, decider, store, stat_cache, session, to_run)
     finally:  # on an error or Ctrl-C too: a live display must give the terminal back
         reporter.run_finished()
 
@@ -200,12 +203,11 @@ def _run_started(
     store: StateStore,
     stat_cache: StatCache,
     session: RunSession,
+    to_run: int,
 ) -> list[TaskOutcome]:
-    from quicketl.engine.duckdb_session import DatabasePool  # loads DuckDB: tasks run
-
     workers = options.workers or default_workers()
     sniffs = SniffCache(stat_cache, store.csv_sniff)
-    pool = DatabasePool(sniffs=sniffs)
+    pool = PoolOnFirstUse(sniffs)  # DuckDB is imported by the first pipeline that runs
     runner = TaskRunner(
         session,
         store,
@@ -223,7 +225,7 @@ def _run_started(
         unchecked=options.unchecked,
     )
     try:
-        _schedule(plan, task_ids, session, decider, runner, workers)
+        _schedule(plan, task_ids, session, decider, runner, workers, to_run)
     finally:  # what was sniffed is kept even when the run is interrupted
         store.save_csv_sniffs(sniffs.take_new())
     # Not on Ctrl-C: a worker may still be inside DuckDB; the databases close with the process.
@@ -238,7 +240,11 @@ def _schedule(
     decider: Decider,
     runner: TaskRunner,
     workers: int,
+    to_run: int,
 ) -> None:
+    """Run the tasks in order, `workers` at a time; `to_run` is how many of them the
+    preview found not up to date."""
+
     def is_up_to_date(task_id: str) -> bool:
         task = plan.task(task_id)
         if session.blocker(task) is not None:
@@ -262,9 +268,26 @@ def _schedule(
         if not is_up_to_date(task_ids[0]):
             run_task(task_ids[0])
         return
+    if to_run <= 1:  # one task among many (an edit): nothing to run beside it, skip doit
+        run_on_thread(lambda: _in_order(task_ids, is_up_to_date, run_task), session.interrupt)
+        return
     from quicketl.execute.doit_driver import run_with_doit
 
     run_with_doit(plan, task_ids, is_up_to_date, run_task, workers, session.interrupt)
+
+
+def _in_order(
+    task_ids: Sequence[str],
+    is_up_to_date: Callable[[str], bool],
+    run_task: Callable[[str], None],
+) -> None:
+    """The preview found at most one task to run and nothing below it (its downstream would
+    be "may run"): no other task waits for it, so every task is decided first (the others
+    are up to date, and say so even when the one that runs fails with fail_fast), then what
+    is not up to date runs, in plan order (upstream first)."""
+    waiting = [task_id for task_id in task_ids if not is_up_to_date(task_id)]
+    for task_id in waiting:
+        run_task(task_id)
 
 
 def _run_id(store: StateStore, options: RunOptions) -> int | None:

@@ -24,7 +24,7 @@ from quicketl.state.outputs import presence_record
 from quicketl.state.owners import owners_of
 
 if TYPE_CHECKING:
-    from quicketl.engine.duckdb_session import DatabasePool
+    from quicketl.execute.lazy_pool import PoolOnFirstUse
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,9 @@ class TaskRunner:
     fail_on_checks: bool = True
     variables: Mapping[str, object] = field(default_factory=dict)
     databases: DatabaseLocks = field(default_factory=lambda: DatabaseLocks())
-    # DuckDB databases kept per worker thread, closed by the run (engine/duckdb_session.py).
-    duckdb_pool: DatabasePool | None = None
+    # DuckDB databases kept per worker thread, closed by the run (engine/duckdb_session.py);
+    # made by the first pipeline that runs, so importing DuckDB is part of its time.
+    duckdb_pool: PoolOnFirstUse | None = None
     cache: TaskCache | None = None  # the output store: restore instead of running, save after
     # Upstream tasks a generated DAG's task only restores (from the remote cache), never runs:
     # their own orchestrator tasks ran them (docs/deploy.md).
@@ -120,7 +121,7 @@ class TaskRunner:
                     fail_on_checks=self.fail_on_checks,
                     threads=self.duckdb_threads,
                     before_commit=save_intent,
-                    databases=self.duckdb_pool,
+                    databases=self.duckdb_pool.get() if self.duckdb_pool else None,
                     mark_append=mark_append,
                 )
         except QuickETLError as exc:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from quicketl.plan.stored import Unreadable, need
-from quicketl.state import canonical_json
 
 # 5: each task's canonical config text (`config_json`), which its key is made of. 6: those
 # texts close the file, one a line, and are each task's stored config too.
@@ -29,10 +28,9 @@ _CLOSING = ["]}", ""]
 _ERRORS = "surrogatepass"
 
 
-def snapshot_text(body: dict[str, Any], configs: list[dict[str, Any]]) -> str:
+def snapshot_text(body: dict[str, Any], texts: list[str]) -> str:
     """`body` as JSON, then a last member "configs": each config's canonical text, one a line."""
     head = json.dumps(body, default=str)
-    texts = [canonical_json(config) for config in configs]
     lines = "".join(f"{text},\n" for text in texts[:-1]) + (f"{texts[-1]}\n" if texts else "")
     return f"{head[:-1]},{_CONFIGS}{lines}]}}\n"
 

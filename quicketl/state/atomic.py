@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections.abc import Collection
 from pathlib import Path
 
@@ -93,6 +92,8 @@ def _swap_in(tmp: Path, final: Path) -> None:
 
 def _remove(path: Path) -> None:
     if _is_real_dir(path):
+        import shutil  # only here: the no-op path imports this module
+
         shutil.rmtree(path)
     else:
         path.unlink(missing_ok=True)

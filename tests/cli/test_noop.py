@@ -54,6 +54,18 @@ def test_no_op_run_imports_nothing_heavy_and_reports_up_to_date(tmp_path: Path) 
     assert set(document) == set(json.loads(cold.stdout))
 
 
+def test_no_op_run_imports_no_engine_module(tmp_path: Path) -> None:
+    # Nothing runs, so nothing of the engine layer is needed (its result types included).
+    project = copy_example(tmp_path)
+    engine = "sys.modules if m.startswith('quicketl.engine') and m in"
+    code = PROBE.replace("{heavy!r} if m in", engine)
+    command = [sys.executable, "-c", code, "workflow", "run", "workflows/medallion.yml"]
+    for _ in range(2):
+        done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == "HEAVY="
+
+
 def test_fast_and_full_paths_print_the_same_report(tmp_path: Path) -> None:
     project = copy_example(tmp_path)
     probe(project)

@@ -104,3 +104,44 @@ def test_json_and_quiet(tmp_path: Path) -> None:
     document = json.loads(done.stdout)
     assert document["summary"]["ran"] == 5
     assert done.stderr.splitlines() == ["HEAVY=duckdb,pydantic"]  # no task lines
+
+
+def test_an_edit_that_runs_one_task_of_several_does_not_import_doit(tmp_path: Path) -> None:
+    # One task to run needs no scheduler: it runs without doit (execute/plan_run.py), the
+    # others are reported up to date as they are when doit schedules them.
+    project = copy_example(tmp_path)
+    code = PROBE.format(heavy=(*HEAVY, "doit"))
+    command = [sys.executable, "-c", code, "workflow", "run", WORKFLOW, "--json"]
+    cold = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    assert cold.returncode == 0, cold.stderr
+    assert "doit" in heavy(cold)  # five tasks to run: doit schedules them
+    pipeline = project / "pipelines/silver/clean_users.yml"
+    pipeline.write_text(pipeline.read_text().replace("<> ''", "<> ' '"))
+    edit = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    assert edit.returncode == 0, edit.stderr
+    assert heavy(edit) == ["duckdb", "pydantic"]
+    document = json.loads(edit.stdout)
+    assert {t["task_id"]: t["status"] for t in document["tasks"]} == {
+        "bronze.ingest_users": "up_to_date",
+        "bronze.ingest_events": "up_to_date",
+        "bronze.ingest_payments": "up_to_date",
+        "silver.clean_users": "ran",
+        "silver.clean_events": "up_to_date",
+    }
+
+
+def test_a_run_that_only_restores_outputs_does_not_import_duckdb(tmp_path: Path) -> None:
+    # DuckDB is imported by the first pipeline that runs (execute/lazy_pool.py), not before
+    # the tasks start: a task restored from the cache's output store needs none.
+    project = copy_example(tmp_path)
+    code = PROBE.format(heavy=(*HEAVY, "doit"))
+    command = [sys.executable, "-c", code, "workflow", "run", WORKFLOW, "--json"]
+    pipeline = project / "pipelines/silver/clean_users.yml"
+    original = pipeline.read_text()
+    for text in (original, original.replace("<> ''", "<> ' '"), original):
+        pipeline.write_text(text)
+        done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+    statuses = {t["task_id"]: t["status"] for t in json.loads(done.stdout)["tasks"]}
+    assert statuses["silver.clean_users"] == "restored"
+    assert heavy(done) == ["pydantic"]

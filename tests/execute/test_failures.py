@@ -216,3 +216,14 @@ def test_cli_exit_code_1_and_the_failure_reason_in_human_output(tmp_path: Path) 
     assert tasks["s3.c"]["status"] == "skipped"
     assert tasks["s3.c"]["reasons"] == ["upstream s2.b failed"]
     assert tasks["s1.a"]["status"] == "up_to_date"
+
+
+def test_one_edited_task_failing_leaves_the_others_up_to_date(tmp_path: Path) -> None:
+    # Only `ok` runs (it was edited), without doit: the task after it in plan order is up to
+    # date, and says so, although fail_fast (the default) stops the run when `ok` fails.
+    project = base(tmp_path)
+    pipelines = ["pipelines/ok.yml", "pipelines/indep.yml"]
+    workflow = project.workflow([{"name": "s", "parallel": True, "pipelines": pipelines}])
+    assert set(statuses(run(workflow)).values()) == {"ran"}
+    failing(project, "ok")
+    assert statuses(run(workflow)) == {"s.ok": "failed", "s.indep": "up_to_date"}

@@ -61,3 +61,24 @@ def test_ctrl_c_lets_the_running_task_finish_and_starts_no_other(
         "middle.right": "would_run",
         "last.bottom": "would_run",
     }
+
+
+def test_ctrl_c_while_the_only_task_to_run_among_several_runs_lets_it_finish(
+    tmp_path: Path, ctrl_c: CtrlCWhenStarting
+) -> None:
+    # One task of four to run is scheduled without doit (execute/plan_run.py): Ctrl-C still
+    # lets it finish and be recorded.
+    project = new_project(tmp_path)
+    workflow = diamond(project)
+    run(workflow, workers=2)
+    project.pipeline(
+        "bottom",
+        ["out/left.parquet", "out/right.parquet"],
+        "out/bottom.parquet",
+        description="edited",
+    )
+    before = (tmp_path / "out" / "bottom.parquet").stat().st_mtime_ns
+    with pytest.raises(KeyboardInterrupt):
+        run(workflow, workers=2, reporter=ctrl_c)
+    assert (tmp_path / "out" / "bottom.parquet").stat().st_mtime_ns != before
+    assert set(statuses(explain(workflow)).values()) == {"up_to_date"}

@@ -208,6 +208,6 @@ def test_a_config_with_a_lone_surrogate_is_stored_as_it_is(tmp_path: Path) -> No
     config = {"predicate": "x = '\ud800'", "name": "é"}
     path = tmp_path / "plan.json"
     body = {"format": SNAPSHOT_FORMAT, "plan": {"tasks": [{}]}}
-    write_snapshot_text(path, snapshot_text(body, [config]))
+    write_snapshot_text(path, snapshot_text(body, [canonical_json(config)]))
     body = read_snapshot_body(path)
     assert body["plan"]["tasks"] == [{"config": config, "config_json": canonical_json(config)}]
