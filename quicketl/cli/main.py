@@ -97,8 +97,21 @@ def _spare_full_collections() -> None:
     """A command builds one large structure (the plan) that lives until it exits. Each full
     collection walks all of it, about ten times while it grows: a quarter of `workflow
     validate` at 10,000 pipelines. Young collections still run; full ones become rare."""
+    global _OWN_PROCESS
     young, middle, _ = gc.get_threshold()
     gc.set_threshold(young, middle, 1000)
+    _OWN_PROCESS = True
+
+
+_OWN_PROCESS = False  # set by `main`: the command is the process, as the console script runs
+
+
+def keep_for_good() -> None:
+    """Move every object there is out of the collector's sight for good, when the command is
+    the process (`main`), else do nothing: what a command built, such as a plan, lives until
+    it exits, and the collector's passes would only walk it again (`gc.freeze`)."""
+    if _OWN_PROCESS:
+        gc.freeze()
 
 
 def __getattr__(name: str) -> typer.Typer:

@@ -32,6 +32,21 @@ def _yaml12_booleans(loader: Any) -> Any:
     return loader
 
 
+def _no_path_resolvers(loader: Any) -> Any:
+    """The composer asks the resolver to descend into and ascend from every node, for path
+    resolvers, which these loaders never have: the asking is made to cost nothing."""
+
+    def descend_resolver(self: Any, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self: Any) -> None:
+        return None
+
+    loader.descend_resolver = descend_resolver
+    loader.ascend_resolver = ascend_resolver
+    return loader
+
+
 @_yaml12_booleans
 class _Loader(yaml.SafeLoader):
     """The pure-Python loader: slower, but its syntax errors say more (it names a tab)."""
@@ -63,8 +78,10 @@ _REMEMBERED_TAGS = 1 << 16
 
 # libyaml's parser, when the wheel has it, is about ten times faster: a workflow of 200
 # pipelines is parsed on every run that has work to do. Its marks are as good.
-_FastLoader: Any = _remembered_tags(
-    _yaml12_booleans(type("_FastLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {}))
+_FastLoader: Any = _no_path_resolvers(
+    _remembered_tags(
+        _yaml12_booleans(type("_FastLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {}))
+    )
 )
 
 
@@ -218,11 +235,16 @@ def _tree_data(node: yaml.Node, loader: Any, depth: int) -> Any:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag in _SPECIAL_KEYS:
                 raise _NotPlain  # a list or map as a key, `<<` or `=`
-            if key_node.tag != _STR:
+            if key_node.tag == _STR:
+                key = key_node.value
+            else:
                 texts_differ = False  # `1` and '1' are two keys but one text
-            data[_tree_data(key_node, loader, depth + 1)] = _tree_data(
-                value_node, loader, depth + 1
-            )
+                key = loader.construct_object(key_node)
+            leaf = value_node.tag == _STR and isinstance(value_node, yaml.ScalarNode)
+            if leaf and depth + 1 < MAX_DEPTH:  # the usual value: a string, built in place
+                data[key] = value_node.value
+            else:
+                data[key] = _tree_data(value_node, loader, depth + 1)
         if len(data) != len(node.value) or not (texts_differ or _distinct_texts(node)):
             raise _NotPlain  # a key written twice: `_collect_lines` names both lines
         return data
