@@ -62,6 +62,8 @@ def _remembered_tags(loader: Any) -> Any:
 
     def remembered(self: Any, kind: Any, value: str, implicit: tuple[bool, bool]) -> Any:
         if kind is not yaml.ScalarNode or not implicit[0] or self.yaml_path_resolvers:
+            if kind is yaml.MappingNode and not self.yaml_path_resolvers:
+                return _MAP  # what `resolve` answers, without its checks, for every map
             return resolve(self, kind, value, implicit)
         tag = tags.get(value)
         if tag is None:

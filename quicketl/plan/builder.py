@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,35 +106,6 @@ def build_partial_plan(
     """`build_plan`, except that with `needed` only those tasks' pipelines must load: the plan
     leaves out any other pipeline that does not (a `${VAR}` this machine lacks) and returns
     it as unresolved, so one task of a DAG needs only what it runs."""
-    with _collector_paused():
-        return _build(
-            workflow_path, variables, root, needed, allow_outside_project, cache_dir, reuse
-        )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while planning: 10,000 pipelines make millions of
-    objects, next to none in cycles (reference counting frees the rest), and the collector's
-    passes over them cost about a tenth of planning. Restored after, also on an error."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
-def _build(
-    workflow_path: Path,
-    variables: Mapping[str, object] | None,
-    root: Path | None,
-    needed: Collection[str] | None,
-    allow_outside_project: bool,
-    cache_dir: Path | None,
-    reuse: StoredPipelines | None,
-) -> tuple[Plan, dict[str, Unresolved]]:
     root = root or find_project_root(workflow_path)
     cli_vars = dict(variables or {})
     workflow = load_workflow(workflow_path, VariableScope.standard(cli_vars, root=root), root)
