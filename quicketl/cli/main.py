@@ -25,6 +25,7 @@ def version_line() -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line with `argv` (default: the process arguments)."""
+    global _OWN_PROCESS
     from quicketl.cli.masked import masked_output
 
     try:
@@ -32,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             _main(argv)
     except BrokenPipeError:
         _reader_went_away()
+    finally:
+        _OWN_PROCESS = False  # a caller that goes on (a test) is a host process again
 
 
 def _reader_went_away() -> None:
@@ -104,7 +107,7 @@ def _spare_full_collections() -> None:
     _OWN_PROCESS = True
 
 
-_OWN_PROCESS = False  # set by `main`: the command is the process, as the console script runs
+_OWN_PROCESS = False  # set while `main` runs: the command is the process (the console script)
 
 
 @contextmanager
