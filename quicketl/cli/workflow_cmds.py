@@ -18,6 +18,7 @@ from quicketl.cli.generate_options import (
     deployment_file,
     isolation_options,
 )
+from quicketl.cli.main import kept_for_good
 from quicketl.cli.options import (
     AllowOutsideOption,
     CacheDirOption,
@@ -244,9 +245,13 @@ def _plan_or_exit(
         from quicketl import api
 
         variables = variables_of(var)
-        plan: Plan = api.plan_workflow(
-            workflow, variables, allow_outside_project=allow_outside, reuse_cache=against_sources
-        )
+        with kept_for_good():
+            plan: Plan = api.plan_workflow(
+                workflow,
+                variables,
+                allow_outside_project=allow_outside,
+                reuse_cache=against_sources,
+            )
         if against_sources:
             api.check_workflow_sources(plan, variables)
     if as_json:

@@ -17,6 +17,8 @@ def as_list(value: Any) -> Any:
 
 _KNOWN_KEYS: dict[type, frozenset[str]] = {}
 _SPELLINGS: dict[type, tuple[tuple[str, ...], ...]] = {}
+# Each model's keys that have other spellings: a mapping using none of them needs no check.
+_SPELT: dict[type, frozenset[str]] = {}
 
 
 class StrictModel(BaseModel):
@@ -30,13 +32,18 @@ class StrictModel(BaseModel):
         if not isinstance(data, dict):
             return data
         known = cls._known_keys()
-        for key in data:
-            if str(key) not in known:
-                hint = cls._tag_hint(str(key), data) or did_you_mean(str(key), sorted(known))
-                raise PydanticCustomError(
-                    "unknown_key", "unknown key '{key}'{hint}", {"key": str(key), "hint": hint}
-                )
-        cls._one_spelling_each(data)
+        if not known.issuperset(data):  # one C call for the usual case, every key known
+            for key in data:
+                if str(key) not in known:
+                    hint = cls._tag_hint(str(key), data) or did_you_mean(str(key), sorted(known))
+                    raise PydanticCustomError(
+                        "unknown_key", "unknown key '{key}'{hint}", {"key": str(key), "hint": hint}
+                    )
+        spelt = _SPELT.get(cls)
+        if spelt is None:
+            spelt = _SPELT[cls] = frozenset(name for group in cls._spellings() for name in group)
+        if not spelt.isdisjoint(data):
+            cls._one_spelling_each(data)
         return data
 
     @classmethod

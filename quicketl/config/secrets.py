@@ -45,6 +45,11 @@ def holds_secret(text: str) -> bool:
     return any(value in text for value in _values) or bool(_URL_PASSWORD.search(text))
 
 
+def masks_only_urls() -> bool:
+    """No secret value is remembered: `mask` changes only text that holds `://`."""
+    return not _values
+
+
 def mask(text: str) -> str:
     """`text` with every remembered secret value, and every URL password, replaced by ***."""
     for value in sorted(_values, key=len, reverse=True):

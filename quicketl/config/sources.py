@@ -26,10 +26,9 @@ def format_from_path(path: str) -> FileFormat | None:
     name = path.lower().rstrip("/")
     for suffix in (".gz", ".zst", ".bz2"):
         name = name.removesuffix(suffix)
-    for ext, fmt in _EXTENSIONS.items():
-        if name.endswith(ext):
-            return fmt
-    return None
+    # Each extension has one dot, its first character: a name ends with one exactly when
+    # that is all from its last dot on.
+    return _EXTENSIONS.get(name[name.rfind(".") :]) if "." in name else None
 
 
 class FileOptions(StrictModel):
@@ -54,13 +53,18 @@ class FileOptions(StrictModel):
     _null_values = field_validator("null_values", mode="before")(as_list)
 
 
+_NO_OPTIONS = FileOptions()
+
+
 class FileSource(StrictModel):
     """Files on disk; `path` may be a glob."""
 
     type: Literal["file"] = "file"
     path: str = Field(min_length=1)
     format: FileFormat | None = None
-    options: FileOptions = Field(default_factory=FileOptions)
+    # One instance for every source without options (it is frozen): validating an empty
+    # FileOptions for each of 10,000 sources was a tenth of validating the pipelines.
+    options: FileOptions = Field(default_factory=lambda: _NO_OPTIONS)
 
     @model_validator(mode="after")
     def _known_format(self) -> FileSource:

@@ -144,6 +144,8 @@ class VariableScope:
 
     def substitute(self, doc: YamlDoc) -> Any:
         """A copy of `doc.data` with every variable resolved; all unresolved ones are errors."""
+        if doc.text is not None and not any(mark in doc.text for mark in _NOTHING_TO_DO):
+            return _copied(doc.data)  # what the walk gives when no string holds a `$` or URL
         problems: list[Problem] = []
         data = self._walk(doc.data, (), doc, problems)
         if problems:
@@ -277,3 +279,17 @@ def parse_var_assignments(pairs: Sequence[str]) -> dict[str, str]:
             raise ConfigError(f"--var expects KEY=VALUE, got {pair!r}")
         values[name.strip()] = value
     return values
+
+
+# A document whose text has none of these has no reference to resolve and no URL to remember
+# in any string: without a backslash (an escape), every string is written out in the text.
+_NOTHING_TO_DO = ("$", "://", "\\")
+
+
+def _copied(value: Any) -> Any:
+    """`value`'s maps and lists copied, as the walk copies them (a caller may change them)."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value

@@ -32,6 +32,21 @@ def _yaml12_booleans(loader: Any) -> Any:
     return loader
 
 
+def _no_path_resolvers(loader: Any) -> Any:
+    """The composer asks the resolver to descend into and ascend from every node, for path
+    resolvers, which these loaders never have: the asking is made to cost nothing."""
+
+    def descend_resolver(self: Any, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self: Any) -> None:
+        return None
+
+    loader.descend_resolver = descend_resolver
+    loader.ascend_resolver = ascend_resolver
+    return loader
+
+
 @_yaml12_booleans
 class _Loader(yaml.SafeLoader):
     """The pure-Python loader: slower, but its syntax errors say more (it names a tab)."""
@@ -47,6 +62,8 @@ def _remembered_tags(loader: Any) -> Any:
 
     def remembered(self: Any, kind: Any, value: str, implicit: tuple[bool, bool]) -> Any:
         if kind is not yaml.ScalarNode or not implicit[0] or self.yaml_path_resolvers:
+            if kind is yaml.MappingNode and not self.yaml_path_resolvers:
+                return _MAP  # what `resolve` answers, without its checks, for every map
             return resolve(self, kind, value, implicit)
         tag = tags.get(value)
         if tag is None:
@@ -63,18 +80,27 @@ _REMEMBERED_TAGS = 1 << 16
 
 # libyaml's parser, when the wheel has it, is about ten times faster: a workflow of 200
 # pipelines is parsed on every run that has work to do. Its marks are as good.
-_FastLoader: Any = _remembered_tags(
-    _yaml12_booleans(type("_FastLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {}))
+_FastLoader: Any = _no_path_resolvers(
+    _remembered_tags(
+        _yaml12_booleans(type("_FastLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {}))
+    )
 )
 
 
 @dataclass(frozen=True)
 class YamlDoc:
-    """Parsed YAML data plus the 1-based line where each path starts."""
+    """Parsed YAML data plus the 1-based line where each path starts (`lines`)."""
 
     path: Path
     data: Any
-    lines: dict[Loc, int] = field(default_factory=dict)
+    text: str | None = field(default=None, repr=False)  # what `data` was parsed from
+
+    @functools.cached_property
+    def lines(self) -> dict[Loc, int]:
+        """The line of every key and list item, from the text parsed again on first use:
+        only a problem needs a line, and a well-formed file reports none, so most files
+        never build this (it was a fifth of loading a pipeline file)."""
+        return {} if self.text is None else _line_map(self.text, self.path)
 
     def line_of(self, loc: Loc) -> int | None:
         """The line of `loc`, or of its nearest located ancestor."""
@@ -131,18 +157,16 @@ def load_yaml_text(text: str, path: Path) -> YamlDoc:
             raise ConfigError([_too_deep(fast_error, path)]) from None
     except RecursionError:  # no libyaml: the pure-Python composer went first
         raise ConfigError([_too_deep(None, path)]) from None
-    lines: dict[Loc, int] = {}
-    if node is not None:
-        duplicates: list[tuple[int, str, str]] = []
-        _collect_lines(node, (), lines, path, duplicates)
-        if duplicates:
-            raise ConfigError(
-                [Problem(message, str(path), line, field) for line, field, message in duplicates]
-            )
-    return YamlDoc(path, data, lines)
+    doc = YamlDoc(path, data, text)
+    if node is not None:  # not built directly: check it (and keep its lines) now
+        doc.__dict__["lines"] = _line_map_of(node, path)  # what `lines` would compute
+    return doc
 
 
 def _parse(text: str, loader_class: Any, path: Path) -> tuple[yaml.Node | None, Any]:
+    """The data, and its node unless it was built directly as a tree: a tree built directly
+    has no key written twice and no nesting past MAX_DEPTH (else it is not built directly),
+    so the walk that checks those and finds lines can wait until a line is asked for."""
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
@@ -151,12 +175,42 @@ def _parse(text: str, loader_class: Any, path: Path) -> tuple[yaml.Node | None, 
         check_aliases(node, text, path)  # before anything walks the data
         if "&" not in text:  # no anchor, so no alias: a tree, each node built once
             try:
-                return node, _tree_data(node, loader, 0)
+                return None, _tree_data(node, loader, 0)
             except _NotPlain:
-                pass  # a tag, a merge key or a deep nesting: the constructor knows best
+                pass  # a tag, a merge key, a key twice, deep nesting: the careful way
         return node, loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+def _line_map(text: str, path: Path) -> dict[Loc, int]:
+    """The lines of a text that parsed before (so it parses again the same way)."""
+    try:
+        node = _compose(text, _FastLoader)
+    except yaml.YAMLError:  # the fast parser refused it, so the pure-Python one read it
+        node = _compose(text, _Loader)
+    return {} if node is None else _line_map_of(node, path)
+
+
+def _compose(text: str, loader_class: Any) -> yaml.Node | None:
+    loader = loader_class(text)
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+        return node
+    finally:
+        loader.dispose()
+
+
+def _line_map_of(node: yaml.Node, path: Path) -> dict[Loc, int]:
+    """Every path's line; a ConfigError for each key written twice or for deep nesting."""
+    lines: dict[Loc, int] = {}
+    duplicates: list[tuple[int, str, str]] = []
+    _collect_lines(node, (), lines, path, duplicates)
+    if duplicates:
+        raise ConfigError(
+            [Problem(message, str(path), line, field) for line, field, message in duplicates]
+        )
+    return lines
 
 
 class _NotPlain(Exception):
@@ -170,7 +224,7 @@ def _tree_data(node: yaml.Node, loader: Any, depth: int) -> Any:
     """What the safe constructor builds from a tree of plain maps, lists and scalars, built
     directly: the constructor's bookkeeping per node was a third of parsing a pipeline file.
     Scalars other than strings (numbers, booleans, null, dates) still go through it."""
-    if depth > MAX_DEPTH:
+    if depth >= MAX_DEPTH:  # where `_collect_lines` refuses it
         raise _NotPlain
     tag = node.tag
     if isinstance(node, yaml.ScalarNode):
@@ -179,14 +233,28 @@ def _tree_data(node: yaml.Node, loader: Any, depth: int) -> Any:
         return [_tree_data(item, loader, depth + 1) for item in node.value]
     if isinstance(node, yaml.MappingNode) and tag == _MAP:
         data = {}
+        texts_differ = True  # keys are strings, so one key per text unless the dict is short
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag in _SPECIAL_KEYS:
                 raise _NotPlain  # a list or map as a key, `<<` or `=`
-            data[_tree_data(key_node, loader, depth + 1)] = _tree_data(
-                value_node, loader, depth + 1
-            )
+            if key_node.tag == _STR:
+                key = key_node.value
+            else:
+                texts_differ = False  # `1` and '1' are two keys but one text
+                key = loader.construct_object(key_node)
+            leaf = value_node.tag == _STR and isinstance(value_node, yaml.ScalarNode)
+            if leaf and depth + 1 < MAX_DEPTH:  # the usual value: a string, built in place
+                data[key] = value_node.value
+            else:
+                data[key] = _tree_data(value_node, loader, depth + 1)
+        if len(data) != len(node.value) or not (texts_differ or _distinct_texts(node)):
+            raise _NotPlain  # a key written twice: `_collect_lines` names both lines
         return data
     raise _NotPlain
+
+
+def _distinct_texts(node: yaml.MappingNode) -> bool:
+    return len({str(key.value) for key, _ in node.value}) == len(node.value)
 
 
 _SPECIAL_KEYS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")

@@ -18,6 +18,8 @@ def normalise(path: str, root: Path) -> str:
     Lexical only (no disk access, links not followed): this is how inputs and outputs are
     named in a plan, so that a reader's pattern and a writer's path compare as text.
     """
+    if path[:1] not in _NOT_PLAIN_START and _NOT_PLAIN_PARTS.isdisjoint(path.split("/")):
+        return path  # relative, every part a name: already as `Path` would spell it
     candidate = Path(path).expanduser()
     if candidate.is_absolute():
         try:
@@ -34,6 +36,12 @@ def normalise(path: str, root: Path) -> str:
             continue
         parts.append(part)
     return "/".join(parts) or "."
+
+
+# A path starting so is absolute, the home folder, or empty; a part so is dropped, collapsed
+# or made of a doubled or trailing slash.
+_NOT_PLAIN_START = ("", "/", "~")
+_NOT_PLAIN_PARTS = frozenset({"", ".", ".."})
 
 
 def relative_to_root(path: str | Path, root: Path) -> str:

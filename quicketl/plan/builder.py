@@ -24,11 +24,12 @@ from quicketl.plan.edges import (
     stage_blocks,
     transitive_reduction,
 )
+from quicketl.plan.files import PipelineFiles
 from quicketl.plan.graph import ancestors, find_cycle
 from quicketl.plan.model import Edge, Plan, StageInfo, Task
 from quicketl.plan.reuse import StoredPipelines
 from quicketl.plan.sink_guard import rules_for, sink_problems
-from quicketl.plan.tasks import resolve_file, task_for
+from quicketl.plan.tasks import task_for
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,16 @@ class _Draft:
     locs: dict[str, tuple[str | int, ...]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    folders: dict[Path, Path] = field(default_factory=dict)  # resolved once per plan
+    files: PipelineFiles = field(init=False)
     owners: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id: stage, name, path
     # Set: only these tasks must resolve; the others' problems go to `unresolved` instead.
     needed: frozenset[str] | None = None
     unresolved: dict[str, Unresolved] = field(default_factory=dict)
     reuse: StoredPipelines | None = None  # the per-file plan cache, when a run offers one
     base: VariableScope | None = None  # .env and quicketl.yml, read once for every pipeline
+
+    def __post_init__(self) -> None:
+        self.files = PipelineFiles(self.workflow.path.parent, self.workflow.root)
 
     def problem(self, message: str, *loc: str | int, warning: bool = False) -> None:
         doc = self.workflow.doc
@@ -116,7 +120,8 @@ def build_partial_plan(
         scope,
         cache_dir=cache_dir,
         allow_outside=allow_outside_project,
-        yaml_files=[workflow.path, *(task.pipeline_path for task in draft.tasks)],
+        yaml_files=[workflow.path],
+        resolved_yaml=[task.pipeline_path for task in draft.tasks],  # `PipelineFiles` did it
     )
     draft.problems += sink_problems(draft.tasks, rules)
     order, edges = _edges(draft)
@@ -184,19 +189,23 @@ def _make_task(
     name: str,
     loc: tuple[str | int, ...],
 ) -> Task | None:
-    path = _resolve_pipeline_path(draft.workflow, ref.path)
-    if path is None:
+    found = draft.files.find(ref.path)
+    if found is None:
         where = f"{draft.workflow.path.parent} or {draft.workflow.root}"
         draft.problem(f"pipeline file not found: {ref.path} (looked in {where})", *loc, "path")
         return None
+    path, resolved = found
     config = draft.workflow.config
     if draft.base is None:
         draft.base = VariableScope.standard(root=draft.workflow.root)
     scope = draft.base.beneath(draft.variables, ref.variables, config.variables)
-    stored = _stored_task(draft, path, scope, stage.name, name, ref)
-    if stored is not None:
-        draft.warnings.extend(stored.warnings)
-        return stored
+    if draft.reuse is not None:  # the per-file plan cache: this file's task, if unchanged
+        stored = draft.reuse.task_for(
+            resolved, scope, stage=stage.name, name=name, entry_variables=ref.variables
+        )
+        if stored is not None:
+            draft.warnings.extend(stored.warnings)
+            return stored
     try:
         loaded = load_pipeline(path, scope, draft.workflow.root)
     except ConfigError as exc:
@@ -209,20 +218,8 @@ def _make_task(
         stage=stage.name,
         name=name,
         entry_variables=ref.variables,
-        folders=draft.folders,
         warnings=warnings,
-    )
-
-
-def _stored_task(
-    draft: _Draft, path: Path, scope: VariableScope, stage: str, name: str, ref: PipelineRef
-) -> Task | None:
-    """The task the per-file plan cache holds for this unchanged file, if any."""
-    if draft.reuse is None:
-        return None
-    resolved = resolve_file(path, draft.folders)
-    return draft.reuse.task_for(
-        resolved, scope, stage=stage, name=name, entry_variables=ref.variables
+        pipeline_path=resolved,
     )
 
 
@@ -233,7 +230,8 @@ def _written_path(draft: _Draft, ref: PipelineRef) -> str:
 
 
 def _resolve_pipeline_path(workflow: LoadedWorkflow, ref_path: str) -> Path | None:
-    """The workflow file's folder first, then the project root."""
+    """The workflow file's folder first, then the project root (`PipelineFiles.find` is the
+    same, faster)."""
     raw = Path(ref_path).expanduser()
     if raw.is_absolute():
         return raw if raw.is_file() else None

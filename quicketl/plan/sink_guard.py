@@ -56,6 +56,7 @@ class SinkRules:
     allow_outside: bool
     owners: Mapping[str, SinkOwner]
     yaml_files: frozenset[Path]
+    resolved_yaml: frozenset[str] = frozenset()  # YAML files resolved already (as `real` does)
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,17 @@ class _Disk:
         self.root = root
         self._real: dict[str, str] = {}
         self._isdir: dict[str, bool] = {}
+        self._resolved: dict[str, str] = {}  # a sink's path is often another task's input
+        self._above_file: dict[str, str | None] = {}
 
     def real(self, path: str) -> str:
         """`path` (relative to the root) absolute, with `~`, `..` and symlinks resolved."""
+        resolved = self._resolved.get(path)
+        if resolved is None:
+            resolved = self._resolved[path] = self._real_path(path)
+        return resolved
+
+    def _real_path(self, path: str) -> str:
         path = os.path.join(self.root, os.path.expanduser(path) if path[:1] == "~" else path)
         if "/../" in path or path.endswith("/.."):
             return os.path.realpath(path)
@@ -84,7 +93,26 @@ class _Disk:
         if folder not in self._real:
             self._real[folder] = os.path.realpath(folder)
         full = os.path.join(self._real[folder], name)
+        if not self.isdir(self._real[folder]):
+            return full  # nothing, so no link, can be in a folder that is not there
         return os.path.realpath(full) if os.path.islink(full) else full
+
+    def file_above(self, path: str) -> str | None:
+        """The nearest folder above `path` that is not a folder but exists (a file), if any
+        before a real folder is met; remembered by `path`'s folder, which sinks share."""
+        parent = os.path.dirname(path)
+        if parent not in self._above_file:
+            self._above_file[parent] = self._file_at_or_above(parent)
+        return self._above_file[parent]
+
+    def _file_at_or_above(self, parent: str) -> str | None:
+        while not self.isdir(parent):
+            if os.path.lexists(parent):
+                return parent
+            if parent == os.path.dirname(parent):
+                break
+            parent = os.path.dirname(parent)
+        return None
 
     def isdir(self, path: str) -> bool:
         if path not in self._isdir:
@@ -118,8 +146,11 @@ def rules_for(
     allow_outside: bool,
     yaml_files: Iterable[Path],
     owners: Mapping[str, SinkOwner] | None = None,
+    resolved_yaml: Iterable[Path] = (),
 ) -> SinkRules:
-    """The rules for a project: its settings file, its cache and the owners recorded there."""
+    """The rules for a project: its settings file, its cache and the owners recorded there.
+    `resolved_yaml`: more YAML files, whose paths are absolute and resolved already (a plan
+    of 10,000 pipelines resolved each one as it found it)."""
     cache = resolve_cache_dir(root, cache_dir, project_cache_dir(root))
     return SinkRules(
         root=root,
@@ -129,6 +160,7 @@ def rules_for(
         allow_outside=allow_outside,
         owners=read_owners(cache) if owners is None else owners,
         yaml_files=frozenset([*yaml_files, root / PROJECT_FILE]),
+        resolved_yaml=frozenset(map(str, resolved_yaml)),
     )
 
 
@@ -176,7 +208,7 @@ def sink_problems(tasks: Sequence[Task], rules: SinkRules) -> list[Problem]:
         disk,
         tuple(disk.real(str(path)) for path in rules.cache_dirs),
         (disk.root, *(disk.real(str(p)) for p in rules.settings.allowed_output_roots)),
-        frozenset(disk.real(str(path)) for path in rules.yaml_files),
+        frozenset(disk.real(str(path)) for path in rules.yaml_files) | rules.resolved_yaml,
         raw_inputs(tasks, disk),
     )
     problems = []
@@ -239,13 +271,9 @@ def _outside_project(sink: _Sink, check: _Check) -> str | None:
 
 
 def _parent_is_file(sink: _Sink, check: _Check) -> str | None:
-    parent = os.path.dirname(sink.target)
-    while not check.disk.isdir(parent):
-        if os.path.lexists(parent):
-            return f"cannot write {sink.shown}: {check.disk.shown(parent)} is a file"
-        if parent == os.path.dirname(parent):
-            break
-        parent = os.path.dirname(parent)
+    parent = check.disk.file_above(sink.target)
+    if parent is not None:
+        return f"cannot write {sink.shown}: {check.disk.shown(parent)} is a file"
     return None
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from quicketl.config.loader import LoadedPipeline, load_pipeline
 from quicketl.config.pipeline import PipelineConfig
-from quicketl.config.secrets import mask
+from quicketl.config.secrets import mask, masks_only_urls
 from quicketl.config.variables import VariableScope, as_text
 from quicketl.errors import Problem
 from quicketl.plan.io import pipeline_io
@@ -23,15 +23,19 @@ def task_for(
     entry_variables: Mapping[str, object] | None = None,
     folders: dict[Path, Path] | None = None,
     warnings: tuple[Problem, ...] = (),
+    pipeline_path: Path | None = None,
 ) -> Task:
     """The task `stage.name` running `loaded`, with its files and key components.
-    `folders` remembers resolved folders across the tasks of one plan."""
+    `folders` remembers resolved folders across the tasks of one plan; `pipeline_path` is the
+    file resolved already, when the caller has it."""
     io = pipeline_io(loaded.config, loaded.root)
+    if pipeline_path is None:
+        pipeline_path = resolve_file(loaded.path, {} if folders is None else folders)
     return Task(
         id=f"{stage}.{name}",
         stage=stage,
         name=name,
-        pipeline_path=resolve_file(loaded.path, {} if folders is None else folders),
+        pipeline_path=pipeline_path,
         config=config_component(loaded.config),
         variables={k: as_text(v) for k, v in (entry_variables or {}).items()},
         used_vars=loaded.used_vars,
@@ -59,9 +63,13 @@ def config_component(config: PipelineConfig) -> dict[str, Any]:
     """The pipeline as its key sees it. The key's JSON sorts mapping keys, but the first entry
     of `sources` is the primary table, so their order is kept as a list as well. Secret values
     are masked: they are in the key as keyed hashes of the variables, never in clear."""
-    dumped = config.model_dump(mode="json")
+    dumped: dict[str, Any] = config.model_dump(mode="json")
     if config.sources:
         dumped["source_order"] = list(config.sources)
+    # Nothing for `mask` to change? `repr` is one C call where the walk is one Python call
+    # per value, and writes every key and string with any `://` in it as it is.
+    if masks_only_urls() and "://" not in repr(dumped):
+        return dumped
     masked: dict[str, Any] = _masked(dumped)
     return masked
 

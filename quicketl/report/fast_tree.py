@@ -4,11 +4,13 @@ rich renders every node of a tree as its own renderable; `workflow validate` of 
 pipelines spent four seconds there. A label that is a plain string (no markup, no emoji
 code, printable ASCII) and fits the width renders as exactly itself, so this tree writes
 such lines directly and leaves anything else to rich, node by node, with the same guides.
+Where no style can show at all (no colour system: output to a file or a pipe), a tree of
+plain labels is written as text without making a `Tree` (`plain_tree_text`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
@@ -100,3 +102,49 @@ def _label(
             yield Segment(prefix, post)
         yield from line
         yield Segment.line()
+
+
+Node = tuple[str, list["Node"]]  # a label (rich markup, as `Tree.add` takes it) and children
+
+
+def plain_tree_text(root: str, children: Sequence[Node], console: Console) -> str | None:
+    """What `console.print(Tree(Text(root, style=...)).add(...)...)` writes, without making a
+    `Tree` at all, when no style can show (no colour system) and every label is plain and
+    fits; else None, and rich draws it. `root` is plain text, not markup."""
+    options = console.options
+    if console.color_system is not None or options.legacy_windows:
+        return None
+    width = options.max_width
+    if not (0 < len(root) <= width and root == root.strip() and _printable_ascii(root)):
+        return None
+    guides = Tree.ASCII_GUIDES if options.ascii_only else Tree.TREE_GUIDES[0]
+    lines = [root]
+    if not _add_lines(children, "", lines, width, guides):
+        return None
+    return "\n".join(lines) + "\n"
+
+
+def _printable_ascii(text: str) -> bool:
+    return text.isascii() and text.isprintable()
+
+
+def _add_lines(
+    children: Sequence[Node],
+    rest: str,
+    lines: list[str],
+    width: int,
+    guides: tuple[str, str, str, str],
+) -> bool:
+    """Append each child's line, then its children's, as `_lines` draws them; False at the
+    first label that is not plain."""
+    space, cont, fork, end = guides
+    last = len(children) - 1
+    for index, (label, grandchildren) in enumerate(children):
+        first = rest + (end if index == last else fork)
+        if not _is_plain(label, width - len(first)):
+            return False
+        lines.append(first + label)
+        more = rest + (space if index == last else cont)
+        if grandchildren and not _add_lines(grandchildren, more, lines, width, guides):
+            return False
+    return True

@@ -7,12 +7,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree
 
 from quicketl.locations.paths import root_relative
-from quicketl.plan.model import Plan
+from quicketl.plan.model import Plan, Task
 from quicketl.plan.shown import shown_variables
 from quicketl.report.diagnostics import print_warnings
-from quicketl.report.fast_tree import FastTree
+from quicketl.report.fast_tree import FastTree, Node, plain_tree_text
 
 
 def render_info(console: Console, plan: Plan) -> None:
@@ -58,27 +59,55 @@ def variables_table(plan: Plan) -> Table:
 
 def render_structure(console: Console, plan: Plan, verbose: bool = False) -> None:
     """`workflow validate`: the stages and pipelines as a tree, then warnings."""
-    tree = FastTree(Text(f"{plan.name}: valid", style="bold green"))
-    for stage in plan.stages:
-        mode = "parallel" if stage.parallel else "in order"
-        after = f", after {', '.join(stage.depends_on)}" if stage.depends_on else ""
-        branch = tree.add(f"{stage.name} ({mode}{after})")
-        for task_id in stage.task_ids:
-            task = plan.task(task_id)
-            label = f"{task.name}  {_shown_path(task.pipeline_path, plan.root)}"
-            node = branch.add(label)
-            if verbose:
-                node.add(f"reads: {', '.join(task.inputs) or '-'}")
-                node.add(f"writes: {', '.join(task.outputs)}")
-                ups = plan.upstream_of(task.id)
-                node.add(f"waits for: {', '.join(ups) or '-'}")
-    console.print(tree)
+    root = f"{plan.name}: valid"
+    stages = _structure(plan, verbose)
+    text = plain_tree_text(root, stages, console)
+    if text is not None:  # the same characters, without a rich node per pipeline
+        console.file.write(text)
+        console.file.flush()
+    else:
+        tree = FastTree(Text(root, style="bold green"))
+        _grow(tree, stages)
+        console.print(tree)
     print_warnings(plan.warnings)
 
 
-def _shown_path(path: Path, root: Path) -> str:
-    """A task's pipeline file relative to the root. Plans hold it resolved already, and
-    resolving 10,000 paths again cost more than the rest of the report."""
+def _structure(plan: Plan, verbose: bool) -> list[Node]:
+    stages: list[Node] = []
+    top = str(plan.root)
+    for stage in plan.stages:
+        mode = "parallel" if stage.parallel else "in order"
+        after = f", after {', '.join(stage.depends_on)}" if stage.depends_on else ""
+        tasks: list[Node] = []
+        for task_id in stage.task_ids:
+            task = plan.task(task_id)
+            label = f"{task.name}  {_shown_path(task.pipeline_path, plan.root, top)}"
+            tasks.append((label, _details(plan, task) if verbose else []))
+        stages.append((f"{stage.name} ({mode}{after})", tasks))
+    return stages
+
+
+def _details(plan: Plan, task: Task) -> list[Node]:
+    ups = plan.upstream_of(task.id)
+    return [
+        (f"reads: {', '.join(task.inputs) or '-'}", []),
+        (f"writes: {', '.join(task.outputs)}", []),
+        (f"waits for: {', '.join(ups) or '-'}", []),
+    ]
+
+
+def _grow(tree: Tree, children: list[Node]) -> None:
+    for label, grandchildren in children:
+        _grow(tree.add(label), grandchildren)
+
+
+def _shown_path(path: Path, root: Path, top: str) -> str:
+    """A task's pipeline file relative to the root (`top` is `str(root)`). Plans hold it
+    resolved already, and resolving 10,000 paths again cost more than the rest of the
+    report; so did `pathlib`'s `relative_to` (a file below the root is cut as text)."""
+    text = str(path)
+    if top != "/" and text.startswith(top + "/") and path.is_absolute():
+        return text[len(top) + 1 :]
     if path.is_absolute() and path.is_relative_to(root):
         return path.relative_to(root).as_posix()
     return root_relative(path, root)

@@ -73,3 +73,20 @@ def test_a_check_reading_the_clock_does_not_warn(tmp_path: Path) -> None:
     loaded = load_text(text, tmp_path)
     fields = [p.field for p in volatile_sql_warnings(loaded.config, loaded.doc)]
     assert fields == ["transforms[0].expr", "transforms[2].expr"]
+
+
+def test_a_name_written_with_an_escape_still_warns(tmp_path: Path) -> None:
+    # The text holds no name as written; the string YAML makes of it does.
+    text = (
+        "name: p\nsource: {path: data/in.csv}\ntransforms:\n"
+        '  - {op: derive_column, name: t, expr: "\\x6eow()"}\nsink: {path: out/o.csv}\n'
+    )
+    loaded = load_text(text, tmp_path)
+    assert [p.field for p in volatile_sql_warnings(loaded.config, loaded.doc)] == [
+        "transforms[0].expr"
+    ]
+
+
+def test_a_file_naming_none_warns_of_none(tmp_path: Path) -> None:
+    loaded = load_text(PIPELINE.replace("current_timestamp", "x").replace("gen_", "x_"), tmp_path)
+    assert volatile_sql_warnings(loaded.config, loaded.doc) == []

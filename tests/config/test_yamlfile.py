@@ -199,3 +199,29 @@ def test_a_tree_built_directly_is_what_the_constructor_builds(text: str) -> None
     expected = yaml.load(text, Loader=_FastLoader)
     data = load_yaml_text(text, Path("t.yml")).data
     assert (repr(data), type(data)) == (repr(expected), type(expected))
+
+
+@pytest.mark.parametrize("text", [DOC, *TREES, "a: [1, {b: c, d: [e, f]}]\n", "- {x: 1}\n"])
+def test_lines_built_on_demand_are_those_of_the_nodes(text: str) -> None:
+    from quicketl.config.yamlfile import _FastLoader, _line_map_of
+
+    loader = _FastLoader(text)  # the lines as they were always found: from the constructed node
+    node = loader.get_single_node()
+    loader.construct_document(node)
+    expected = _line_map_of(node, Path("t.yml"))
+    assert load_yaml_text(text, Path("t.yml")).lines == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: 1\n1: x\n'1': y\n", "s: {a: 1, a: 2}\n", "- {k: 1}\n- {k: 1, k: 2}\n", "x: 1\nx: 1\n"],
+)
+def test_a_key_written_twice_is_found_at_load_however_it_is_spelt(text: str) -> None:
+    with pytest.raises(ConfigError, match="duplicate key"):
+        load_yaml_text(text, Path("t.yml"))
+
+
+def test_a_document_with_no_line_asked_for_keeps_its_text_only(tmp_path: Path) -> None:
+    doc = load_yaml_text(DOC, tmp_path / "p.yml")
+    assert "lines" not in vars(doc)  # not built yet
+    assert doc.line_of(("transforms", 1, "on")) == 8

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from quicketl.config.secrets import remember
 from quicketl.plan.keys import masked_vars
 from quicketl.plan.model import Plan
@@ -50,3 +52,26 @@ def test_info_shows_a_secret_as_its_expression_or_masked() -> None:
         "DB_PASSWORD": "***",
         "RUN_DATE": "2025",
     }
+
+
+def test_the_config_in_a_key_masks_url_passwords_with_no_secret_remembered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from quicketl.config import secrets
+    from quicketl.config.pipeline import PipelineConfig
+    from quicketl.plan.tasks import config_component
+
+    monkeypatch.setattr(secrets, "_values", set())
+    config = PipelineConfig.model_validate(
+        {
+            "name": "p",
+            "source": {"type": "database", "connection": "postgresql://u:pw-77@h/db", "table": "t"},
+            "transforms": [{"op": "filter", "predicate": "x = 'pw-66'"}],
+            "sink": {"type": "file", "path": "out/o.parquet"},
+        }
+    )
+    component = config_component(config)
+    assert component["source"]["connection"] == "postgresql://u:***@h/db"
+    assert "pw-66" in str(component)  # not a secret: nothing remembered it
+    secrets.remember("pw-66")
+    assert "pw-66" not in str(config_component(config))
