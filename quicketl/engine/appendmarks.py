@@ -24,6 +24,7 @@ from quicketl.engine.dburl import duckdb_file
 from quicketl.engine.postgres import connected
 from quicketl.engine.sql import ident, string_literal
 from quicketl.errors import EngineError
+from quicketl.state.notices import cache_warning
 
 SCHEMA = "quicketl"
 TABLE = "appends"
@@ -66,12 +67,49 @@ def mark_duckdb(
     run(f"INSERT INTO {target} VALUES {_values(mark, table, rows, 'current_timestamp')}")
 
 
-def mark_postgres(cursor: Any, mark: AppendMark, table: str, rows: int) -> None:
-    """Write `mark` into `quicketl.appends` on the server, inside the open transaction."""
+def mark_postgres(cursor: Any, mark: AppendMark, table: str, rows: int, where: str) -> None:
+    """Write `mark` into `quicketl.appends` on the server, inside the open transaction.
+
+    A role that may not create or write that table appends as QuickETL 1.x did, without the
+    token, and `where` (the masked connection) is named in a warning: the pipeline still runs
+    unchanged, but a run killed at this COMMIT would append again. Rights are asked of the
+    catalog first, since a refused statement would abort the append's transaction. An existing
+    table is only written to, so an admin may create it for a role without CREATE rights.
+    """
+    cursor.execute(_RIGHTS)
+    found = cursor.fetchone()
+    table_ok, schema_ok, database_ok = found if found else (None, None, False)
+    exists, schema_exists = table_ok is not None, schema_ok is not None
+    allowed = table_ok if exists else schema_ok if schema_exists else database_ok
+    if not allowed:
+        cache_warning(_unmarked_warning(where))
+        return
     target = f"{ident(SCHEMA)}.{ident(TABLE)}"
-    cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(SCHEMA)}")
-    cursor.execute(f"CREATE TABLE IF NOT EXISTS {target} ({_PG_COLUMNS})")
+    if not exists:
+        cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(SCHEMA)}")
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {target} ({_PG_COLUMNS})")
     cursor.execute(f"INSERT INTO {target} VALUES {_values(mark, table, rows, 'now()')}")
+
+
+# By oid, never by name: naming an object in a schema the role may not use is itself an error.
+_RIGHTS = f"""
+SELECT
+  (SELECT has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'INSERT')
+     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = '{SCHEMA}' AND c.relname = '{TABLE}'),
+  (SELECT has_schema_privilege(oid, 'CREATE') FROM pg_catalog.pg_namespace
+    WHERE nspname = '{SCHEMA}'),
+  has_database_privilege(current_database(), 'CREATE')
+"""
+
+
+def _unmarked_warning(where: str) -> str:
+    return (
+        f"{where}: this role may not create or write {SCHEMA}.{TABLE}, so the append was made "
+        "without the token that keeps a retry after a kill from appending again (as in "
+        f"QuickETL 1.x); let it create schema {SCHEMA}, or create {SCHEMA}.{TABLE} for it and "
+        "grant it INSERT and SELECT (docs/databases.md)"
+    )
 
 
 def was_appended(loaded: LoadedPipeline, token: str) -> bool:

@@ -21,6 +21,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
+from quicketl.config.secrets import mask
 from quicketl.config.sinks import DatabaseSink
 from quicketl.engine.appendmarks import MarkAppend, mark_postgres
 from quicketl.engine.duckdb_session import Session
@@ -79,7 +80,8 @@ def write_postgres(
             with conn.cursor() as cursor:
                 _MODES[sink.mode](cursor, write)
                 if mark_append is not None and sink.mode == "append":
-                    mark_postgres(cursor, mark_append(), sink.table, rows)
+                    where = f"pipeline {pipeline}: {mask(url)}"
+                    mark_postgres(cursor, mark_append(), sink.table, rows, where)
             commit_table(conn)
         except BaseException:
             _rollback(conn)

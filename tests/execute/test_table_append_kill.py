@@ -210,3 +210,64 @@ def test_idempotent_modes_write_no_bookkeeping_on_postgres(
     assert pg_count(pg_url) == 3
     sql = "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'quicketl'"
     assert pg_count(pg_url, sql) == 0
+
+
+def limited_role(admin_url: str, *, with_bookkeeping: bool) -> str:
+    """A login role that may append into `sales` but not create anything in the database; with
+    `with_bookkeeping`, an admin made quicketl.appends for it. Returns its URL."""
+    import adbc_driver_postgresql.dbapi as pg
+
+    database = admin_url.rsplit("/", 1)[1]
+    role = f"etl_{database}"
+    grants = [
+        f"CREATE ROLE {role} LOGIN PASSWORD 'limited-pw'",
+        f"REVOKE CREATE ON DATABASE {database} FROM PUBLIC",
+        "CREATE TABLE sales (id bigint, region text, amount bigint)",
+        f"GRANT SELECT, INSERT ON sales TO {role}",
+    ]
+    if with_bookkeeping:
+        grants += [
+            "CREATE SCHEMA quicketl",
+            "CREATE TABLE quicketl.appends (token text PRIMARY KEY, task_id text, key text, "
+            "table_name text, rows bigint, committed_at timestamptz)",
+            f"GRANT USAGE ON SCHEMA quicketl TO {role}",
+            f"GRANT SELECT, INSERT ON quicketl.appends TO {role}",
+        ]
+    with pg.connect(admin_url, autocommit=True) as conn, conn.cursor() as cursor:
+        for statement in grants:
+            cursor.execute(statement)
+    host = admin_url.split("@", 1)[1]
+    return f"postgresql://{role}:limited-pw@{host}"
+
+
+def test_a_role_that_may_not_create_the_bookkeeping_still_appends_and_is_warned(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QuickETL 1.x appended with such a role: the YAML runs unchanged, warned that a kill at
+    # the COMMIT is not covered for it.
+    monkeypatch.setenv("DATABASE_URL", limited_role(pg_url, with_bookkeeping=False))
+    table_project(tmp_path, "${DATABASE_URL}")
+    done = cli("workflow", "run", "workflows/wf.yml", cwd=tmp_path)
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    assert pg_count(pg_url) == 3
+    said = done.stdout + done.stderr
+    assert said.count("warning: pipeline sales: postgresql://") == 1
+    assert "may not create or write quicketl.appends, so the append was made without" in said
+    assert "limited-pw" not in said
+    sql = "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'quicketl'"
+    assert pg_count(pg_url, sql) == 0
+    (tmp_path / "data/in.csv").write_text(SECOND)
+    assert workflow(tmp_path)["status"] == "ran"
+    assert pg_count(pg_url) == 7
+
+
+def test_a_bookkeeping_table_made_by_an_admin_is_used_by_a_limited_role(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", limited_role(pg_url, with_bookkeeping=True))
+    table_project(tmp_path, "${DATABASE_URL}")
+    done = cli("workflow", "run", "workflows/wf.yml", cwd=tmp_path)
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    assert "warning" not in done.stdout + done.stderr
+    assert pg_count(pg_url) == 3
+    assert pg_count(pg_url, "SELECT count(*) FROM quicketl.appends") == 1
