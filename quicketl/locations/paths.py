@@ -20,6 +20,11 @@ def normalise(path: str, root: Path) -> str:
     """
     if path[:1] not in _NOT_PLAIN_START and _NOT_PLAIN_PARTS.isdisjoint(path.split("/")):
         return path  # relative, every part a name: already as `Path` would spell it
+    return lexical_normal(path, root)
+
+
+def lexical_normal(path: str, root: Path) -> str:
+    """`normalise` without its shortcut for plain relative paths, which must agree with it."""
     candidate = Path(path).expanduser()
     if candidate.is_absolute():
         try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 # The errors for which `Path.is_file()` answers False instead of raising.
@@ -78,20 +79,17 @@ def _plain(ref_path: str) -> bool:
 
 def _is_file(path: str) -> bool:
     """`Path(path).is_file()`: False where the path is missing, other errors raised."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError as exc:
-        if exc.errno not in _ABSENT:
-            raise
-        return False
-    except ValueError:
-        return False
+    return _mode_is(path, stat.S_ISREG)
 
 
 def _is_dir(path: str) -> bool:
     """`Path(path).is_dir()`, with the same errors."""
+    return _mode_is(path, stat.S_ISDIR)
+
+
+def _mode_is(path: str, kind: Callable[[int], bool]) -> bool:
     try:
-        return stat.S_ISDIR(os.stat(path).st_mode)
+        return kind(os.stat(path).st_mode)
     except OSError as exc:
         if exc.errno not in _ABSENT:
             raise

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from quicketl.locations.paths import (
+    lexical_normal,
     normalise,
     relative_path,
     relative_to_root,
@@ -36,26 +37,6 @@ def test_normalise_is_lexical_and_root_relative(written: str, named: str, tmp_pa
     assert normalise(written, tmp_path) == named
 
 
-def _normalised_by_pathlib(path: str, root: Path) -> str:
-    """`normalise` as it was before its shortcut for plain relative paths."""
-    candidate = Path(path).expanduser()
-    if candidate.is_absolute():
-        try:
-            candidate = candidate.relative_to(root)
-        except ValueError:
-            return candidate.as_posix().rstrip("/") or "/"
-    parts: list[str] = []
-    for part in candidate.parts:
-        if part == "..":
-            if parts and parts[-1] != "..":
-                parts.pop()
-                continue
-        elif part == ".":
-            continue
-        parts.append(part)
-    return "/".join(parts) or "."
-
-
 @pytest.mark.parametrize(
     "written",
     [
@@ -81,7 +62,7 @@ def _normalised_by_pathlib(path: str, root: Path) -> str:
     ],
 )
 def test_normalise_shortcut_gives_what_pathlib_gives(written: str, tmp_path: Path) -> None:
-    assert normalise(written, tmp_path) == _normalised_by_pathlib(written, tmp_path)
+    assert normalise(written, tmp_path) == lexical_normal(written, tmp_path)
 
 
 def test_normalise_keeps_an_absolute_path_outside_the_root(tmp_path: Path) -> None:
