@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -31,12 +31,10 @@ from quicketl.cli.options import (
     rich_console,
     variables_of,
 )
+from quicketl.cli.run_output import interrupted, print_result, progress_reporter
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
-    from quicketl.api import Plan, WorkflowResult
-    from quicketl.report.progress import LiveProgress
+    from quicketl.api import Plan
 
 app = typer.Typer(
     name="workflow",
@@ -133,7 +131,7 @@ def run(
                 from quicketl.report.workflow_report import render_header
 
                 render_header(console, plan)
-            reporter = _reporter(as_json, quiet=quiet, verbose=verbose)
+            reporter = progress_reporter(as_json, quiet=quiet, verbose=verbose)
             try:
                 result = api.execute_plan(
                     plan,
@@ -150,12 +148,12 @@ def run(
                     remote_cache_mode=remote_cache_mode,
                 )
             except KeyboardInterrupt:
-                _interrupted(reporter)
+                interrupted(reporter)
             if trace is not None and result.run_id is not None:
                 from quicketl.cli.log_cmds import write_trace
 
                 write_trace(api.run_record(result.run_id, cache_dir, workflow=workflow), trace)
-    _print_result(result, console, as_json)
+    print_result(result, console, as_json)
     raise typer.Exit(0 if result.succeeded else 1)
 
 
@@ -186,7 +184,7 @@ def status(
             workflow, variables_of(var), cache_dir, allow_outside_project=allow_outside_project
         )
         result = api.explain_plan(plan, select=select or (), force=force, cache_dir=cache_dir)
-    _print_result(result, rich_console(stderr=as_json), as_json)
+    print_result(result, rich_console(stderr=as_json), as_json)
     if exit_code and any(not t.ok for t in result.tasks):
         # like `git diff --exit-code`: 1 means there is work to do (2 stays a bad input)
         raise typer.Exit(1)
@@ -298,34 +296,6 @@ def graph(
     render = dot if graph_format.lower() == "dot" else mermaid
     labels = {k: v.replace("_", " ") for k, v in statuses.items()} if statuses else None
     typer.echo(render(plan, labels), nl=False)
-
-
-def _reporter(as_json: bool, *, quiet: bool, verbose: bool) -> LiveProgress:
-    """Progress goes to stderr: stdout keeps the result (with --json, only the document)."""
-    from quicketl.report.progress import LiveProgress
-
-    return LiveProgress(rich_console(stderr=True), quiet=quiet or as_json, verbose=verbose)
-
-
-def _interrupted(reporter: LiveProgress) -> NoReturn:
-    """Ctrl-C: the running tasks have finished and are recorded; say so and exit 130."""
-    reporter.interrupted()
-    raise typer.Exit(130)
-
-
-def _print_result(result: WorkflowResult, console: Console, as_json: bool) -> None:
-    if as_json:
-        from quicketl.report.json_report import to_json
-
-        typer.echo(to_json(result.to_dict()))
-    elif result.dry_run:
-        from quicketl.report.workflow_report import render_explain
-
-        render_explain(console, result)
-    else:
-        from quicketl.report.workflow_report import render_workflow_result
-
-        render_workflow_result(console, result)
 
 
 @app.command("generate")

@@ -24,6 +24,20 @@ QUICKETL = Path(sys.executable).with_name("quicketl")
 CLI_ENV = {"COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
 
 
+def killed_by(killer: Path, root: Path, when: str, *args: str) -> None:
+    """Run a kill script (it kills quicketl at a commit, `when` before or after it) with
+    `args`; the process must really die there, by SIGKILL."""
+    done = subprocess.run(
+        [sys.executable, str(killer), when, *args],
+        cwd=root,
+        env={**os.environ, **CLI_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == -9, (done.returncode, done.stdout, done.stderr)
+
+
 def run(workflow: Path, variables: Mapping[str, object] | None = None, **kw: Any) -> WorkflowResult:
     """One real run through the public API (in this process, so DuckDB is imported once)."""
     kw.setdefault("workers", 2)

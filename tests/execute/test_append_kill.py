@@ -7,9 +7,6 @@ is exact: after the commit the output holds the new rows but the state store doe
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +16,7 @@ from projects import Project, new_project
 
 from quicketl import api
 
-from .support import CLI_ENV, cli, json_tasks, write_yaml
+from .support import cli, json_tasks, killed_by, write_yaml
 
 KILLER = Path(__file__).with_name("kill_at_commit.py")
 FIRST = "id,region,amount\n1,north,10\n2,south,20\n3,north,30\n"
@@ -51,15 +48,7 @@ def append_project(tmp_path: Path, sink: dict[str, Any]) -> Project:
 
 def killed(root: Path, when: str, *args: str) -> None:
     """Run quicketl with a kill at the commit; it must really die there."""
-    done = subprocess.run(
-        [sys.executable, str(KILLER), when, *args],
-        cwd=root,
-        env={**os.environ, **CLI_ENV},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == -9, (done.returncode, done.stdout, done.stderr)
+    killed_by(KILLER, root, when, *args)
 
 
 def count(target: Path) -> int:

@@ -8,9 +8,6 @@ token written in the same transaction (table `quicketl.appends`) tells the retry
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +15,7 @@ import duckdb
 import pytest
 from projects import new_project
 
-from .support import CLI_ENV, cli, json_tasks, write_yaml
+from .support import cli, json_tasks, killed_by, write_yaml
 
 KILLER = Path(__file__).with_name("kill_at_table_commit.py")
 FIRST = "id,region,amount\n1,north,10\n2,south,20\n3,north,30\n"
@@ -43,16 +40,7 @@ def table_project(tmp_path: Path, connection: str) -> None:
 
 def killed(root: Path, when: str, *command: str) -> None:
     """A run (a workflow run unless told) killed at the table's commit; it must die there."""
-    args = command or ("workflow", "run", "workflows/wf.yml")
-    done = subprocess.run(
-        [sys.executable, str(KILLER), when, *args],
-        cwd=root,
-        env={**os.environ, **CLI_ENV},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == -9, (done.returncode, done.stdout, done.stderr)
+    killed_by(KILLER, root, when, *(command or ("workflow", "run", "workflows/wf.yml")))
 
 
 def workflow(root: Path, command: str = "run", code: int = 0) -> dict[str, Any]:
