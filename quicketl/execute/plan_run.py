@@ -30,6 +30,7 @@ from quicketl.plan.scope import plan_scope
 from quicketl.plan.sink_guard import require_safe_sinks
 from quicketl.state import CacheLock, StatCache, StateStore
 from quicketl.state.history import next_run_id
+from quicketl.state.lock import LOCK_NAME
 from quicketl.state.objects import OBJECTS_DIR, OutputStore, local_output_store
 from quicketl.state.objects.remote import RemoteCache
 from quicketl.state.sniffs import SniffCache
@@ -44,7 +45,7 @@ class RunOptions:
     select: tuple[str, ...] = ()
     wait: bool = True
     fail_on_checks: bool = True
-    lock_name: str = "lock"
+    lock_name: str = LOCK_NAME
     allow_outside_project: bool = False
     variables: Mapping[str, object] = field(default_factory=dict)
     fail_fast: bool | None = None  # None: $QUICKETL_FAIL_FAST, else the plan's
@@ -94,6 +95,24 @@ def _store_if_any(cache_dir: Path) -> OutputStore | None:
     return store if (cache_dir / OBJECTS_DIR).is_dir() else None
 
 
+def _take_locks(stack: ExitStack, options: RunOptions, reporter: RunReporter) -> None:
+    """The cache lock; a task run alone (`lock_name`) holds it shared, with its own task's
+    lock, so `cache gc`/`clean` and workflow runs wait for it (docs/architecture.md, "The
+    cache lock")."""
+    alone = options.lock_name != LOCK_NAME
+    names = (LOCK_NAME, options.lock_name) if alone else (LOCK_NAME,)
+    for name in names:
+        shared = alone and name == LOCK_NAME
+        lock = CacheLock(
+            options.cache_dir,
+            wait=options.wait,
+            on_wait=reporter.waiting_for_lock,
+            name=name,
+            shared=shared,
+        )
+        stack.enter_context(lock)
+
+
 def run_plan(
     plan: Plan, options: RunOptions, reporter: RunReporter | None = None
 ) -> WorkflowResult:
@@ -107,14 +126,7 @@ def run_plan(
     task_ids = select_tasks(plan, options.select)
     require_unselected_outputs(plan, task_ids)
     with ExitStack() as stack:
-        stack.enter_context(
-            CacheLock(
-                options.cache_dir,
-                wait=options.wait,
-                on_wait=reporter.waiting_for_lock,
-                name=options.lock_name,
-            )
-        )
+        _take_locks(stack, options, reporter)
         store = stack.enter_context(StateStore(options.cache_dir))
         stat_cache = StatCache(store.stat_entries())
         notes, unchecked = settle_appends(plan, task_ids, store, stat_cache, options.variables)

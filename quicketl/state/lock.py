@@ -4,6 +4,11 @@ Because the kernel drops an flock when its holder dies (even by kill -9), the lo
 stale and the file is never deleted. The holder writes its pid into the file so that a run
 that finds the lock taken can name it. The lock belongs to an open file, not a process: a
 second `CacheLock` on the same folder in the same process conflicts with the first.
+
+A task run by an orchestrator holds the cache lock shared (many such tasks run at once) and
+its own task's lock exclusively; a workflow run, `cache gc` and `cache clean` hold it
+exclusively, so none of them works while such a task does (docs/architecture.md, "The cache
+lock"). Shared holders write no pid: there may be several.
 """
 
 from __future__ import annotations
@@ -40,11 +45,15 @@ class CacheLock:
         timeout: float | None = None,
         on_wait: WaitCallback | None = None,
         name: str = LOCK_NAME,
+        shared: bool = False,
+        hint: str = "wait for it or run without --no-wait",
     ) -> None:
         self.path = Path(cache_dir) / name
         self.wait = wait
         self.timeout = timeout
         self.on_wait = on_wait
+        self.shared = shared
+        self.hint = hint  # what to do when the lock is taken and we do not wait
         self._fd: int | None = None
 
     def __enter__(self) -> CacheLock:
@@ -70,7 +79,8 @@ class CacheLock:
         fd = self._open()
         try:
             self._take(fd)
-            _write_pid(fd)
+            if not self.shared:
+                _write_pid(fd)
         except BaseException:
             os.close(fd)
             raise
@@ -81,7 +91,8 @@ class CacheLock:
             return
         fd, self._fd = self._fd, None
         try:
-            os.ftruncate(fd, 0)  # no pid left behind to mislead a reader
+            if not self.shared:
+                os.ftruncate(fd, 0)  # no pid left behind to mislead a reader
         finally:
             os.close(fd)  # closing the last descriptor releases the flock
 
@@ -98,13 +109,13 @@ class CacheLock:
             ) from error
 
     def _take(self, fd: int) -> None:
-        if _try_flock(fd):
+        if _try_flock(fd, self.shared):
             return
         pid = _read_pid(fd)
         if not self.wait:
             raise StateError(
                 f"another quicketl run (pid {_pid_text(pid)}) holds the cache lock {self.path}; "
-                "wait for it or run without --no-wait"
+                f"{self.hint}"
             )
         if self.on_wait is not None:
             self.on_wait(pid)
@@ -112,7 +123,7 @@ class CacheLock:
 
     def _poll(self, fd: int, pid: int | None) -> None:
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
-        while not _try_flock(fd):
+        while not _try_flock(fd, self.shared):
             if deadline is not None and time.monotonic() >= deadline:
                 raise StateError(
                     f"timed out after {self.timeout:g} s waiting for the cache lock {self.path} "
@@ -121,9 +132,9 @@ class CacheLock:
             time.sleep(POLL_INTERVAL_S)
 
 
-def _try_flock(fd: int) -> bool:
+def _try_flock(fd: int, shared: bool) -> bool:
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
     return True

@@ -103,6 +103,10 @@ def _last_run(store: StateStore) -> LastRun | None:
     )
 
 
+# What `cache clean` and `cache gc` say when a run (or a task an orchestrator runs) holds the cache.
+AFTER_IT = "try again once it has finished"
+
+
 def clear_cache(cache: Path) -> CacheReport:
     """Remove everything in `cache` but its lock, and say what went.
 
@@ -113,7 +117,7 @@ def clear_cache(cache: Path) -> CacheReport:
     if not report.exists:
         return report
     _remove_odd_lock(cache / LOCK_NAME)
-    with CacheLock(cache, wait=False):
+    with CacheLock(cache, wait=False, hint=AFTER_IT):
         for entry in sorted(cache.iterdir()):
             if entry.name != LOCK_NAME:
                 _remove(entry)
@@ -141,7 +145,7 @@ def prune_cache(
     report = scan_cache(cache)
     if not ((cache / DB_NAME).is_file() or (cache / OBJECTS_DIR).is_dir()):
         return report  # nothing to prune: not even a lock file is made
-    with CacheLock(cache, wait=False):
+    with CacheLock(cache, wait=False, hint=AFTER_IT):
         if (cache / DB_NAME).is_file():
             _prune_records(cache, report, scope_gone, plan_gone)
         _prune_store(cache, report, limits or StoreLimits())

@@ -103,3 +103,30 @@ def test_wait_acquires_once_the_holder_dies(tmp_path: Path, holder: subprocess.P
 def test_a_second_lock_in_the_same_process_conflicts(tmp_path: Path) -> None:
     with CacheLock(tmp_path / "cache"), pytest.raises(StateError, match=rf"pid {os.getpid()}"):
         CacheLock(tmp_path / "cache", wait=False).acquire()
+
+
+def test_shared_holders_coexist_and_write_no_pid(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    with CacheLock(cache, wait=False, shared=True), CacheLock(cache, wait=False, shared=True):
+        assert (cache / "lock").read_text() == ""
+
+
+def test_a_shared_holder_keeps_out_an_exclusive_one(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    with CacheLock(cache, wait=False, shared=True):
+        message = r"another quicketl run \(pid unknown\) holds the cache lock .*cache/lock; "
+        with pytest.raises(StateError, match=message):
+            CacheLock(cache, wait=False).acquire()
+    with CacheLock(cache, wait=False) as lock:  # free again once the shared holder is gone
+        assert lock.held
+
+
+def test_an_exclusive_holder_keeps_out_a_shared_one(
+    tmp_path: Path, holder: subprocess.Popen[str]
+) -> None:
+    with pytest.raises(StateError, match=rf"pid {holder.pid}"):
+        CacheLock(tmp_path / "cache", wait=False, shared=True).acquire()
+    holder.kill()
+    holder.wait()
+    with CacheLock(tmp_path / "cache", wait=False, shared=True) as lock:
+        assert lock.held
