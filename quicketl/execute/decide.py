@@ -11,6 +11,7 @@ from typing import Any
 from quicketl.execute.checks_record import failed_checks_note
 from quicketl.execute.freshness import external_values
 from quicketl.execute.other_writers import OtherWriter, other_writers
+from quicketl.execute.table_check import TableCheck, TableLister
 from quicketl.locations.refs import file_refs
 from quicketl.plan.keys import always_runs, components, diff_reasons
 from quicketl.plan.model import Plan, Task
@@ -24,6 +25,7 @@ from quicketl.state import (
     key_of,
     outputs_changed,
 )
+from quicketl.state.dbstamps import load_stamps
 from quicketl.state.secretkey import cache_secret_key
 
 UP_TO_DATE = "up to date"
@@ -57,6 +59,7 @@ class Decider:
         secret_key: bytes = b"",
         other_writer: OtherWriter | None = None,
         require_checks: bool = True,
+        tables: TableCheck | None = None,
     ) -> None:
         self.root = root
         self.require_checks = require_checks
@@ -68,6 +71,7 @@ class Decider:
         self.secret_key = secret_key
         self._lock = threading.Lock()
         self._present: dict[str, bool] = {}  # database files, as first seen in this run
+        self.tables = tables  # the tables inside them; None: not looked at
 
     def current_components(self, task: Task) -> dict[str, Any]:
         with self._lock:
@@ -109,6 +113,9 @@ class Decider:
         reasons += [
             f"output {path} {self._output_change(path, change)}" for path, change in changes
         ]
+        if self.tables is not None:
+            with self._lock:
+                reasons += self.tables.reasons(task)
         return reasons
 
     def _output_change(self, path: str, change: str) -> str:
@@ -146,12 +153,18 @@ def decider_for(
     settled: Mapping[str, TaskRecord] | None = None,
     *,
     checks: bool = True,
+    tables: TableLister | None = None,
 ) -> Decider:
     """The decider of a run, a dry run or the no-op path: the plan's records (with `settled`
-    ones on top), the cache's secret key, freshness queries for external inputs, and who else
-    wrote an output (`quicketl run` of the same pipeline). `checks`: whether failed checks
-    recorded under --no-fail-on-checks make a task run again."""
+    ones on top), the cache's secret key, freshness queries for external inputs, who else
+    wrote an output (`quicketl run` of the same pipeline), and the tables of the database
+    files tasks wrote into (listed by `tables` when their stamps are out of date; without it,
+    such a task is not up to date). `checks`: whether failed checks recorded under
+    --no-fail-on-checks make a task run again."""
     records = {**store.get_all(plan_scope(plan)), **(settled or {})}
     key = cache_secret_key(store.cache_dir)
     writer = other_writers(store, plan_scope(plan), plan.root)
-    return Decider(plan.root, records, stat_cache, external_values, force, key, writer, checks)
+    check = TableCheck(plan.root, load_stamps(store), tables)
+    return Decider(
+        plan.root, records, stat_cache, external_values, force, key, writer, checks, check
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -12,6 +12,7 @@ from pathlib import Path
 from quicketl.config.defaults import effective_fail_fast, effective_workers
 from quicketl.errors import StateError
 from quicketl.execute.appends import committed_records, settle_appends, staged_paths
+from quicketl.execute.databases import written_database_files
 from quicketl.execute.decide import Decider, decider_for
 from quicketl.execute.events import NullReporter, RunReporter
 from quicketl.execute.freshness import external_values
@@ -23,12 +24,14 @@ from quicketl.execute.preview import preview
 from quicketl.execute.restore import explain_restores, local_task_cache
 from quicketl.execute.run_session import RunSession
 from quicketl.execute.select import require_unselected_outputs, select_tasks
+from quicketl.execute.table_check import list_tables, tables_unless_running
 from quicketl.execute.task_run import TaskRunner
 from quicketl.execute.temps import clean_stale_temps
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
 from quicketl.plan.sink_guard import require_safe_sinks
 from quicketl.state import CacheLock, StatCache, StateStore
+from quicketl.state.dbstamps import save_stamps
 from quicketl.state.history import next_run_id
 from quicketl.state.lock import LOCK_NAME
 from quicketl.state.objects import OBJECTS_DIR, OutputStore, local_output_store
@@ -74,12 +77,22 @@ def explain_plan(plan: Plan, options: RunOptions) -> WorkflowResult:
         stat_cache = StatCache(store.stat_entries())
         # An append committed by a killed run counts as recorded, as the next run will record it.
         settled, unchecked = committed_records(plan, task_ids, store, stat_cache, options.variables)
-        decider = decider_for(plan, store, stat_cache, options.force, settled)
+        lister = tables_unless_running(options.cache_dir)
+        decider = decider_for(plan, store, stat_cache, options.force, settled, tables=lister)
         outcomes = preview(plan, task_ids, decider)
         _explain_unchecked(outcomes, unchecked)
         explain_restores(plan, outcomes, decider, _store_if_any(options.cache_dir))
         store.save_stat_entries(stat_cache.take_dirty())
+        _save_stamps(store, decider)
     return workflow_result(plan, outcomes, started, dry_run=True)
+
+
+def _save_stamps(store: StateStore, decider: Decider, written: Iterable[str] = ()) -> None:
+    """Keep what was learnt of database files' tables; `written`: files this run wrote
+    into, looked at again now that no task holds them."""
+    if decider.tables is not None:
+        decider.tables.restamp(written)
+        save_stamps(store, decider.tables.dirty)
 
 
 def _explain_unchecked(outcomes: list[TaskOutcome], unchecked: Mapping[str, str]) -> None:
@@ -131,7 +144,14 @@ def run_plan(
         stat_cache = StatCache(store.stat_entries())
         notes, unchecked = settle_appends(plan, task_ids, store, stat_cache, options.variables)
         clean_stale_temps(plan, task_ids, keep=staged_paths(store))
-        decider = decider_for(plan, store, stat_cache, options.force, checks=options.fail_on_checks)
+        decider = decider_for(
+            plan,
+            store,
+            stat_cache,
+            options.force,
+            checks=options.fail_on_checks,
+            tables=list_tables,
+        )
         session = RunSession(plan, reporter)
         try:
             outcomes = _run(
@@ -148,6 +168,7 @@ def run_plan(
             _remember(store, plan, options, done, (wall_start, len(task_ids)), "interrupted")
             raise
         store.save_stat_entries(stat_cache.take_dirty())
+        _save_stamps(store, decider, _written_databases(plan, outcomes))
         for outcome in outcomes:  # say why a task whose append was never recorded is up to date
             if outcome.task_id in notes:
                 outcome.reasons.insert(0, notes[outcome.task_id])
@@ -157,6 +178,11 @@ def run_plan(
             store, plan, options, outcomes, started_and_total, run_status(result)
         )
     return result
+
+
+def _written_databases(plan: Plan, outcomes: list[TaskOutcome]) -> list[str]:
+    ran = [plan.task(o.task_id) for o in outcomes if o.status == "ran"]
+    return sorted({name for task in ran for name in written_database_files(task)})
 
 
 def _remember(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quicketl.errors import StateError
+from quicketl.state.dbstamps import prune_stamps
 from quicketl.state.history import recent_runs
 from quicketl.state.lock import LOCK_NAME, CacheLock
 from quicketl.state.objects import OBJECTS_DIR, LocalDirBackend
@@ -194,6 +195,9 @@ def _prune_records(
         sniffs = store.prune_csv_sniffs()
         if sniffs:
             report.removed.append(f"{sniffs} CSV detections of contents no file has")
+        stamps = prune_stamps(store)
+        if stamps:
+            report.removed.append(f"{stamps} table lists of deleted database files")
         for snapshot in (cache / PLANS_DIR).glob("*.json"):
             if plan_gone(snapshot):
                 snapshot.unlink()
