@@ -205,9 +205,18 @@ def explain_plan(
     select: Sequence[str] = (),
     force: bool = False,
     cache_dir: str | Path | None = None,
+    remote_cache: str | None = None,
+    remote_cache_mode: str | None = None,
 ) -> WorkflowResult:
-    """What running an already planned workflow would do now, with the reasons."""
-    options = RunOptions(cache_dir=_cache_of(plan, cache_dir), select=tuple(select), force=force)
+    """What running an already planned workflow would do now, with the reasons; a task the
+    remote cache (`remote_cache`, else $QUICKETL_REMOTE_CACHE, else quicketl.yml's) holds
+    is said to be restored from it, as a run would (its entry is read, not its outputs)."""
+    options = RunOptions(
+        cache_dir=_cache_of(plan, cache_dir),
+        select=tuple(select),
+        force=force,
+        remote=open_remote_cache(remote_cache, remote_cache_mode, plan.root),
+    )
     return _explain(plan, options)
 
 
@@ -229,7 +238,8 @@ def run_workflow(
     """Run a workflow incrementally: up-to-date tasks are skipped, the rest run in parallel."""
     plan = plan_for_run(path, variables, cache_dir, allow_outside_project=allow_outside_project)
     if dry_run:
-        return explain_plan(plan, select=select, force=force, cache_dir=cache_dir)
+        remote = {"remote_cache": remote_cache, "remote_cache_mode": remote_cache_mode}
+        return explain_plan(plan, select=select, force=force, cache_dir=cache_dir, **remote)
     return execute_plan(
         plan,
         workers=workers,
@@ -253,10 +263,13 @@ def explain(
     force: bool = False,
     cache_dir: str | Path | None = None,
     allow_outside_project: bool = False,
+    remote_cache: str | None = None,
+    remote_cache_mode: str | None = None,
 ) -> WorkflowResult:
     """What a run would do now, task by task, with the reasons; runs nothing."""
     plan = plan_for_run(path, variables, cache_dir, allow_outside_project=allow_outside_project)
-    return explain_plan(plan, select=select, force=force, cache_dir=cache_dir)
+    remote = {"remote_cache": remote_cache, "remote_cache_mode": remote_cache_mode}
+    return explain_plan(plan, select=select, force=force, cache_dir=cache_dir, **remote)
 
 
 def generate(

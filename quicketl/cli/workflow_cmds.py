@@ -125,7 +125,14 @@ def run(
         plan = api.plan_for_run(workflow, variables, cache_dir, allow_outside_project=allow)
         console = rich_console(stderr=as_json)
         if dry_run:
-            result = api.explain_plan(plan, select=select or (), force=force, cache_dir=cache_dir)
+            result = api.explain_plan(
+                plan,
+                select=select or (),
+                force=force,
+                cache_dir=cache_dir,
+                remote_cache=remote_cache,
+                remote_cache_mode=remote_cache_mode,
+            )
         else:
             if not as_json:
                 from quicketl.report.workflow_report import render_header
@@ -167,6 +174,8 @@ def status(
     allow_outside_project: AllowOutsideOption = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
+    remote_cache: RemoteCacheOption = None,
+    remote_cache_mode: RemoteCacheModeOption = None,
     exit_code: Annotated[
         bool,
         typer.Option(
@@ -183,7 +192,14 @@ def status(
         plan = api.plan_for_run(
             workflow, variables_of(var), cache_dir, allow_outside_project=allow_outside_project
         )
-        result = api.explain_plan(plan, select=select or (), force=force, cache_dir=cache_dir)
+        result = api.explain_plan(
+            plan,
+            select=select or (),
+            force=force,
+            cache_dir=cache_dir,
+            remote_cache=remote_cache,
+            remote_cache_mode=remote_cache_mode,
+        )
     print_result(result, rich_console(stderr=as_json), as_json)
     if exit_code and any(not t.ok for t in result.tasks):
         # like `git diff --exit-code`: 1 means there is work to do (2 stays a bad input)

@@ -71,7 +71,7 @@ def explain_plan(plan: Plan, options: RunOptions) -> WorkflowResult:
         # Nothing recorded yet, so every task would run; looking must not create the cache.
         decider = Decider(plan.root, {}, StatCache(), external_values, options.force)
         outcomes = preview(plan, task_ids, decider)
-        explain_restores(plan, outcomes, decider, _store_if_any(options.cache_dir))
+        explain_restores(plan, outcomes, decider, _store_if_any(options.cache_dir), options.remote)
         return workflow_result(plan, outcomes, started, dry_run=True)
     with StateStore(options.cache_dir) as store:
         stat_cache = StatCache(store.stat_entries())
@@ -81,7 +81,7 @@ def explain_plan(plan: Plan, options: RunOptions) -> WorkflowResult:
         decider = decider_for(plan, store, stat_cache, options.force, settled, tables=lister)
         outcomes = preview(plan, task_ids, decider)
         _explain_unchecked(outcomes, unchecked)
-        explain_restores(plan, outcomes, decider, _store_if_any(options.cache_dir))
+        explain_restores(plan, outcomes, decider, _store_if_any(options.cache_dir), options.remote)
         store.save_stat_entries(stat_cache.take_dirty())
         _save_stamps(store, decider)
     return workflow_result(plan, outcomes, started, dry_run=True)

@@ -172,10 +172,15 @@ def local_task_cache(
 
 
 def explain_restores(
-    plan: Plan, outcomes: list[TaskOutcome], decider: Decider, store: OutputStore | None
+    plan: Plan,
+    outcomes: list[TaskOutcome],
+    decider: Decider,
+    store: OutputStore | None,
+    remote: RemoteCache | None = None,
 ) -> None:
     """For `status` and `--dry-run`: add to each task that would run why it is never
-    restored, or that the store holds its outputs under its current key."""
+    restored, or that the store (else the remote cache, as a run would pull from it) holds
+    its outputs under its current key."""
     for outcome in outcomes:
         if outcome.status not in ("would_run", "may_run"):
             continue
@@ -183,15 +188,27 @@ def explain_restores(
         reason = never_restored(task)
         if reason is not None:
             outcome.reasons.append(never_restored_note(reason))
-        elif store is not None and outcome.status == "would_run" and not decider.force:
-            manifest = store.entry(decider.decide(task).key)
-            if manifest is not None and _same_outputs(manifest, task):
-                outcome.reasons.append(_restorable_note(manifest))
+        elif outcome.status == "would_run" and not decider.force:
+            note = _restorable(task, decider.decide(task).key, store, remote)
+            if note is not None:
+                outcome.reasons.append(note)
 
 
-def _restorable_note(manifest: Manifest) -> str:
+def _restorable(
+    task: Task, key: str, store: OutputStore | None, remote: RemoteCache | None
+) -> str | None:
+    manifest = store.entry(key) if store is not None else None
+    where = LOCAL
+    if manifest is None and remote is not None:
+        where, manifest = remote.where, remote.peek(key)
+    if manifest is None or not _same_outputs(manifest, task):
+        return None
+    return _restorable_note(manifest, where)
+
+
+def _restorable_note(manifest: Manifest, where: str) -> str:
     by = f"by run {manifest.run_id} " if manifest.run_id is not None else ""
     return (
-        f"would be restored from {LOCAL} (entry written {by}at {iso_utc(manifest.created_at)}), "
+        f"would be restored from {where} (entry written {by}at {iso_utc(manifest.created_at)}), "
         "not run"
     )

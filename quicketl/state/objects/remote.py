@@ -111,6 +111,23 @@ class RemoteCache:
             return None
         return self._guard(lambda: self._pull(task_key, local), None)
 
+    def peek(self, task_key: str) -> Manifest | None:
+        """The remote's entry of `task_key`, read without its blobs (for `status`); None
+        when it has none that reads (or cannot be read)."""
+        if not self.readable:
+            return None
+        found = self._guard(lambda: self._entry(task_key), None)
+        return found[1] if found is not None else None
+
+    def _entry(self, task_key: str) -> tuple[bytes, Manifest] | None:
+        data = self.backend.get_bytes(entry_name(task_key))
+        if data is None:
+            return None
+        try:
+            return data, parse_manifest(data, task_key)
+        except ManifestError:
+            return None
+
     def push(self, task_key: str, local: OutputStore) -> bool:
         """Copy the local entry of `task_key` to the remote: its blobs first, the entry last,
         so that an entry is never visible before what it names. True when pushed."""
@@ -119,13 +136,10 @@ class RemoteCache:
         return self._guard(lambda: self._push(task_key, local), False)
 
     def _pull(self, task_key: str, local: OutputStore) -> Manifest | None:
-        data = self.backend.get_bytes(entry_name(task_key))
-        if data is None:
+        found = self._entry(task_key)
+        if found is None:
             return None
-        try:
-            manifest = parse_manifest(data, task_key)
-        except ManifestError:
-            return None
+        data, manifest = found
         for output in manifest.outputs:
             for blob in output.blobs():
                 if not self._pull_blob(blob.hash, local):
