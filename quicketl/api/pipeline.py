@@ -105,6 +105,8 @@ def run_pipeline(
     force: bool = False,
     cache_dir: PathLike | None = None,
     allow_outside_project: bool = False,
+    remote_cache: str | None = None,
+    remote_cache_mode: str | None = None,
 ) -> PipelineResult:
     """Run a pipeline file, skipping it while nothing it depends on has changed.
 
@@ -113,7 +115,9 @@ def run_pipeline(
     transforms and checks but writes nothing and records nothing. A failed run is a result
     with status "failed", not an exception; invalid input raises `ConfigError`. A sink
     outside the project root is refused unless `quicketl.yml` allows its folder or
-    `allow_outside_project` is set.
+    `allow_outside_project` is set. With a remote cache (`remote_cache`, else
+    $QUICKETL_REMOTE_CACHE, else quicketl.yml's), its outputs are pulled from it when only
+    the remote has them, and pushed after it ran, as a workflow task's are.
     """
     loaded = load_pipeline_file(path, variables)
     if dry_run:
@@ -125,6 +129,7 @@ def run_pipeline(
         fail_on_checks=fail_on_checks,
         cache_dir=Path(cache_dir) if cache_dir is not None else None,
         allow_outside_project=allow_outside_project,
+        remote=(remote_cache, remote_cache_mode),
     )
 
 
@@ -144,6 +149,7 @@ def _run_cached(
     fail_on_checks: bool,
     cache_dir: Path | None,
     allow_outside_project: bool,
+    remote: tuple[str | None, str | None] = (None, None),
 ) -> PipelineResult:
     """`quicketl run`: one pipeline as a one-task plan, skipped while its key is unchanged.
 
@@ -153,6 +159,7 @@ def _run_cached(
     from quicketl.config.defaults import project_cache_dir
     from quicketl.engine.pipeline_result import PipelineResult
     from quicketl.execute.plan_run import RunOptions, run_plan
+    from quicketl.execute.remote_cache import open_remote_cache
     from quicketl.plan.single import single_task_plan
     from quicketl.plan.sink_guard import require_safe_sinks
     from quicketl.state import resolve_cache_dir
@@ -165,6 +172,7 @@ def _run_cached(
         fail_on_checks=fail_on_checks,
         workers=1,
         allow_outside_project=allow_outside_project,
+        remote=open_remote_cache(*remote, plan.root),  # refused before anything is written
     )
     # Checked before the run takes its lock, so a refused sink leaves no cache folder behind.
     require_safe_sinks(plan, cache_dir=options.cache_dir, allow_outside=allow_outside_project)
@@ -360,11 +368,15 @@ def explain_pipeline(
     *,
     cache_dir: PathLike | None = None,
     allow_outside_project: bool = False,
+    remote_cache: str | None = None,
+    remote_cache_mode: str | None = None,
 ) -> TaskOutcome:
     """What `quicketl run` of a pipeline file would do now, and why (`run --dry-run`): its
-    status is `up_to_date`, `would_run` or `may_run`. Reads no data, runs and writes nothing."""
+    status is `up_to_date`, `would_run` or `may_run`. Reads no data, runs and writes nothing;
+    of a remote cache, reads the entry only."""
     from quicketl.config.defaults import project_cache_dir
     from quicketl.execute.plan_run import RunOptions, explain_plan
+    from quicketl.execute.remote_cache import open_remote_cache
     from quicketl.plan.single import single_task_plan
     from quicketl.state import resolve_cache_dir
 
@@ -372,6 +384,7 @@ def explain_pipeline(
     check_sink(loaded, allow_outside_project=allow_outside_project, cache_dir=cache_dir)
     plan = single_task_plan(loaded)
     cache = resolve_cache_dir(plan.root, cache_dir, project_cache_dir(plan.root))
-    outcome = explain_plan(plan, RunOptions(cache_dir=cache)).tasks[0]
+    remote = open_remote_cache(remote_cache, remote_cache_mode, plan.root)
+    outcome = explain_plan(plan, RunOptions(cache_dir=cache, remote=remote)).tasks[0]
     outcome.name = loaded.config.name  # as `run` reports it, not the file's stem
     return outcome

@@ -14,6 +14,8 @@ from quicketl.cli.options import (
     ForceOption,
     JsonOption,
     PipelineArg,
+    RemoteCacheModeOption,
+    RemoteCacheOption,
     VarsOption,
     VerboseOption,
     rich_console,
@@ -48,6 +50,8 @@ def run(
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
     no_write: NoWriteOption = False,
+    remote_cache: RemoteCacheOption = None,
+    remote_cache_mode: RemoteCacheModeOption = None,
 ) -> None:
     """Run a pipeline file.
 
@@ -55,8 +59,10 @@ def run(
     Skipped while its config, variables and inputs are unchanged since its last success.
     Exit code 0 on success, 1 when the run or an error-level check failed, 2 on invalid input.
     """
+    remote = {"remote_cache": remote_cache, "remote_cache_mode": remote_cache_mode}
     if dry_run:
-        _dry_run(pipeline, var, cache_dir, allow_outside_project, as_json, verbose, no_write)
+        flags = (allow_outside_project, as_json, verbose, no_write)
+        _dry_run(pipeline, var, cache_dir, flags, remote)
         return
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
@@ -75,6 +81,7 @@ def run(
                     force=force,
                     cache_dir=cache_dir,
                     allow_outside_project=allow_outside_project,
+                    **remote,
                 )
         except KeyboardInterrupt:
             # sinks write to a temporary file and rename it only on success
@@ -97,12 +104,12 @@ def _dry_run(
     pipeline: Path,
     var: list[str] | None,
     cache_dir: Path | None,
-    allow_outside: bool,
-    as_json: bool,
-    verbose: bool,
-    no_write: bool,
+    flags: tuple[bool, bool, bool, bool],
+    remote: dict[str, str | None],
 ) -> None:
-    """`run --dry-run`, as `workflow run --dry-run`: the decision and its reasons."""
+    """`run --dry-run`, as `workflow run --dry-run`: the decision and its reasons. `flags`:
+    allow_outside_project, as_json, verbose, no_write."""
+    allow_outside, as_json, verbose, no_write = flags
     with exit_on_error(verbose=verbose, as_json=as_json):
         from quicketl import api
 
@@ -110,7 +117,11 @@ def _dry_run(
             message = "--dry-run shows what a run would do; --no-write runs it: give one"
             raise api.ConfigError(message)
         outcome = api.explain_pipeline(
-            pipeline, variables_of(var), cache_dir=cache_dir, allow_outside_project=allow_outside
+            pipeline,
+            variables_of(var),
+            cache_dir=cache_dir,
+            allow_outside_project=allow_outside,
+            **remote,
         )
     from quicketl.report.pipeline_decision import decision_document, decision_line
 

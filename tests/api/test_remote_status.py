@@ -88,3 +88,15 @@ def test_a_remote_that_cannot_be_reached_is_one_warning_and_status_goes_on(
     assert done.returncode == 0, done.stderr
     assert done.stderr.count(f"the remote cache {s3.url()} cannot be reached") == 1
     assert done.stdout.rstrip().endswith("0 up to date, 3 will run")
+
+
+def test_quicketl_run_of_one_pipeline_restores_from_the_remote_too(tmp_path: Path) -> None:
+    fresh, remote = built_and_checked_out(tmp_path)
+    looked = cli("run", "pipelines/a.yml", "--dry-run", "--remote-cache", str(remote), cwd=fresh)
+    assert looked.returncode == 0, looked.stderr
+    assert f"would be restored from the remote cache {remote}" in looked.stdout
+    done = cli("run", "pipelines/a.yml", "--remote-cache", str(remote), "--json", cwd=fresh)
+    assert done.returncode == 0, done.stderr
+    reasons = json.loads(done.stdout)["reasons"]
+    assert reasons[0].startswith(f"restored from the remote cache {remote}, entry written by run 1")
+    assert (fresh / "out/a.parquet").is_file()
