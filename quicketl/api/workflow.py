@@ -207,15 +207,19 @@ def explain_plan(
     cache_dir: str | Path | None = None,
     remote_cache: str | None = None,
     remote_cache_mode: str | None = None,
+    variables: Mapping[str, object] | None = None,
 ) -> WorkflowResult:
     """What running an already planned workflow would do now, with the reasons; a task the
     remote cache (`remote_cache`, else $QUICKETL_REMOTE_CACHE, else quicketl.yml's) holds
-    is said to be restored from it, as a run would (its entry is read, not its outputs)."""
+    is said to be restored from it, as a run would (its entry is read, not its outputs).
+    `variables`: those the plan was made with (a database an interrupted append went to may
+    be named by one, and is asked whether the append was committed)."""
     options = RunOptions(
         cache_dir=_cache_of(plan, cache_dir),
         select=tuple(select),
         force=force,
         remote=open_remote_cache(remote_cache, remote_cache_mode, plan.root),
+        variables=variables or {},
     )
     return _explain(plan, options)
 
@@ -239,7 +243,9 @@ def run_workflow(
     plan = plan_for_run(path, variables, cache_dir, allow_outside_project=allow_outside_project)
     if dry_run:
         remote = {"remote_cache": remote_cache, "remote_cache_mode": remote_cache_mode}
-        return explain_plan(plan, select=select, force=force, cache_dir=cache_dir, **remote)
+        return explain_plan(
+            plan, select=select, force=force, cache_dir=cache_dir, variables=variables, **remote
+        )
     return execute_plan(
         plan,
         workers=workers,
@@ -269,7 +275,9 @@ def explain(
     """What a run would do now, task by task, with the reasons; runs nothing."""
     plan = plan_for_run(path, variables, cache_dir, allow_outside_project=allow_outside_project)
     remote = {"remote_cache": remote_cache, "remote_cache_mode": remote_cache_mode}
-    return explain_plan(plan, select=select, force=force, cache_dir=cache_dir, **remote)
+    return explain_plan(
+        plan, select=select, force=force, cache_dir=cache_dir, variables=variables, **remote
+    )
 
 
 def generate(

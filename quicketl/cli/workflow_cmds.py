@@ -132,6 +132,7 @@ def run(
                 cache_dir=cache_dir,
                 remote_cache=remote_cache,
                 remote_cache_mode=remote_cache_mode,
+                variables=variables,
             )
         else:
             if not as_json:
@@ -189,8 +190,9 @@ def status(
 
         # The plan stored by the last run, while every file and variable is unchanged: a
         # status of 10,000 pipelines then parses none of them.
+        variables = variables_of(var)
         plan = api.plan_for_run(
-            workflow, variables_of(var), cache_dir, allow_outside_project=allow_outside_project
+            workflow, variables, cache_dir, allow_outside_project=allow_outside_project
         )
         result = api.explain_plan(
             plan,
@@ -199,6 +201,7 @@ def status(
             cache_dir=cache_dir,
             remote_cache=remote_cache,
             remote_cache_mode=remote_cache_mode,
+            variables=variables,
         )
     print_result(result, rich_console(stderr=as_json), as_json)
     if exit_code and any(not t.ok for t in result.tasks):

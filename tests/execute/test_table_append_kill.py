@@ -259,3 +259,18 @@ def test_a_bookkeeping_table_made_by_an_admin_is_used_by_a_limited_role(
     assert "warning" not in done.stdout + done.stderr
     assert pg_count(pg_url) == 3
     assert pg_count(pg_url, "SELECT count(*) FROM quicketl.appends") == 1
+
+
+def test_status_with_the_variable_naming_the_database_checks_the_append(tmp_path: Path) -> None:
+    # The connection is a variable's value: status must be given the same --var to ask.
+    table_project(tmp_path, "duckdb:///${DB}")
+    (tmp_path / "db").mkdir()
+    var = ("--var", "DB=db/warehouse.duckdb")
+    assert cli("workflow", "run", "workflows/wf.yml", *var, cwd=tmp_path).returncode == 0
+    (tmp_path / "data/in.csv").write_text(SECOND)
+    killed(tmp_path, "after", "workflow", "run", "workflows/wf.yml", *var)
+    for command in (("status",), ("run", "--dry-run")):
+        done = cli("workflow", *command, "workflows/wf.yml", *var, "--json", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert json_tasks(done.stdout)[TASK]["status"] == "up_to_date"
+    assert duckdb_count(tmp_path) == 7
