@@ -162,8 +162,20 @@ def _file_hashes(plan: Plan, stat_cache: StatCache | None) -> dict[str, str]:
     # quicketl.yml: the environment `--env` selects may define variables.
     files = [plan.workflow_path, *(t.pipeline_path for t in plan.tasks), plan.root / ".env"]
     files.append(plan.root / "quicketl.yml")
-    resolved = [path.resolve() for path in files]
+    folders: dict[Path, Path] = {}
+    resolved = [_resolved(path, folders) for path in files]
     return {str(path): hash_path(path, stat_cache) for path in resolved}
+
+
+def _resolved(path: Path, folders: dict[Path, Path]) -> Path:
+    """`path.resolve()`, each folder resolved once (`resolve` makes a system call for every
+    part of a path, and the 200 pipelines of a workflow share a few folders)."""
+    if path.name in ("", ".", "..") or os.path.islink(path):
+        return path.resolve()
+    folder = folders.get(path.parent)
+    if folder is None:
+        folder = folders[path.parent] = path.parent.resolve()
+    return folder / path.name
 
 
 def _lookups(

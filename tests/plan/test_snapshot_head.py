@@ -1,9 +1,11 @@
-"""`snapshot_head`: the opening members of a stored plan, parsed without the plan itself."""
+"""A stored plan's head (its opening members, parsed without the plan) and file names."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from quicketl.plan.snapshot import _resolved
 from quicketl.plan.snapshot_text import snapshot_head, snapshot_text
 
 BODY = {
@@ -34,3 +36,22 @@ def test_a_head_of_the_wrong_shape_is_none() -> None:
     assert snapshot_head(json.dumps({**BODY, "format": "6"})) is None
     assert snapshot_head(json.dumps({**BODY, "files": {"/p/a.yml": 1}})) is None
     assert snapshot_head(json.dumps({**BODY, "tool": []})) is None
+
+
+def test_stored_file_paths_are_resolved_as_path_resolve_does(tmp_path: Path) -> None:
+    # The stored plan names each file by its real path; folders are resolved once each.
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.yml").write_text("x")
+    (tmp_path / "link").symlink_to(real)
+    (real / "l.yml").symlink_to(real / "a.yml")
+    paths = [
+        tmp_path / "link/a.yml",
+        tmp_path / "link/l.yml",
+        tmp_path / "real/../real/a.yml",
+        tmp_path / "link/missing.yml",
+        tmp_path / "link/..",
+        Path("relative/p.yml"),
+    ]
+    folders: dict[Path, Path] = {}
+    assert [_resolved(path, folders) for path in paths] == [path.resolve() for path in paths]
