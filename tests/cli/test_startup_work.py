@@ -56,3 +56,29 @@ def test_importing_the_models_builds_no_validator() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.split() == ["False", "False"], out.stderr
+
+
+NOOP_PROBE = """
+import sys
+from quicketl.cli.main import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(",".join(m for m in {modules!r} if m in sys.modules), file=sys.stderr)
+"""
+# What a no-op run has no use for: uuid (which imports platform) names an append's intent,
+# the engine's result types are for runs that run something.
+NOT_FOR_A_NOOP = ("uuid", "platform", "quicketl.engine")
+
+
+def test_a_no_op_run_leaves_out_what_only_running_needs(tmp_path: Path) -> None:
+    project = copy_example(tmp_path)
+    code = NOOP_PROBE.format(modules=NOT_FOR_A_NOOP)
+    command = [sys.executable, "-c", code, "workflow", "run", "workflows/medallion.yml", "--json"]
+    cold = subprocess.run(command, cwd=project, capture_output=True, text=True)
+    assert cold.returncode == 0, cold.stderr
+    warm = subprocess.run(command, cwd=project, capture_output=True, text=True)
+    assert warm.returncode == 0, warm.stderr
+    assert json.loads(warm.stdout)["summary"]["up_to_date"] == 5
+    assert warm.stderr.splitlines()[-1] == ""
