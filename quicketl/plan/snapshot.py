@@ -26,7 +26,6 @@ from quicketl.errors import Problem
 from quicketl.plan.edgeset import edges_body
 from quicketl.plan.keys import mask_var, tool_versions
 from quicketl.plan.model import Plan, StageInfo, Task
-from quicketl.plan.reuse import plan_lookups
 from quicketl.plan.snapshot_text import (
     SNAPSHOT_FORMAT,
     give_configs,
@@ -71,6 +70,8 @@ def save_snapshot(
     if any(holds_secret(as_text(v)) for t in plan.tasks for v in t.variables.values()):
         path.unlink(missing_ok=True)
         return
+    from quicketl.plan.reuse import plan_lookups  # only storing needs it, not the no-op run
+
     key = cache_secret_key(path.parent.parent)
     body = {
         "format": SNAPSHOT_FORMAT,

@@ -68,8 +68,9 @@ except SystemExit:
 print(",".join(m for m in {modules!r} if m in sys.modules), file=sys.stderr)
 """
 # What a no-op run has no use for: uuid (which imports platform) names an append's intent,
-# the engine's result types are for runs that run something.
-NOT_FOR_A_NOOP = ("uuid", "platform", "quicketl.engine")
+# the engine's result types are for runs that run something, the per-file plan cache for
+# planning.
+NOT_FOR_A_NOOP = ("uuid", "platform", "quicketl.engine", "quicketl.plan.reuse")
 
 
 def test_a_no_op_run_leaves_out_what_only_running_needs(tmp_path: Path) -> None:
