@@ -82,14 +82,6 @@ def _read_only_reuse(
     return stored_pipelines(snapshot, root, state.stat_cache, state.key, current)
 
 
-def _remember_plan(plan: Plan, variables: Mapping[str, object] | None, cache_dir: Path) -> None:
-    """Store the validated plan so an unchanged re-run can skip YAML and pydantic entirely."""
-    from quicketl.plan.snapshot import save_snapshot, snapshot_path
-
-    assert plan.workflow_path is not None
-    save_snapshot(plan, dict(variables or {}), snapshot_path(cache_dir, plan.workflow_path))
-
-
 def plan_for_run(
     path: str | Path,
     variables: Mapping[str, object] | None = None,
@@ -184,11 +176,10 @@ def execute_plan(
         allow_outside_project=allow_outside_project,
         history=True,
         remote=open_remote_cache(remote_cache, remote_cache_mode, plan.root),
+        # The validated plan is stored, so an unchanged re-run skips YAML and pydantic.
+        store_plan=True,
     )
-    result = run_plan(plan, options, reporter)
-    if plan.workflow_path is not None:
-        _remember_plan(plan, variables, options.cache_dir)
-    return result
+    return run_plan(plan, options, reporter)
 
 
 def check_workflow_sources(plan: Plan, variables: Mapping[str, object] | None = None) -> None:

@@ -47,6 +47,7 @@ def _reader_went_away() -> None:
 
 
 def _main(argv: Sequence[str] | None) -> None:
+    _no_pydantic_plugin_scan()
     args = _select_environment(list(sys.argv[1:] if argv is None else argv))
     warnings.showwarning = _show_warning
     _spare_full_collections()
@@ -62,6 +63,14 @@ def _main(argv: Sequence[str] | None) -> None:
     from quicketl.cli.app import app
 
     app(args=args, prog_name="quicketl")
+
+
+def _no_pydantic_plugin_scan() -> None:
+    """pydantic looks for plugins of its own through every installed package's entry points
+    when the first model is built (5-10 ms of a run's start-up, more the more is installed).
+    quicketl's command line has no use for them; its API, used from the user's own program,
+    still has them. A value the user set is kept (pydantic's documented switch)."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 def _select_environment(args: list[str]) -> list[str]:

@@ -24,7 +24,10 @@ _SPELT: dict[type, frozenset[str]] = {}
 class StrictModel(BaseModel):
     """Every config model: unknown keys are errors that suggest the field meant."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # defer_build: a model's validator is built when it first validates, not at import; a
+    # nested model is built into its parent's, so only the models a path validates are built
+    # at all (docs/performance.md).
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod

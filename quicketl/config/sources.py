@@ -53,7 +53,9 @@ class FileOptions(StrictModel):
     _null_values = field_validator("null_values", mode="before")(as_list)
 
 
-_NO_OPTIONS = FileOptions()
+# Made without validating (every field is its default): validating here would build the
+# models' validators at import, which defer_build (config/base.py) leaves to the first use.
+_NO_OPTIONS = FileOptions.model_construct()
 
 
 class FileSource(StrictModel):

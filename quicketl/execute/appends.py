@@ -14,7 +14,6 @@ database that cannot be asked keeps the intent, and the task fails rather than a
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,6 +81,8 @@ def table_intent_saver(
     the append then writes in its own transaction."""
 
     def save() -> AppendMark:
+        import uuid  # here: it imports platform, which the no-op run has no use for
+
         from quicketl.engine.appendmarks import AppendMark
 
         token = uuid.uuid4().hex

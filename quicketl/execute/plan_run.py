@@ -30,6 +30,7 @@ from quicketl.execute.temps import clean_stale_temps
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
 from quicketl.plan.sink_guard import require_safe_sinks
+from quicketl.plan.snapshot import save_snapshot, snapshot_path
 from quicketl.state import CacheLock, StatCache, StateStore
 from quicketl.state.dbstamps import save_stamps
 from quicketl.state.history import next_run_id
@@ -57,6 +58,9 @@ class RunOptions:
     restore_only: frozenset[str] = frozenset()  # tasks to restore, never to run (TaskRunner)
     # Set by run_plan: tasks whose interrupted table append could not be checked (TaskRunner).
     unchecked: Mapping[str, str] = field(default_factory=dict)
+    # A workflow run stores its plan for the next run (plan/snapshot.py), hashing its files
+    # through the run's stat cache: after an edit, only the edited file is read again.
+    store_plan: bool = False
 
 
 def default_workers() -> int:
@@ -177,6 +181,10 @@ def run_plan(
         result.run_id = _remember(
             store, plan, options, outcomes, started_and_total, run_status(result)
         )
+        if options.store_plan and plan.workflow_path is not None:
+            path = snapshot_path(options.cache_dir, plan.workflow_path)
+            save_snapshot(plan, options.variables, path, stat_cache)
+            store.save_stat_entries(stat_cache.take_dirty())
     return result
 
 

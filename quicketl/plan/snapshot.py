@@ -13,6 +13,7 @@ in their `variables:` is not stored at all (the full path runs instead).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import replace
@@ -25,12 +26,12 @@ from quicketl.errors import Problem
 from quicketl.plan.edgeset import edges_body
 from quicketl.plan.keys import mask_var, tool_versions
 from quicketl.plan.model import Plan, StageInfo, Task
-from quicketl.plan.reuse import plan_lookups
 from quicketl.plan.snapshot_text import (
     SNAPSHOT_FORMAT,
     give_configs,
-    read_snapshot,
     read_snapshot_body,
+    read_snapshot_text,
+    snapshot_head,
     snapshot_text,
     write_snapshot_text,
 )
@@ -61,16 +62,21 @@ def snapshot_path(cache_dir: Path, workflow_path: Path) -> Path:
     return cache_dir / "plans" / f"{name}.json"
 
 
-def save_snapshot(plan: Plan, cli_vars: Mapping[str, object], path: Path) -> None:
-    """Write the snapshot atomically (a half-written one would only be ignored, but still)."""
+def save_snapshot(
+    plan: Plan, cli_vars: Mapping[str, object], path: Path, stat_cache: StatCache | None = None
+) -> None:
+    """Write the snapshot atomically (a half-written one would only be ignored, but still).
+    `stat_cache`: the run's, so that only the files it has not hashed as they are are read."""
     if any(holds_secret(as_text(v)) for t in plan.tasks for v in t.variables.values()):
         path.unlink(missing_ok=True)
         return
+    from quicketl.plan.reuse import plan_lookups  # only storing needs it, not the no-op run
+
     key = cache_secret_key(path.parent.parent)
     body = {
         "format": SNAPSHOT_FORMAT,
         "tool": tool_versions(),
-        "files": _file_hashes(plan, None),
+        "files": _file_hashes(plan, stat_cache),
         "lookups": _lookups(plan, cli_vars, key),
         "plan": _plan_body(plan, key),
         "scopes": plan_lookups(plan, cli_vars, key),
@@ -89,10 +95,18 @@ def load_snapshot(
     snapshot: said once on stderr, and the caller plans afresh (and writes a good one).
     """
     try:
-        body, text = read_snapshot(path)
+        text = read_snapshot_text(path)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, RecursionError):
+    except (OSError, ValueError):
+        _unreadable(path)
+        return None
+    head = snapshot_head(text)
+    if head is not None and (not current(head) or _changed(head["files"], stat_cache)):
+        return None  # another version, or a file changed: the plan is not even parsed
+    try:
+        body = json.loads(text)
+    except (ValueError, RecursionError):
         _unreadable(path)
         return None
     if not current(body):
@@ -100,7 +114,7 @@ def load_snapshot(
     try:
         files, lookups = text_map(body["files"]), need(body["lookups"], dict)
         need(body["tool"], dict)
-        if any(hash_path(name, stat_cache) != digest for name, digest in files.items()):
+        if head is None and _changed(files, stat_cache):  # else the head's, checked above
             return None
         give_configs(body, text)
         plan = plan_from(body["plan"])
@@ -121,6 +135,10 @@ def current(body: object) -> bool:
     tool = body.get("tool")
     other_tool = isinstance(tool, dict) and tool != tool_versions()
     return body["format"] == SNAPSHOT_FORMAT and not other_tool
+
+
+def _changed(files: Mapping[str, str], stat_cache: StatCache | None) -> bool:
+    return any(hash_path(name, stat_cache) != digest for name, digest in files.items())
 
 
 def _unreadable(path: Path) -> None:
@@ -145,8 +163,20 @@ def _file_hashes(plan: Plan, stat_cache: StatCache | None) -> dict[str, str]:
     # quicketl.yml: the environment `--env` selects may define variables.
     files = [plan.workflow_path, *(t.pipeline_path for t in plan.tasks), plan.root / ".env"]
     files.append(plan.root / "quicketl.yml")
-    resolved = [path.resolve() for path in files]
+    folders: dict[Path, Path] = {}
+    resolved = [_resolved(path, folders) for path in files]
     return {str(path): hash_path(path, stat_cache) for path in resolved}
+
+
+def _resolved(path: Path, folders: dict[Path, Path]) -> Path:
+    """`path.resolve()`, each folder resolved once (`resolve` makes a system call for every
+    part of a path, and the 200 pipelines of a workflow share a few folders)."""
+    if path.name in ("", ".", "..") or os.path.islink(path):
+        return path.resolve()
+    folder = folders.get(path.parent)
+    if folder is None:
+        folder = folders[path.parent] = path.parent.resolve()
+    return folder / path.name
 
 
 def _lookups(

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from quicketl.plan.stored import Unreadable, need
+from quicketl.plan.stored import Unreadable, need, text_map
 
 # 5: each task's canonical config text (`config_json`), which its key is made of. 6: those
 # texts close the file, one a line, and are each task's stored config too.
@@ -26,6 +26,10 @@ _CONFIGS = '"configs":[\n'
 _CLOSING = ["]}", ""]
 # Lone surrogates can be in a config (key_of encodes them the same way): kept as they are.
 _ERRORS = "surrogatepass"
+# The members a snapshot opens with, in the order `snapshot_text` writes them (json.dumps
+# keeps the body's order, and separates with ", " and ": ").
+_HEAD = ("format", "tool", "files")
+_DECODER = json.JSONDecoder()
 
 
 def snapshot_text(body: dict[str, Any], texts: list[str]) -> str:
@@ -39,11 +43,43 @@ def write_snapshot_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", errors=_ERRORS)
 
 
+def read_snapshot_text(path: Path) -> str:
+    """A snapshot's text. Raises OSError or ValueError when the file cannot be read."""
+    return path.read_text(encoding="utf-8", errors=_ERRORS)
+
+
 def read_snapshot(path: Path) -> tuple[Any, str]:
     """The parsed snapshot and its text (for `give_configs`). Raises OSError, ValueError or
     RecursionError when the file cannot be read."""
-    text = path.read_text(encoding="utf-8", errors=_ERRORS)
+    text = read_snapshot_text(path)
     return json.loads(text), text
+
+
+def snapshot_head(text: str) -> dict[str, Any] | None:
+    """The format, tool versions and file hashes a snapshot's text opens with, parsed without
+    the rest: the plan after them is most of the file, and of no use once a file has changed
+    (after an edit, the no-op check and planning each looked at it). None when the text does
+    not open as written here: the caller parses it whole (and finds what is wrong with it)."""
+    if not text.startswith("{"):
+        return None
+    head: dict[str, Any] = {}
+    position = 1
+    try:
+        for name in _HEAD:
+            key, position = _DECODER.raw_decode(text, position)
+            if key != name or text[position : position + 2] != ": ":
+                return None
+            head[name], position = _DECODER.raw_decode(text, position + 2)
+            if text[position : position + 2] != ", ":
+                return None
+            position += 2
+        if type(head["format"]) is not int:
+            return None
+        need(head["tool"], dict)
+        text_map(head["files"])
+    except (ValueError, RecursionError):  # Unreadable is a ValueError
+        return None
+    return head
 
 
 def read_snapshot_body(path: Path) -> Any:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from quicketl.engine.pipeline_result import PipelineResult
 from quicketl.errors import ConfigError, QuickETLError
 from quicketl.report.json_text import indented_json
+
+if TYPE_CHECKING:  # the no-op run's --json output has no use for the engine's modules
+    from quicketl.engine.pipeline_result import PipelineResult
 
 
 def to_json(document: dict[str, Any]) -> str:
