@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,15 +98,18 @@ def plan_for_run(
     from quicketl.plan.snapshot import snapshot_path
     from quicketl.state.store import DB_NAME
 
+    started = time.time_ns()  # before any file is read: see Plan.planned_at_ns
     workflow = Path(path)
     root = find_project_root(workflow)
     cache = resolve_cache_dir(root, cache_dir, project_cache_dir(root))
     snapshot = snapshot_path(cache, workflow)
     if not (cache / DB_NAME).is_file() or not snapshot.is_file():  # never creates the cache
-        return plan_workflow(
+        plan = plan_workflow(
             path, variables, allow_outside_project=allow_outside_project, cache_dir=cache_dir
         )
-    return _stored_or_replanned(workflow, snapshot, variables, cache_dir, allow_outside_project)
+    else:
+        plan = _stored_or_replanned(workflow, snapshot, variables, cache_dir, allow_outside_project)
+    return replace(plan, planned_at_ns=started)
 
 
 def _stored_or_replanned(

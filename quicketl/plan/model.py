@@ -88,6 +88,9 @@ class Plan:
     # Workflow variables as written, for those that refer to other variables (`${DB_PASSWORD}`):
     # generated code carries these, never the values they had on the generating machine.
     expressions: dict[str, str] = field(default_factory=dict)
+    # When planning began to read the plan's files (time.time_ns()); None when not known. A
+    # file changed since then may not be what the plan was made from (plan/snapshot.py).
+    planned_at_ns: int | None = None
 
     def task(self, task_id: str) -> Task:
         by_id = _cached(self, "by_id", lambda: {task.id: task for task in self.tasks})

@@ -72,11 +72,15 @@ def save_snapshot(
         return
     from quicketl.plan.reuse import plan_lookups  # only storing needs it, not the no-op run
 
+    files = _plan_files(plan)
+    if _changed_since_planning(files, plan.planned_at_ns):
+        path.unlink(missing_ok=True)  # the next run plans afresh from the files as they are
+        return
     key = cache_secret_key(path.parent.parent)
     body = {
         "format": SNAPSHOT_FORMAT,
         "tool": tool_versions(),
-        "files": _file_hashes(plan, stat_cache),
+        "files": {str(file): hash_path(file, stat_cache) for file in files},
         "lookups": _lookups(plan, cli_vars, key),
         "plan": _plan_body(plan, key),
         "scopes": plan_lookups(plan, cli_vars, key),
@@ -158,14 +162,31 @@ def _with_expressions_resolved(plan: Plan, cli_vars: Mapping[str, object]) -> Pl
     return replace(plan, variables=variables)
 
 
-def _file_hashes(plan: Plan, stat_cache: StatCache | None) -> dict[str, str]:
+def _plan_files(plan: Plan) -> list[Path]:
     assert plan.workflow_path is not None
     # quicketl.yml: the environment `--env` selects may define variables.
     files = [plan.workflow_path, *(t.pipeline_path for t in plan.tasks), plan.root / ".env"]
     files.append(plan.root / "quicketl.yml")
     folders: dict[Path, Path] = {}
-    resolved = [_resolved(path, folders) for path in files]
-    return {str(path): hash_path(path, stat_cache) for path in resolved}
+    return [_resolved(path, folders) for path in files]
+
+
+def _changed_since_planning(files: list[Path], planned_at_ns: int | None) -> bool:
+    """Whether a file was changed (or replaced) after planning began to read it: stored now,
+    its hash would stand for content the plan was not made from, and the next run would
+    trust a plan that no longer matches its files (an edit during a long run). A ctime
+    cannot be set back by hand. The kernel stamps it from a clock that may lag by a tick, so
+    an edit in the first few milliseconds of planning may look older; never a later one,
+    and a file written before planning began never looks newer."""
+    if planned_at_ns is None:
+        return False
+    for file in files:
+        try:
+            if os.stat(file).st_ctime_ns > planned_at_ns:
+                return True
+        except OSError:
+            continue  # absent (.env, quicketl.yml): hashed as missing, as before
+    return False
 
 
 def _resolved(path: Path, folders: dict[Path, Path]) -> Path:

@@ -90,3 +90,19 @@ def test_an_edit_during_the_stored_plans_life_is_still_seen(
     right.write_text(right.read_text() + "description: edited too\n")
     assert _ran(_run(workflow, capsys)) == ["middle.right"]
     assert _ran(_run(workflow, capsys)) == []
+
+
+def test_a_pipeline_edited_during_a_run_runs_again_next_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The run stores its plan at its end: the edited file's hash must not be stored with
+    # the plan made before the edit, or the next run would trust that plan as current.
+    from quicketl import api
+
+    workflow = diamond(new_project(tmp_path))
+    assert len(_ran(_run(workflow, capsys))) == 4
+    plan = api.plan_for_run(workflow)
+    left = tmp_path / "pipelines/left.yml"
+    left.write_text(left.read_text() + "description: edited while the run went on\n")
+    assert {t.status for t in api.execute_plan(plan).tasks} == {"up_to_date"}
+    assert _ran(_run(workflow, capsys)) == ["middle.left"]
