@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 from quicketl.config.defaults import project_cache_dir
 from quicketl.errors import ConfigError, EngineError, Problem
-from quicketl.execute.check_ahead import AHEAD_BATCH
 from quicketl.locations.globbing import has_glob
 from quicketl.locations.refs import file_refs
 from quicketl.plan.keys import components
@@ -28,25 +27,18 @@ from quicketl.state.readonly import ReadOnlyState, read_only_state
 from quicketl.state.sniffs import read_only_sniffs
 
 if TYPE_CHECKING:
-    from quicketl.config.loader import LoadedPipeline
     from quicketl.engine.duckdb_session import DatabasePool
     from quicketl.engine.readbatch import SniffMemo
-    from quicketl.execute.check_ahead import CheckAhead
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
-def check_against_sources(
-    plan: Plan, variables: Mapping[str, object] | None = None, ahead: CheckAhead | None = None
-) -> None:
-    """Raise one ConfigError with the column and expression problems of every checkable task.
-    `ahead`: the checks made while planning (execute/check_ahead.py), whose verdicts are used."""
+def check_against_sources(plan: Plan, variables: Mapping[str, object] | None = None) -> None:
+    """Raise one ConfigError with the column and expression problems of every checkable task."""
     # The same rule as lineage edges: a path, a glob or a folder over any task's output.
     written = OutputIndex(plan.tasks)
-    early = ahead.passed() if ahead is not None else {}
     checked = [task for task in plan.tasks if not written.read_by(task.inputs)]
-    checked = [task for task in checked if not _checked_ahead(early, task)]
     settled = _settled(plan, checked)
     checked = [task for task in checked if task.id not in settled]
     if not checked:
@@ -94,12 +86,9 @@ def _problems_found(
 CHECK_THREADS = 2
 
 
-BATCH_SIZE = AHEAD_BATCH  # pipelines checked together
-
-
-def _checked_ahead(early: Mapping[str, LoadedPipeline], task: Task) -> bool:
-    """Whether the check made while planning was of this very pipeline, and found it right."""
-    return task.pipeline is not None and early.get(task.id) is task.pipeline
+# Pipelines checked together (engine/readbatch.py): larger batches save statements, smaller
+# ones share the work out between the threads more evenly.
+BATCH_SIZE = 64
 
 
 def _each_checked(items: list[Item], check: Callable[[Item], Result]) -> list[Result]:
