@@ -49,7 +49,7 @@ Item = TypeVar("Item")
 # DuckDB threads of a batch's database: DuckDB's default, every core (a batch's detections
 # run side by side). Measured on 64-file batches of 3-line files: with 1 thread a detection
 # costs 2-3 times the CPU (most of it system time); 4 or 8 (on 2 cores) cost as 2 do.
-BATCH_THREADS = None
+BATCH_THREADS: int | None = None
 
 
 class SniffMemo:
