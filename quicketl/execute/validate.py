@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from quicketl.config.defaults import project_cache_dir
 from quicketl.errors import ConfigError, EngineError, Problem
@@ -28,6 +28,10 @@ from quicketl.state.sniffs import read_only_sniffs
 
 if TYPE_CHECKING:
     from quicketl.engine.duckdb_session import DatabasePool
+    from quicketl.engine.readbatch import SniffMemo
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 def check_against_sources(plan: Plan, variables: Mapping[str, object] | None = None) -> None:
@@ -40,20 +44,40 @@ def check_against_sources(plan: Plan, variables: Mapping[str, object] | None = N
     if not checked:
         return
     from quicketl.engine.duckdb_session import DatabasePool  # loads DuckDB
+    from quicketl.engine.readbatch import SniffMemo
 
     # One database per thread and sandbox, a fresh connection for each pipeline; CSV
-    # detections a run stored are used for the files it hashed (nothing is written).
+    # detections a run stored are used for the files it hashed (nothing is written), and
+    # those found by the batches below, kept in memory.
     sniffs = read_only_sniffs(_cache_dir(plan))
-    databases = DatabasePool(sniffs=sniffs)
+    memo = SniffMemo(sniffs)
+    databases = DatabasePool(sniffs=memo)
     try:
-        found = _each_checked(checked, lambda task: _problems_of(plan, task, variables, databases))
+        problems = _problems_found(plan, checked, variables, databases, memo)
     finally:
         databases.close()
         if sniffs is not None:
             sniffs.close()
-    problems = [problem for task_problems in found for problem in task_problems]
     if problems:
         raise ConfigError(problems)
+
+
+def _problems_found(
+    plan: Plan,
+    tasks: list[Task],
+    variables: Mapping[str, object] | None,
+    databases: DatabasePool,
+    memo: SniffMemo,
+) -> list[Problem]:
+    """The tasks' problems in their order: those needing no column are first checked many
+    at a time (engine/readbatch.py); the rest, and any found wrong there, one by one."""
+    passed = _each_checked(
+        _batches(tasks), lambda some: _batch_passed(plan, some, variables, databases, memo)
+    )
+    quick = set().union(*passed)
+    alone = [task for task in tasks if task.id not in quick]
+    found = _each_checked(alone, lambda task: _problems_of(plan, task, variables, databases))
+    return [problem for task_problems in found for problem in task_problems]
 
 
 # Checks at once: DuckDB releases the GIL while it detects a CSV file's layout and binds a
@@ -62,16 +86,52 @@ def check_against_sources(plan: Plan, variables: Mapping[str, object] | None = N
 CHECK_THREADS = 2
 
 
-def _each_checked(tasks: list[Task], check: Callable[[Task], list[Problem]]) -> list[list[Problem]]:
-    """`check` of every task, in the tasks' order, on up to CHECK_THREADS threads."""
-    threads = min(CHECK_THREADS, len(tasks))
+# Pipelines checked together (engine/readbatch.py): larger batches save statements, smaller
+# ones share the work out between the threads more evenly.
+BATCH_SIZE = 64
+
+
+def _each_checked(items: list[Item], check: Callable[[Item], Result]) -> list[Result]:
+    """`check` of every item, in the items' order, on up to CHECK_THREADS threads."""
+    threads = min(CHECK_THREADS, len(items))
     if threads < 2:
-        return [check(task) for task in tasks]
+        return [check(item) for item in items]
     pool = ThreadPoolExecutor(threads, thread_name_prefix="quicketl-validate")
     try:
-        return list(pool.map(check, tasks))
+        return list(pool.map(check, items))
     finally:  # after a failure (or Ctrl-C), the checks not started yet are dropped
         pool.shutdown(cancel_futures=True)
+
+
+def _batches(tasks: list[Task]) -> list[list[Task]]:
+    """The tasks in runs of up to BATCH_SIZE, at least one run for each thread."""
+    size = max(1, min(BATCH_SIZE, -(-len(tasks) // CHECK_THREADS)))
+    return [tasks[start : start + size] for start in range(0, len(tasks), size)]
+
+
+def _batch_passed(
+    plan: Plan,
+    tasks: list[Task],
+    variables: Mapping[str, object] | None,
+    databases: DatabasePool,
+    memo: SniffMemo,
+) -> set[str]:
+    """The tasks checked with others' and found right: those needing no source's columns
+    whose reads bind. The rest are checked one by one, for their messages."""
+    from quicketl.engine.readbatch import quickly_checked
+    from quicketl.engine.readcheck import needs_no_schema
+
+    ids, pipelines = [], []
+    for task in tasks:
+        try:
+            loaded = load_task_pipeline(plan, task, variables)
+        except ConfigError:
+            continue
+        if needs_no_schema(loaded):
+            ids.append(task.id)
+            pipelines.append(loaded)
+    verdicts = quickly_checked(databases, memo, pipelines)
+    return {task_id for task_id, ok in zip(ids, verdicts, strict=True) if ok}
 
 
 def _settled(plan: Plan, tasks: list[Task]) -> set[str]:
