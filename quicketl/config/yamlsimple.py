@@ -148,6 +148,12 @@ def _plain(text: str) -> str | None:
     return value
 
 
+def _opens_block(token: _Token, column: int) -> bool:
+    """Whether `token` starts the value of a `key:` at `column`: anything deeper, or a list
+    at the key's own column (`key:` then `- a` below it)."""
+    return token[0] > column or (token[0] == column and token[1] == _DASH)
+
+
 class _Parser:
     """Block maps and lists from the tokens, by their columns, as YAML nests them."""
 
@@ -159,7 +165,7 @@ class _Parser:
     def node(self, depth: int) -> Any:
         if depth > _MAX_DEPTH:
             raise _NotSimple
-        column, kind = self.tokens[self.at][:2]
+        column, kind, _, _, _ = self.tokens[self.at]
         if kind == _DASH:
             return self.sequence(column, depth)
         return self.mapping(column, depth)  # a key (an item scalar follows a dash)
@@ -184,32 +190,30 @@ class _Parser:
         data: dict[str, Any] = {}
         tokens, end, count = self.tokens, len(self.tokens), 0
         known = self.scalars.known
-        while self.at < end:
-            token_column, kind, key, value = tokens[self.at][:4]
+        at = self.at  # a local while the loop runs: this loop is most of the parse
+        while at < end:
+            token_column, kind, key, value, _ = tokens[at]
             if token_column < column:
                 break  # the end of this map: the holder checks what follows
             if kind != _KEY_LINE or token_column != column:
                 raise _NotSimple  # deeper than a key of this map, or a `- ` beside its keys
-            self.at += 1
+            at += 1
             count += 1
             if known.get(key, _NOT_STR)[0] != _STR:
                 self.key(key)  # refused unless a string
             if value is not None:
                 tagged = known.get(value)
                 data[key] = tagged[1] if tagged is not None else self.value(value)
-            elif self.at < end and self._opens_block(tokens[self.at], column):
+            elif at < end and _opens_block(tokens[at], column):
+                self.at = at
                 data[key] = self.node(depth + 1)
+                at = self.at
             else:
                 data[key] = self.value("")  # `key:` and nothing: null
+        self.at = at
         if len(data) != count:
             raise _NotSimple  # a key written twice: PyYAML's path names both lines
         return data
-
-    @staticmethod
-    def _opens_block(token: _Token, column: int) -> bool:
-        """Whether `token` starts the value of a `key:` at `column`: anything deeper, or a
-        list at the key's own column (`key:` then `- a` below it)."""
-        return token[0] > column or (token[0] == column and token[1] == _DASH)
 
     def key(self, text: str) -> str:
         tag, value = self.scalars.tagged(text)
