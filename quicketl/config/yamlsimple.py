@@ -46,7 +46,9 @@ _Token = tuple[int, int, str, str | None, int]
 _NOT_STR = ("", None)
 # The usual line, in one match: `key: value` with a value that needs no second look (no
 # `:` or `#` in it, a first character that means nothing special, no trailing space).
-_KEY_VALUE = re.compile(r"( *)([A-Za-z_][A-Za-z0-9_.-]{0,199}):(?: +([A-Za-z0-9_./$(](?:[^:#]*[^:# ])?))? *")
+_KEY_VALUE = re.compile(
+    r"( *)([A-Za-z_][A-Za-z0-9_.-]{0,199}):(?: +([A-Za-z0-9_./$(](?:[^:#]*[^:# ])?))? *"
+)
 
 
 class Scalars:
@@ -230,8 +232,10 @@ class _Parser:
 # A flow collection's parts: a bracket, brace or comma; `: `; or a plain scalar of the
 # characters that mean nothing else in a flow (no `:`, `#`, quote or bracket), spaces
 # around it dropped as YAML drops them.
+_FLOW_FIRST = r"[A-Za-z0-9_./~$(]"
+_FLOW_LAST = r"[A-Za-z0-9_./~$()+=<>!'\"-]"
 _FLOW_TOKEN = re.compile(
-    r" *(?:([][{},])|(: )|([A-Za-z0-9_./~$(](?:[A-Za-z0-9_./ ~$()+=<>!'\"-]*[A-Za-z0-9_./~$()+=<>!'\"-])?))"
+    rf" *(?:([][{{}},])|(: )|({_FLOW_FIRST}(?:(?:{_FLOW_LAST}| )*{_FLOW_LAST})?))"
 )
 
 
@@ -280,7 +284,6 @@ class _Flow:
                 return items
             if token != ",":
                 raise _NotSimple  # `[a: b]` (a pair) or anything else
-            
 
     def mapping(self, depth: int) -> dict[str, Any]:
         data: dict[str, Any] = {}
