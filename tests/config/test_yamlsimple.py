@@ -162,3 +162,26 @@ def test_random_documents_are_built_as_pyyaml_builds_them_or_declined() -> None:
         assert _same(text), text
         simple += simple_data(text, _SCALARS) is not NOT_SIMPLE
     assert simple > 500  # the shapes the simple path reads did come up
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "{a : b}",
+        "[a , b]",
+        "[ a, b ]",
+        "{ }",
+        "[ ]",
+        "{a: [b, {c: d}], e: []}",
+        "[it's, a\"b, x!y, (1+2)=3, ~, $v]",
+        "{a: ~, b: .inf, c: 0x1F, d: 1_000, f: 2024-01-02, g: true, h: True}",
+        "[a b, c  d]",
+        "[a, b]  # a comment",
+        "[[a], [b, [c]]]",
+    ],
+)
+def test_a_flow_collection_on_one_line_is_what_pyyaml_builds(value: str) -> None:
+    text = f"k: {value}\nl:\n  - {value}\n"
+    data = simple_data(text, _SCALARS)
+    assert data is not NOT_SIMPLE
+    assert repr(data) == repr(_pyyaml(text))
