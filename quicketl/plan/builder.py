@@ -124,13 +124,19 @@ def build_partial_plan(
 def _collector_paused() -> Iterator[None]:
     """Planning makes hundreds of thousands of objects that live as long as the plan, next to
     none of them in cycles; the cyclic collector walked them again and again as they were
-    made (about a third of planning 10,000 pipelines). Paused, it meets them once, after.
-    Only what was on is turned back on (the CLI pauses it around planning too)."""
+    made (about a third of planning 10,000 pipelines). Paused, and the objects then moved to
+    its oldest generation as they are (`freeze` then `unfreeze`: no walk), so its next pass
+    over the young ones does not walk them all either; a full pass still finds any cycle.
+    That move is skipped when something else keeps objects frozen (it would thaw them). Only
+    what was on is turned back on (the CLI pauses it around planning too)."""
     was_on = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if was_on:
             gc.enable()
 
