@@ -71,6 +71,27 @@ class _Draft:
         (self.warnings if warning else self.problems).append(entry)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Planning makes hundreds of thousands of objects that live as long as the plan, next to
+    none of them in cycles; the cyclic collector walked them again and again as they were
+    made (about a third of planning 10,000 pipelines). Paused, and the objects then moved to
+    its oldest generation as they are (`freeze` then `unfreeze`: no walk), so its next pass
+    over the young ones does not walk them all either; a full pass still finds any cycle.
+    That move is skipped when something else keeps objects frozen (it would thaw them). Only
+    what was on is turned back on (the CLI pauses it around planning too)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+        if was_on:
+            gc.enable()
+
+
 def build_plan(
     workflow_path: Path,
     variables: Mapping[str, object] | None = None,
@@ -95,6 +116,7 @@ def build_plan(
     return plan
 
 
+@_collector_paused()
 def build_partial_plan(
     workflow_path: Path,
     variables: Mapping[str, object] | None = None,
@@ -108,49 +130,6 @@ def build_partial_plan(
     """`build_plan`, except that with `needed` only those tasks' pipelines must load: the plan
     leaves out any other pipeline that does not (a `${VAR}` this machine lacks) and returns
     it as unresolved, so one task of a DAG needs only what it runs."""
-    with _collector_paused():
-        return _build_partial_plan(
-            workflow_path,
-            variables,
-            root,
-            needed=needed,
-            allow_outside_project=allow_outside_project,
-            cache_dir=cache_dir,
-            reuse=reuse,
-        )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Planning makes hundreds of thousands of objects that live as long as the plan, next to
-    none of them in cycles; the cyclic collector walked them again and again as they were
-    made (about a third of planning 10,000 pipelines). Paused, and the objects then moved to
-    its oldest generation as they are (`freeze` then `unfreeze`: no walk), so its next pass
-    over the young ones does not walk them all either; a full pass still finds any cycle.
-    That move is skipped when something else keeps objects frozen (it would thaw them). Only
-    what was on is turned back on (the CLI pauses it around planning too)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if was_on:
-            gc.enable()
-
-
-def _build_partial_plan(
-    workflow_path: Path,
-    variables: Mapping[str, object] | None,
-    root: Path | None,
-    *,
-    needed: Collection[str] | None,
-    allow_outside_project: bool,
-    cache_dir: Path | None,
-    reuse: StoredPipelines | None,
-) -> tuple[Plan, dict[str, Unresolved]]:
     root = root or find_project_root(workflow_path)
     cli_vars = dict(variables or {})
     workflow = load_workflow(workflow_path, VariableScope.standard(cli_vars, root=root), root)
