@@ -14,6 +14,7 @@ whose messages stay the ones users see: nothing here decides that a file is wron
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from typing import Any
 
 import yaml
@@ -51,6 +52,11 @@ _KEY_VALUE = re.compile(
 )
 
 
+class _Everything:
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
 class Scalars:
     """A plain scalar's value as `loader` constructs it, remembered by its text (its tag
     depends on the text alone: the loaders here have no path resolvers)."""
@@ -58,6 +64,16 @@ class Scalars:
     def __init__(self, loader: Any) -> None:
         self._loader = loader
         self.known: dict[str, tuple[str, Any]] = {}  # text: (tag, value)
+        # The resolver tries the patterns filed under a scalar's first character (and those
+        # filed under None, for any); with none to try, the scalar is a string. So a text
+        # whose first character has none (`out/...`, `enrich_1`) is one, without asking.
+        # `[` and `{` are here too: they open a flow collection, never a plain scalar.
+        resolvers = loader.yaml_implicit_resolvers
+        self.special_first: Container[str] = (
+            _Everything()
+            if resolvers.get(None)
+            else frozenset([*(first for first, tried in resolvers.items() if tried), "", "[", "{"])
+        )
 
     def tagged(self, text: str) -> tuple[str, Any]:
         """The tag the loader resolves `text` to, and the value it constructs."""
@@ -191,7 +207,7 @@ class _Parser:
     def mapping(self, column: int, depth: int) -> dict[str, Any]:
         data: dict[str, Any] = {}
         tokens, end, count = self.tokens, len(self.tokens), 0
-        known = self.scalars.known
+        known, special = self.scalars.known, self.scalars.special_first
         at = self.at  # a local while the loop runs: this loop is most of the parse
         while at < end:
             token_column, kind, key, value, _ = tokens[at]
@@ -201,9 +217,12 @@ class _Parser:
                 raise _NotSimple  # deeper than a key of this map, or a `- ` beside its keys
             at += 1
             count += 1
-            if known.get(key, _NOT_STR)[0] != _STR:
+            if key[0] in special and known.get(key, _NOT_STR)[0] != _STR:
                 self.key(key)  # refused unless a string
             if value is not None:
+                if value[0] not in special:
+                    data[key] = value  # a string, by the resolver's own table
+                    continue
                 tagged = known.get(value)
                 data[key] = tagged[1] if tagged is not None else self.value(value)
             elif at < end and _opens_block(tokens[at], column):
