@@ -26,7 +26,7 @@ from quicketl.plan.edges import (
     stage_blocks,
     transitive_reduction,
 )
-from quicketl.plan.files import PipelineFiles
+from quicketl.plan.files import PipelineFiles, file_stem
 from quicketl.plan.graph import ancestors, find_cycle
 from quicketl.plan.model import Edge, Plan, StageInfo, Task
 from quicketl.plan.reuse import StoredPipelines
@@ -175,7 +175,7 @@ def _add_stage_tasks(draft: _Draft, index: int, stage: StageConfig) -> None:
     draft.ids.setdefault(stage.name, [])
     for ref_index, ref in enumerate(stage.pipelines):
         loc = ("stages", index, "pipelines", ref_index)
-        name = ref.name or Path(ref.path).stem
+        name = ref.name or file_stem(ref.path)
         task_id = f"{stage.name}.{name}"
         if task_id in draft.locs:  # the ids added so far (a dict: a list made this quadratic)
             draft.problem(_clash(draft, task_id, stage.name, name, ref.path), *loc, "path")

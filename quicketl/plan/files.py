@@ -95,6 +95,15 @@ class PipelineFiles:
         return self._resolved(str(path), str(path.parent), path.name)
 
 
+def file_stem(ref_path: str) -> str:
+    """`Path(ref_path).stem` (a task's default name), as text when the path is plain."""
+    if not _plain(ref_path):
+        return Path(ref_path).stem
+    name = ref_path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
 def _plain(ref_path: str) -> bool:
     """A relative path whose last part is a name: joined to a folder as text, it names the
     same file as `folder / Path(ref_path)` does."""

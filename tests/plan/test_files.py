@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from quicketl.plan.files import PipelineFiles
+from quicketl.plan.files import PipelineFiles, file_stem
 from quicketl.plan.tasks import resolve_file
 
 REFS = [
@@ -113,3 +113,22 @@ def test_many_files_in_one_folder_take_no_system_call_each(
     found = [files.find(f"pipelines/p{index}.yml") for index in range(50)]
     assert all(found)
     assert len(calls) < 10  # the folder and the first file; the rest from one listing
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        *REFS,
+        "a.b.yml",
+        ".hidden",
+        "x/.yml",
+        "x/y.",
+        "x/..yml",
+        "noext",
+        "a/b.c/d",
+        "~/p.yml",
+        "/abs/q.yml",
+    ],
+)
+def test_a_file_stem_is_pathlibs(ref: str) -> None:
+    assert file_stem(ref) == Path(ref).stem
