@@ -56,7 +56,7 @@ def load_pipeline(path: Path, scope: VariableScope, root: Path) -> LoadedPipelin
 
 def pipeline_from_doc(doc: YamlDoc, scope: VariableScope, root: Path) -> LoadedPipeline:
     require_kind(doc, "pipeline")
-    data = scope.substitute(doc)
+    data = scope.substitute(doc, read_only=True)  # validated, never changed
     config = validate_model(PipelineConfig, data, doc)
     problems = reference_problems(config, doc)
     if problems:
@@ -69,7 +69,7 @@ def pipeline_from_doc(doc: YamlDoc, scope: VariableScope, root: Path) -> LoadedP
 def load_workflow(path: Path, scope: VariableScope, root: Path) -> LoadedWorkflow:
     doc = load_yaml_file(path)
     require_kind(doc, "workflow")
-    data = scope.substitute(doc)
+    data = scope.substitute(doc, read_only=True)  # validated, never changed
     config = validate_model(WorkflowConfig, data, doc)
     return LoadedWorkflow(doc.path, root, config, dict(scope.used), doc)
 

@@ -13,6 +13,7 @@ import yaml
 
 from quicketl.config.suggest import format_loc
 from quicketl.config.yamlguard import MAX_DEPTH, check_aliases, read_yaml_source, too_deep
+from quicketl.config.yamlsimple import NOT_SIMPLE, Scalars, simple_data
 from quicketl.errors import ConfigError, Problem
 
 Loc = tuple[str | int, ...]
@@ -144,6 +145,9 @@ def child(node: Any, part: str | int) -> Any:
 
 def load_yaml_text(text: str, path: Path) -> YamlDoc:
     """Parse `text`; a syntax error becomes a ConfigError with line and column."""
+    data = simple_data(text, _SCALARS)  # the usual pipeline file, without PyYAML's parser
+    if data is not NOT_SIMPLE:
+        return YamlDoc(path, data, text)  # its lines, should one be asked for, from PyYAML's
     try:
         node, data = _parse(text, _FastLoader, path)
     except yaml.YAMLError as fast_error:
@@ -161,6 +165,10 @@ def load_yaml_text(text: str, path: Path) -> YamlDoc:
     if node is not None:  # not built directly: check it (and keep its lines) now
         doc.__dict__["lines"] = _line_map_of(node, path)  # what `lines` would compute
     return doc
+
+
+# Scalars valued by the pure-Python loader: the same resolvers and constructors as the fast one.
+_SCALARS = Scalars(_Loader(""))
 
 
 def _parse(text: str, loader_class: Any, path: Path) -> tuple[yaml.Node | None, Any]:

@@ -16,6 +16,8 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+")
 
 def url_scheme(text: str) -> str | None:
     """The scheme of a URL (`s3`, `https`, `duckdb`), lower-cased; None if `text` is a path."""
+    if "://" not in text:  # most paths, in one C call (stripping spaces cannot make one)
+        return None
     head, sep, _ = text.strip().partition("://")
     if not sep or _SCHEME.fullmatch(head) is None:
         return None

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from quicketl.config.loader import pipeline_from_doc
 from quicketl.config.transforms import Filter, Limit
 from quicketl.config.variables import (
     VariableScope,
@@ -13,6 +14,7 @@ from quicketl.config.variables import (
     parse_var_assignments,
     read_dotenv,
 )
+from quicketl.config.yamlfile import load_yaml_text
 from quicketl.errors import ConfigError
 
 from .helpers import load_text
@@ -151,3 +153,38 @@ def test_a_dotenv_that_is_not_utf8_fails_loading_cleanly(tmp_path: Path) -> None
     (tmp_path / ".env").write_bytes(b"\xff\xfeD\x00=\x00x\x00\n\x00")
     with pytest.raises(ConfigError, match=r"\.env:1: byte 0xff is not UTF-8 text"):
         source_path(tmp_path)
+
+
+SHARED = """\
+name: p
+source: {path: data/in.csv}
+transforms:
+  - op: filter
+    predicate: x > 1
+checks:
+  - type: accepted_values
+    column: k
+    values: [a, b]
+sink: {path: out/o.parquet, extra_key: 1}
+"""
+
+
+def test_a_document_with_nothing_to_resolve_is_given_uncopied_to_read_only_callers() -> None:
+    doc = load_yaml_text(SHARED.replace(", extra_key: 1", ""), Path("p.yml"))
+    scope = VariableScope.standard({}, root=Path("."))
+    assert scope.substitute(doc, read_only=True) is doc.data
+    copied = scope.substitute(doc)
+    assert copied == doc.data and copied is not doc.data
+    assert copied["transforms"][0] is not doc.data["transforms"][0]
+
+
+@pytest.mark.parametrize("text", [SHARED, SHARED.replace(", extra_key: 1", "")])
+def test_loading_a_pipeline_leaves_its_parsed_document_as_it_was(text: str, tmp_path: Path) -> None:
+    import contextlib
+    import copy
+
+    doc = load_yaml_text(text, tmp_path / "p.yml")
+    before = copy.deepcopy(doc.data)
+    with contextlib.suppress(ConfigError):  # the unknown key: validated again without it
+        pipeline_from_doc(doc, VariableScope.standard({}, root=tmp_path), tmp_path)
+    assert doc.data == before  # no `type` filled in, no key stripped
