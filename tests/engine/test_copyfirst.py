@@ -68,6 +68,7 @@ def test_a_tiny_pipeline_runs_as_its_copy_alone(
         ("data/in.csv", "", "out/out.json"),
         ("data/semi.csv", FILTER, "out/out.csv.gz"),
         ("data/in.parquet", FILTER, "out/out.parquet"),
+        ("data/in.parquet", "", "out/out.csv"),
         ("data/*.csv", "", "out/out.csv"),
     ],
 )
@@ -170,3 +171,24 @@ def test_a_large_csv_file_is_sniffed_and_its_detection_kept(
     result = run_pipeline(load(pipeline("data/in.csv", FILTER)))
     assert result.succeeded, result.error
     assert [sql.split("(")[0].split()[-1] for sql in statements] == ["sniff_csv", "COPY"]
+
+
+@pytest.mark.parametrize("source", ["data/in.csv", "data/in.parquet"])
+def test_a_pipeline_without_steps_counts_its_rows_read_from_its_copy(
+    load: Loader, project: Path, statements: list[str], monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    write(project / "data/in.csv", CSV)
+    parquet(project / "data/in.parquet", "SELECT range AS id FROM range(3)")
+    profiled: list[str] = []
+    real = Session.profiled
+
+    def counted(self: Session, sql: str) -> Any:
+        profiled.append(sql)
+        return real(self, sql)
+
+    monkeypatch.setattr(Session, "profiled", counted)
+    result = run_pipeline(load(pipeline(source)))
+    assert result.succeeded, result.error
+    # Every row read is written: no profile, no count of the source after the COPY.
+    assert profiled == [] and len(statements) == 1
+    assert (result.rows_read, result.rows_written) == (3, 3)
