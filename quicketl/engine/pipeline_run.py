@@ -10,7 +10,7 @@ A dry run also counts every step's rows, and writes nothing.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import duckdb
@@ -22,6 +22,7 @@ from quicketl.engine.access import pipeline_access
 from quicketl.engine.appendmarks import MarkAppend
 from quicketl.engine.chain import Chain
 from quicketl.engine.checks import run_checks
+from quicketl.engine.copyfirst import copy_first_chain
 from quicketl.engine.datafiles import sink_target
 from quicketl.engine.dbsink import write_table
 from quicketl.engine.dburl import duckdb_file
@@ -61,9 +62,10 @@ def run_pipeline(
     result = PipelineResult(loaded.config.name, "success", dry_run=dry_run)
     with _session(loaded, threads, databases) as session:
         try:
-            chain = prepare(session, loaded, materialise=True)
-            hooks = _Hooks(before_commit, mark_append)
-            _execute(session, loaded, chain, result, fail_on_checks, hooks)
+            if dry_run or not _copied_first(session, loaded, result):
+                chain = prepare(session, loaded, materialise=True)
+                hooks = _Hooks(before_commit, mark_append)
+                _execute(session, loaded, chain, result, fail_on_checks, hooks)
         except RUNTIME_ERRORS as exc:
             _fail(result, runtime_message(exc))
     result.duration_ms = _since(started)
@@ -101,6 +103,30 @@ def _execute(
     written = _write_file(session, loaded, chain.query(), True, hooks.file)
     _record_steps(session, loaded, chain, result, written.profile, None)
     _record_write(loaded, result, written, started)
+
+
+def _copied_first(session: Session, loaded: LoadedPipeline, result: PipelineResult) -> bool:
+    """Run a pipeline that needs no checks before it as its COPY alone (engine/copyfirst.py);
+    False when it is not one, or when its COPY failed: then it is prepared and run the full
+    way, which gives the message it always gave (the failed COPY left nothing behind)."""
+    chain = copy_first_chain(session, loaded)
+    if chain is None:
+        return False
+    started = time.perf_counter()
+    # Without steps every row read is written: the COPY's own count is the rows read, so it
+    # needs no profile (0.4-0.7 ms), and a Parquet source no count of its own.
+    profile = bool(chain.steps)
+    try:
+        written = _write_file(session, loaded, chain.query(), profile, None)
+    except duckdb.InterruptException:
+        raise  # Ctrl-C: stop, as from any statement
+    except duckdb.Error:
+        return False
+    if not profile:
+        chain.sources = {n: replace(s, rows=written.rows) for n, s in chain.sources.items()}
+    _record_steps(session, loaded, chain, result, written.profile, None)
+    _record_write(loaded, result, written, started)
+    return True
 
 
 def _materialised(

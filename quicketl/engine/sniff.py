@@ -33,8 +33,11 @@ _FIELDS = (
 _EMPTY = "(empty)"  # sniff_csv's spelling of "no quote / escape / comment character"
 
 
-def csv_reader(session: Session, source: FileSource, pattern: str) -> str:
-    """The read_csv call for `source`, with detection done once up front when possible."""
+def csv_reader(session: Session, source: FileSource, pattern: str, *, sniff: bool = True) -> str:
+    """The read_csv call for `source`, with detection done once up front when possible.
+
+    `sniff=False` (a read bound only once, engine/copyfirst.py): a detection already stored
+    is used, but none is made; the plain auto-detecting read detects as it reads."""
     auto = file_reader(source, pattern)
     if has_glob(pattern) or is_remote(pattern) or source.options.header is False:
         return auto
@@ -42,6 +45,8 @@ def csv_reader(session: Session, source: FileSource, pattern: str) -> str:
     # read_csv's own sample size: sniff_csv reads more by default, for nothing
     options = f"sample_size={SAMPLE_ROWS}{csv_options(source.options)}"
     found = _cached(session, pattern, options)
+    if found is None and not sniff:
+        return auto
     if found is None:
         found = _sniffed(session, path, options)
         if found is None:
