@@ -33,3 +33,19 @@ def pg_url(pg_server: object) -> str:
     name = f"test_{next(_databases)}"
     pg_server.execute(f"CREATE DATABASE {name}")
     return pg_server.url(name)
+
+
+@pytest.fixture
+def statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every SQL statement the engine's sessions run, in order."""
+    from quicketl.engine.duckdb_session import Session
+
+    ran: list[str] = []
+    original = Session.run
+
+    def recorded(self: Session, sql: str) -> list[tuple[object, ...]]:
+        ran.append(sql)
+        return original(self, sql)
+
+    monkeypatch.setattr(Session, "run", recorded)
+    return ran

@@ -34,7 +34,7 @@ from quicketl.cli.options import (
 from quicketl.cli.run_output import interrupted, print_result, progress_reporter
 
 if TYPE_CHECKING:
-    from quicketl.api import Plan
+    from quicketl.api import Plan, WorkflowResult
 
 app = typer.Typer(
     name="workflow",
@@ -125,15 +125,8 @@ def run(
         plan = api.plan_for_run(workflow, variables, cache_dir, allow_outside_project=allow)
         console = rich_console(stderr=as_json)
         if dry_run:
-            result = api.explain_plan(
-                plan,
-                select=select or (),
-                force=force,
-                cache_dir=cache_dir,
-                remote_cache=remote_cache,
-                remote_cache_mode=remote_cache_mode,
-                variables=variables,
-            )
+            remote = (remote_cache, remote_cache_mode)
+            result = _explained(plan, select, force, cache_dir, remote, variables)
         else:
             if not as_json:
                 from quicketl.report.workflow_report import render_header
@@ -194,19 +187,36 @@ def status(
         plan = api.plan_for_run(
             workflow, variables, cache_dir, allow_outside_project=allow_outside_project
         )
-        result = api.explain_plan(
-            plan,
-            select=select or (),
-            force=force,
-            cache_dir=cache_dir,
-            remote_cache=remote_cache,
-            remote_cache_mode=remote_cache_mode,
-            variables=variables,
-        )
+        remote = (remote_cache, remote_cache_mode)
+        result = _explained(plan, select, force, cache_dir, remote, variables)
     print_result(result, rich_console(stderr=as_json), as_json)
     if exit_code and any(not t.ok for t in result.tasks):
         # like `git diff --exit-code`: 1 means there is work to do (2 stays a bad input)
         raise typer.Exit(1)
+
+
+def _explained(
+    plan: Plan,
+    select: list[str] | None,
+    force: bool,
+    cache_dir: Path | None,
+    remote: tuple[str | None, str | None],
+    variables: dict[str, str],
+) -> WorkflowResult:
+    """`workflow status` and `run --dry-run`: the decisions, with what the remote cache (a URL
+    and a mode, or None for the project's) would restore."""
+    from quicketl import api
+
+    remote_cache, mode = remote
+    return api.explain_plan(
+        plan,
+        select=select or (),
+        force=force,
+        cache_dir=cache_dir,
+        remote_cache=remote_cache,
+        remote_cache_mode=mode,
+        variables=variables,
+    )
 
 
 @app.command("validate")

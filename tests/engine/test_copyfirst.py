@@ -23,7 +23,7 @@ id,name,day,amount,note
 
 
 @pytest.fixture
-def statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def executed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every DuckDB statement the sessions run (the profiled COPY included)."""
     seen: list[str] = []
     real = Session._execute
@@ -51,12 +51,12 @@ FILTER_LIMIT = FILTER + "  - op: limit\n    n: 1\n"
 
 
 def test_a_tiny_pipeline_runs_as_its_copy_alone(
-    load: Loader, project: Path, statements: list[str]
+    load: Loader, project: Path, executed: list[str]
 ) -> None:
     write(project / "data/in.csv", CSV)
     result = run_pipeline(load(pipeline("data/in.csv", FILTER)))
     assert result.succeeded, result.error
-    assert len(statements) == 1 and statements[0].startswith("COPY (")
+    assert len(executed) == 1 and executed[0].startswith("COPY (")
     assert (result.rows_read, result.rows_written) == (3, 2)
 
 
@@ -138,13 +138,13 @@ def _outcome(load: Loader, text: str) -> Any:
     ["amount > (SELECT min(amount) FROM qetl_src_0)", "amount > 0 -- ;"],
 )
 def test_user_sql_naming_the_engines_relations_or_with_a_semicolon_is_prepared_first(
-    load: Loader, project: Path, statements: list[str], predicate: str
+    load: Loader, project: Path, executed: list[str], predicate: str
 ) -> None:
     write(project / "data/in.csv", CSV)
     transforms = f"  - op: filter\n    predicate: {predicate!r}\n"
     result = run_pipeline(load(pipeline("data/in.csv", transforms)))
     assert result.succeeded, result.error
-    assert any(sql.startswith("CREATE TEMP VIEW") for sql in statements)
+    assert any(sql.startswith("CREATE TEMP VIEW") for sql in executed)
 
 
 @pytest.mark.parametrize(
@@ -155,27 +155,27 @@ def test_user_sql_naming_the_engines_relations_or_with_a_semicolon_is_prepared_f
     ],
 )
 def test_a_step_naming_columns_is_prepared_first(
-    load: Loader, project: Path, statements: list[str], transforms: str
+    load: Loader, project: Path, executed: list[str], transforms: str
 ) -> None:
     write(project / "data/in.csv", CSV)
     result = run_pipeline(load(pipeline("data/in.csv", transforms)))
     assert result.succeeded, result.error
-    assert len(statements) > 1
+    assert len(executed) > 1
 
 
 def test_a_large_csv_file_is_sniffed_and_its_detection_kept(
-    load: Loader, project: Path, statements: list[str], monkeypatch: pytest.MonkeyPatch
+    load: Loader, project: Path, executed: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write(project / "data/in.csv", CSV)
     monkeypatch.setattr(copyfirst, "SNIFF_FROM_BYTES", len(CSV))
     result = run_pipeline(load(pipeline("data/in.csv", FILTER)))
     assert result.succeeded, result.error
-    assert [sql.split("(")[0].split()[-1] for sql in statements] == ["sniff_csv", "COPY"]
+    assert [sql.split("(")[0].split()[-1] for sql in executed] == ["sniff_csv", "COPY"]
 
 
 @pytest.mark.parametrize("source", ["data/in.csv", "data/in.parquet"])
 def test_a_pipeline_without_steps_counts_its_rows_read_from_its_copy(
-    load: Loader, project: Path, statements: list[str], monkeypatch: pytest.MonkeyPatch, source: str
+    load: Loader, project: Path, executed: list[str], monkeypatch: pytest.MonkeyPatch, source: str
 ) -> None:
     write(project / "data/in.csv", CSV)
     parquet(project / "data/in.parquet", "SELECT range AS id FROM range(3)")
@@ -190,5 +190,5 @@ def test_a_pipeline_without_steps_counts_its_rows_read_from_its_copy(
     result = run_pipeline(load(pipeline(source)))
     assert result.succeeded, result.error
     # Every row read is written: no profile, no count of the source after the COPY.
-    assert profiled == [] and len(statements) == 1
+    assert profiled == [] and len(executed) == 1
     assert (result.rows_read, result.rows_written) == (3, 3)

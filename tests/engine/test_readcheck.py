@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from quicketl.engine import validate_pipeline
-from quicketl.engine.duckdb_session import Session
 from quicketl.engine.readcheck import needs_no_schema
 from quicketl.errors import ConfigError, Problem
 
@@ -29,20 +28,6 @@ sink: {path: out/a.parquet}
 @pytest.fixture(autouse=True)
 def data(project: Path) -> None:
     write(project / "data/a.csv", "id,value\n1,x\n2,y\n")
-
-
-@pytest.fixture
-def statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every SQL statement the engine's sessions run, in order."""
-    ran: list[str] = []
-    original = Session.run
-
-    def recorded(self: Session, sql: str) -> list[tuple[object, ...]]:
-        ran.append(sql)
-        return original(self, sql)
-
-    monkeypatch.setattr(Session, "run", recorded)
-    return ran
 
 
 def problems(load: Loader, text: str) -> list[tuple[str | None, int | None, str]]:

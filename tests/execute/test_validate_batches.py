@@ -19,25 +19,10 @@ import yaml
 from projects import Project, new_project
 
 import quicketl.engine.readbatch as readbatch
-from quicketl.engine.duckdb_session import Session
 
 from .support import invoke
 
 GOOD = 8
-
-
-@pytest.fixture
-def statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every SQL statement the engine's sessions run."""
-    ran: list[str] = []
-    original = Session.run
-
-    def recorded(self: Session, sql: str) -> list[tuple[object, ...]]:
-        ran.append(sql)
-        return original(self, sql)
-
-    monkeypatch.setattr(Session, "run", recorded)
-    return ran
 
 
 def good_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
