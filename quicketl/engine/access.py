@@ -25,7 +25,7 @@ from quicketl.config.loader import LoadedPipeline
 from quicketl.config.project import PROJECT_FILE, project_settings
 from quicketl.config.sinks import DatabaseSink, FileSink
 from quicketl.config.sources import FileSource
-from quicketl.engine.datafiles import sink_target, source_pattern
+from quicketl.engine.datafiles import sink_target_text, source_pattern
 from quicketl.engine.dburl import UnsupportedConnection, duckdb_file
 from quicketl.locations.globbing import has_glob
 
@@ -94,7 +94,7 @@ def pipeline_access(loaded: LoadedPipeline) -> Access:
             paths += _database(source.connection, root)
     sink = loaded.config.sink
     if isinstance(sink, FileSink):
-        directories.append(str(sink_target(sink, root).parent))
+        directories.append(os.path.dirname(sink_target_text(sink, root)))
     elif isinstance(sink, DatabaseSink):
         paths += _database(sink.connection, root)
     return Access(_unique(directories), _unique(paths))

@@ -12,6 +12,14 @@ def resolve_data_path(path: str, root: Path) -> Path:
     return candidate if candidate.is_absolute() else root / candidate
 
 
+def data_path_text(path: str, root: Path) -> str:
+    """`str(resolve_data_path(path, root))`, without a `Path` for a plain relative path (a
+    `workflow validate` of thousands of pipelines asks it of every source and sink)."""
+    if path[:1] not in _NOT_PLAIN_START and _NOT_PLAIN_PARTS.isdisjoint(path.split("/")):
+        return os.path.join(root, path)  # every part a name: as `Path` would spell it
+    return str(resolve_data_path(path, root))
+
+
 def normalise(path: str, root: Path) -> str:
     """A path as written, made root-relative and POSIX, without `./` or a trailing slash.
 

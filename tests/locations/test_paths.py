@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from quicketl.locations.paths import (
+    data_path_text,
     lexical_normal,
     normalise,
     relative_path,
@@ -63,6 +64,19 @@ def test_normalise_is_lexical_and_root_relative(written: str, named: str, tmp_pa
 )
 def test_normalise_shortcut_gives_what_pathlib_gives(written: str, tmp_path: Path) -> None:
     assert normalise(written, tmp_path) == lexical_normal(written, tmp_path)
+
+
+@pytest.mark.parametrize("root", [Path("/srv/project"), Path("/")])
+@pytest.mark.parametrize(
+    "written",
+    [
+        *("data/a.csv", "a", "data//a.csv", "data/./a.csv", "data/", "./a", "a/..", ".."),
+        *("~/a.csv", "~", "a~/b", "a b/c d.csv", "data/*.csv", "data/.hidden", "/", "//a"),
+        "/srv/x.csv",
+    ],
+)
+def test_data_path_text_is_the_text_of_the_resolved_path(written: str, root: Path) -> None:
+    assert data_path_text(written, root) == str(resolve_data_path(written, root))
 
 
 def test_normalise_keeps_an_absolute_path_outside_the_root(tmp_path: Path) -> None:
