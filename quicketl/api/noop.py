@@ -7,5 +7,6 @@ from __future__ import annotations
 
 from quicketl.config.defaults import environment_defaults_valid
 from quicketl.execute.noop import try_noop_run
+from quicketl.plan.collector import collector_paused
 
-__all__ = ["environment_defaults_valid", "try_noop_run"]
+__all__ = ["collector_paused", "environment_defaults_valid", "try_noop_run"]

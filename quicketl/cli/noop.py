@@ -10,10 +10,8 @@ cli/plain_run.py, still without typer or rich.
 
 from __future__ import annotations
 
-import gc
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,25 +63,14 @@ def try_fast_workflow_run(args: Sequence[str]) -> int | None:
 
         return try_plain_run(parsed)
     plan, result = answer
-    with _collector_paused():
+    from quicketl.api.noop import collector_paused
+
+    # Off while the answer is printed too, as while it was decided: the plan's objects all
+    # sit in the collector's youngest generation, and the --json document alone makes enough
+    # objects to start passes over every one of them (0.1-0.2 s at 10,000 tasks).
+    with collector_paused():
         _print(plan, result, parsed)
     return 0
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Keep the cyclic garbage collector off while the answer is printed, as it was while it
-    was decided: the plan's millions of objects were made with it off, so they are all still
-    in its youngest generation, and the first collection would walk every one of them (the
-    --json document alone makes enough objects to start several: 0.1-0.2 s at 10,000 tasks).
-    The process ends right after; restored for callers that go on (tests, in process)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _try_noop(parsed: RunArgs) -> tuple[Plan, WorkflowResult] | None:

@@ -8,10 +8,8 @@ down the full path. Holding the lock, it removes stale temps as a full run does.
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 
 from quicketl.config.defaults import project_cache_dir
@@ -23,6 +21,7 @@ from quicketl.execute.history import save_run
 from quicketl.execute.outcomes import WorkflowResult, workflow_result
 from quicketl.execute.preview import preview
 from quicketl.execute.temps import clean_stale_temps
+from quicketl.plan.collector import collector_paused
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
 from quicketl.plan.snapshot import load_snapshot, snapshot_path
@@ -39,26 +38,11 @@ def try_noop_run(
     cache = _existing_cache(workflow_path, cache_dir)
     if cache is None:
         return None
-    try:
-        with _collector_paused(), CacheLock(cache, wait=False), StateStore(cache) as store:
+    try:  # loading a stored plan of 10,000 tasks: the collector's passes were a quarter of it
+        with collector_paused(), CacheLock(cache, wait=False), StateStore(cache) as store:
             return _decide_all(workflow_path, cli_vars, store, started)
     except StateError:
         return None
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while deciding: loading a stored plan of 10,000
-    tasks makes millions of objects (almost none in cycles, so reference counting frees
-    them), and the collector's passes over them were about a quarter of a no-op run.
-    Restored after, so the full path, when this one gives up, runs as it always does."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def stored_plan(

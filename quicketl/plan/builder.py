@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from quicketl.config.volatile import volatile_sql_warnings
 from quicketl.config.workflow import PipelineRef, StageConfig, WorkflowConfig
 from quicketl.errors import ConfigError, PlanError, Problem
 from quicketl.locations.paths import root_relative
+from quicketl.plan.collector import collector_paused
 from quicketl.plan.edges import (
     compact_order,
     declared_edges,
@@ -71,27 +70,6 @@ class _Draft:
         (self.warnings if warning else self.problems).append(entry)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Planning makes hundreds of thousands of objects that live as long as the plan, next to
-    none of them in cycles; the cyclic collector walked them again and again as they were
-    made (about a third of planning 10,000 pipelines). Paused, and the objects then moved to
-    its oldest generation as they are (`freeze` then `unfreeze`: no walk), so its next pass
-    over the young ones does not walk them all either; a full pass still finds any cycle.
-    That move is skipped when something else keeps objects frozen (it would thaw them). Only
-    what was on is turned back on (the CLI pauses it around planning too)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if was_on:
-            gc.enable()
-
-
 def build_plan(
     workflow_path: Path,
     variables: Mapping[str, object] | None = None,
@@ -116,7 +94,7 @@ def build_plan(
     return plan
 
 
-@_collector_paused()
+@collector_paused(to_oldest=True)  # planning: see plan/collector.py
 def build_partial_plan(
     workflow_path: Path,
     variables: Mapping[str, object] | None = None,
