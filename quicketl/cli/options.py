@@ -83,3 +83,17 @@ def rich_console(*, stderr: bool = False) -> Console:
     from rich.console import Console
 
     return Console(highlight=False, stderr=stderr)
+
+
+WorkflowArg = Annotated[
+    Path, typer.Argument(help="The workflow YAML file.", show_default=False, metavar="WORKFLOW")
+]
+SelectOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--select",
+        metavar="SEL",
+        help="Run only: NAME alone, +NAME with its upstream, NAME+ with its downstream.",
+        show_default=False,
+    ),
+]
