@@ -48,4 +48,4 @@ bench: $(STAMP) venv-1x
 	$(BIN)/python benchmarks/bench_all.py
 
 clean:
-	rm -rf $(VENV) .venv-airflow .venv-prefect .venv-1x .quicketl-cache .mypy_cache .ruff_cache .pytest_cache .import_linter_cache
+	rm -rf $(VENV) .venv-airflow .venv-airflow2 .venv-prefect .venv-1x .quicketl-cache .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

@@ -9,6 +9,9 @@
     ├── StateError                the cache folder is unusable or locked (exit 1)
     └── ExportError               code generation was asked something impossible (exit 2)
 
+    KeyboardInterrupt             (Python's)
+    └── InterruptedAfterCommit    Ctrl-C held by a commit: the task it held for is recorded
+
     QuickETLWarning               root of quicketl's warnings (Python's `warnings` module)
     ├── UnsafeVariableWarning     a `--var` value that looks like SQL, pasted raw into SQL
     └── VolatileSqlWarning        now(), random(), ... in a pipeline that may be skipped
@@ -96,6 +99,11 @@ class ExportError(QuickETLError):
     """Code generation was asked for something it cannot produce."""
 
     exit_code = 2
+
+
+class InterruptedAfterCommit(KeyboardInterrupt):
+    """Ctrl-C that landed once a sink began its commit: it waited until the task's output
+    was in place and recorded (engine/interrupts.py), so that work is whole."""
 
 
 class QuickETLWarning(UserWarning):

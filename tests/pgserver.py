@@ -4,7 +4,9 @@
 as root, so as root the cluster belongs to the unprivileged `postgres` user (Debian's package
 creates it; else `nobody`) and its commands run through runuser. The cluster listens on
 127.0.0.1 only, with password (scram) authentication over TCP, so bad credentials really fail.
-It is stopped with `pg_ctl stop -m immediate` and its folder removed, whatever the tests did.
+It is stopped with `pg_ctl stop -m immediate` and its folder removed, whatever the tests did,
+and by a watchdog process (tests/server_watchdog.py) when the test process itself is killed,
+even by SIGKILL: the postmaster is a daemon of pg_ctl's, not the test process's child.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from server_watchdog import dismiss, watch
 
 SUPERUSER = "postgres"
 PASSWORD = "Sup3r-secret-PG-pw"
@@ -105,6 +109,12 @@ def running_server() -> Iterator[PgServer]:
             os.chown(path, entry.pw_uid, entry.pw_gid)
     port = free_port()
     started = False
+    stop = _as_owner(
+        [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], owner
+    )
+    # Before anything is made: a test process killed from here on (SIGKILL too) still has its
+    # cluster stopped and its folder removed (tests/server_watchdog.py).
+    watchdog = watch(stop, [folder])
     try:
         initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", SUPERUSER, "-E", "UTF8"]
         initdb += ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}"]
@@ -118,6 +128,6 @@ def running_server() -> Iterator[PgServer]:
         yield PgServer("127.0.0.1", port)
     finally:
         if started:
-            stop = [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]
-            subprocess.run(_as_owner(stop, owner), capture_output=True, check=False)
+            subprocess.run(stop, capture_output=True, check=False)
         shutil.rmtree(folder, ignore_errors=True)
+        dismiss(watchdog)

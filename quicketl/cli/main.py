@@ -24,17 +24,34 @@ def version_line() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run the command line with `argv` (default: the process arguments)."""
+    """Run the command line with `argv` (default: the process arguments). Without `argv` the
+    command is the process (the console script, `python -m quicketl`): it then ends the
+    process itself once the command is done, without the interpreter's teardown
+    (cli/process_end.py)."""
     global _OWN_PROCESS
     from quicketl.cli.masked import masked_output
 
+    code: str | int | None = 0
     try:
         with masked_output():
             _main(argv)
     except BrokenPipeError:
         _reader_went_away()
+    except KeyboardInterrupt:  # before a command handles it (typer building its app): nothing
+        sys.exit(130)  # has started, so nothing to say; 130 as typer and the commands exit
+    except SystemExit as done:
+        if argv is not None:
+            raise
+        code = done.code
     finally:
         _OWN_PROCESS = False  # a caller that goes on (a test) is a host process again
+    if argv is not None:
+        return
+    from quicketl.cli.process_end import end_process, may_end_now
+
+    if not may_end_now():
+        sys.exit(code)
+    end_process(code)
 
 
 def _reader_went_away() -> None:
@@ -57,7 +74,8 @@ def _main(argv: Sequence[str] | None) -> None:
     if args[:2] == ["workflow", "run"]:
         from quicketl.cli.noop import try_fast_workflow_run
 
-        code = try_fast_workflow_run(args[2:])
+        # `argv` None: the process's own command line, so a no-op answer may end the process
+        code = try_fast_workflow_run(args[2:], own_process=argv is None)
         if code is not None:
             sys.exit(code)
     from quicketl.cli.app import app

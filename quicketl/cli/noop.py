@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,23 +32,26 @@ _FLAGS = (
 )
 
 
-@dataclass
 class RunArgs:
-    """The plain form of `workflow run`'s arguments."""
+    """The plain form of `workflow run`'s arguments. A plain class: a dataclass costs more to
+    create at import (about 0.6 ms) than this whole parse."""
 
-    workflow: Path | None = None
-    variables: dict[str, str] = field(default_factory=dict)
-    cache_dir: str | None = None
-    as_json: bool = False
-    verbose: bool = False
-    quiet: bool = False
-    workers: int | None = None
-    wait: bool = True
-    fail_fast: bool | None = None
+    def __init__(self) -> None:
+        self.workflow: Path | None = None
+        self.variables: dict[str, str] = {}
+        self.cache_dir: str | None = None
+        self.as_json = False
+        self.verbose = False
+        self.quiet = False
+        self.workers: int | None = None
+        self.wait = True
+        self.fail_fast: bool | None = None
 
 
-def try_fast_workflow_run(args: Sequence[str]) -> int | None:
-    """The exit code after answering a no-op run, or None to take the full path."""
+def try_fast_workflow_run(args: Sequence[str], *, own_process: bool = False) -> int | None:
+    """The exit code after answering a no-op run, or None to take the full path.
+    `own_process`: the command is the process (`main()` on the process's own arguments),
+    which then ends as soon as a no-op answer is out (`_end_process`)."""
     parsed = _parse(args)
     if parsed is None or parsed.workflow is None or not parsed.workflow.is_file():
         return None
@@ -57,20 +59,34 @@ def try_fast_workflow_run(args: Sequence[str]) -> int | None:
 
     if not environment_defaults_valid():  # the full path refuses them, with its message
         return None
-    answer = _try_noop(parsed)
-    if answer is None:
-        from quicketl.cli.plain_run import try_plain_run
+    if _answered(parsed, own_process):
+        return 0
+    from quicketl.cli.plain_run import try_plain_run
 
-        return try_plain_run(parsed)
-    plan, result = answer
+    return try_plain_run(parsed)
+
+
+def _answered(parsed: RunArgs, own_process: bool) -> bool:
+    """Whether the no-op answer was printed; `own_process`: the process ends once it is.
+
+    The collector is off from importing the no-op path to the last line printed: the imports
+    alone made it run some ten young passes, the plan's objects all sit in its youngest
+    generation, and the --json document alone makes enough objects to start passes over every
+    one of them (0.1-0.2 s at 10,000 tasks). Turned on again, it would first walk everything
+    made meanwhile, so a process that ends ends inside the pause. It is on again before a run
+    that has work to do."""
     from quicketl.api.noop import collector_paused
 
-    # Off while the answer is printed too, as while it was decided: the plan's objects all
-    # sit in the collector's youngest generation, and the --json document alone makes enough
-    # objects to start passes over every one of them (0.1-0.2 s at 10,000 tasks).
     with collector_paused():
-        _print(plan, result, parsed)
-    return 0
+        answer = _try_noop(parsed)
+        if answer is None:
+            return False
+        _print(*answer, parsed)
+        if own_process:  # inside the pause: the collector never runs again
+            from quicketl.cli.process_end import end_process
+
+            end_process(0)
+    return True
 
 
 def _try_noop(parsed: RunArgs) -> tuple[Plan, WorkflowResult] | None:

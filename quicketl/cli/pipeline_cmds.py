@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,9 @@ from quicketl.cli.options import (
     rich_console,
     variables_of,
 )
+
+if TYPE_CHECKING:
+    from quicketl.api import PipelineResult
 
 DryRunOption = Annotated[
     bool,
@@ -70,6 +73,7 @@ def run(
 
         variables = variables_of(var)
         probe = api.QueryProgress()
+        result: PipelineResult | None = None
         # DuckDB's own progress of a long query, on stderr and only on a terminal
         try:
             with api.watching_queries(probe), QueryProgressLine(rich_console(stderr=True), probe):
@@ -83,12 +87,15 @@ def run(
                     allow_outside_project=allow_outside_project,
                     **remote,
                 )
-        except KeyboardInterrupt:
-            # sinks write to a temporary file and rename it only on success
-            typer.echo(
-                f"interrupted: {pipeline} did not finish and its output was not replaced", err=True
-            )
+            _show(result, as_json)
+        except KeyboardInterrupt as exc:  # at any moment: one line says what became of it
+            typer.echo(_interrupted_line(pipeline, exc, result), err=True)
             raise typer.Exit(130) from None
+    assert result is not None
+    raise typer.Exit(0 if result.succeeded else 1)
+
+
+def _show(result: PipelineResult, as_json: bool) -> None:
     if as_json:
         from quicketl.report.json_report import pipeline_document, to_json
 
@@ -97,7 +104,20 @@ def run(
         from quicketl.report.pipeline_report import render_pipeline_result
 
         render_pipeline_result(rich_console(), result)
-    raise typer.Exit(0 if result.succeeded else 1)
+
+
+def _interrupted_line(
+    pipeline: Path, interrupt: KeyboardInterrupt, result: PipelineResult | None
+) -> str:
+    """`result`: the run's, when Ctrl-C came after it (while it was shown)."""
+    from quicketl.api import InterruptedAfterCommit
+
+    # A Ctrl-C that lands as the sink commits waits until the run is recorded.
+    ran = result is not None and result.succeeded and not (result.dry_run or result.up_to_date)
+    if isinstance(interrupt, InterruptedAfterCommit) or ran:
+        return f"interrupted: {pipeline} had finished: its output was written and recorded"
+    # sinks write to a temporary file and rename it only on success
+    return f"interrupted: {pipeline} did not finish and its output was not replaced"
 
 
 def _dry_run(

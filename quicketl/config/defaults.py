@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quicketl.errors import ConfigError, Problem
+from quicketl.locations.lazy_pattern import lazy_pattern
 
 if TYPE_CHECKING:
     from quicketl.config.project import ProjectSettings
@@ -48,12 +49,12 @@ PROJECT_FILE = "quicketl.yml"
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 # A top-level key, possibly quoted, as YAML writes it in block style.
-_TOP_KEY = re.compile(
+_TOP_KEY = lazy_pattern(
     r"""^["']?(workers|cache_dir|fail_fast|variables|remote_cache|remote_cache_mode)["']?[ \t]*:""",
     re.M,
 )
 # `cache_dir: some/folder` with nothing YAML could read differently (quotes, anchors, ...).
-_PLAIN_CACHE_DIR = re.compile(r"^cache_dir:[ \t]+([\w./~-]+)[ \t]*(?:#.*)?$", re.M)
+_PLAIN_CACHE_DIR = lazy_pattern(r"^cache_dir:[ \t]+([\w./~-]+)[ \t]*(?:#.*)?$", re.M)
 
 
 def read_run_defaults(

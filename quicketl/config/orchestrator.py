@@ -6,14 +6,14 @@ quicketl itself ignores them; `workflow generate` renders each where the target 
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from pydantic import Field, WithJsonSchema, field_validator
 
-from quicketl.config.base import StrictModel, as_list
+from quicketl.config.base import StrictModel, as_list, new_list
+from quicketl.locations.lazy_pattern import lazy_pattern
 
-_DURATION = re.compile(r"(?P<number>[0-9]+)\s*(?P<unit>s|m|h|d)")
+_DURATION = lazy_pattern(r"(?P<number>[0-9]+)\s*(?P<unit>s|m|h|d)")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # Editors accept what the validator below accepts: seconds, or a number and a unit.
 _DURATION_SCHEMA = {
@@ -35,7 +35,7 @@ class OrchestratorSettings(StrictModel):
     execution_timeout: Duration = Field(default=None, gt=0)  # seconds; `90s`, `30m`, `2h`
     retries: int | None = Field(default=None, ge=0)
     owner: str | None = Field(default=None, min_length=1)
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=new_list)
 
     _tags = field_validator("tags", mode="before")(as_list)
 

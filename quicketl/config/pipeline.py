@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from quicketl.config.base import StrictModel
+from quicketl.config.base import StrictModel, new_list
 from quicketl.config.checks import Check
 from quicketl.config.sinks import Sink
 from quicketl.config.sources import Source, default_source_type
@@ -30,8 +30,8 @@ class PipelineConfig(StrictModel):
     engine: str = "duckdb"
     source: Source | None = None
     sources: dict[str, Source] | None = None
-    transforms: list[Transform] = Field(default_factory=list)
-    checks: list[Check] = Field(default_factory=list)
+    transforms: list[Transform] = Field(default_factory=new_list)
+    checks: list[Check] = Field(default_factory=new_list)
     sink: Sink
     volatile: bool = False
 

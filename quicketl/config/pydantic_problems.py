@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,8 +10,9 @@ from pydantic_core import ErrorDetails
 from quicketl.config.suggest import did_you_mean
 from quicketl.config.yamlfile import Loc, YamlDoc, child
 from quicketl.errors import Problem
+from quicketl.locations.lazy_pattern import lazy_pattern
 
-_TAGS = re.compile(r"'([^']+)'")
+_TAGS = lazy_pattern(r"'([^']+)'")
 
 
 def problems_from_errors(errors: list[ErrorDetails], doc: YamlDoc) -> list[Problem]:
@@ -166,7 +166,7 @@ def _is_absent_tag(part: int | str, node: Any, is_last: bool, names_field: bool)
     return not (is_last and names_field)
 
 
-_TYPE_NAME = re.compile(r"^([a-z]+\[|(str|int|float|bool|none|dict|list)$|[A-Z]|function-)")
+_TYPE_NAME = lazy_pattern(r"^([a-z]+\[|(str|int|float|bool|none|dict|list)$|[A-Z]|function-)")
 
 
 def _is_member_name(part: int | str, node: Any) -> bool:

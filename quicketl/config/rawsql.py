@@ -17,6 +17,7 @@ import re
 from typing import TYPE_CHECKING
 
 from quicketl.errors import Problem
+from quicketl.locations.lazy_pattern import lazy_pattern
 
 if TYPE_CHECKING:
     from quicketl.config.variables import Splice
@@ -29,8 +30,8 @@ _KEYWORDS = (
     "or and not union select from where except intersect like ilike is in between exists "
     "case attach copy pragma install load set"
 )
-_KEYWORD = re.compile(rf"\b({'|'.join(_KEYWORDS.split())})\b", re.IGNORECASE)
-_CALL = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_KEYWORD = lazy_pattern(rf"\b({'|'.join(_KEYWORDS.split())})\b", re.IGNORECASE)
+_CALL = lazy_pattern(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _MARKS = (("'", "a quote '"), ('"', 'a double quote "'), ("--", "a comment --"))
 _MORE_MARKS = (("/*", "a comment /*"), (";", "a semicolon"))
 

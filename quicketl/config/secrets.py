@@ -7,18 +7,18 @@ connection URL. Stdlib only: the no-op fast path imports this.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
+
+from quicketl.locations.lazy_pattern import lazy_pattern
 
 MASK = "***"
 # Values this short would mask ordinary words and digits everywhere; they are still kept out of
 # keys and snapshots by name, only not searched for in free text.
 _MIN_MASKED = 4
-SECRET_NAME = re.compile(
+SECRET_NAME = lazy_pattern(
     r"PASSWORD|PASSWD|PWD|SECRET|TOKEN|CREDENTIAL|PRIVATE|API_?KEY|(?:^|_)KEY(?:_|$)|KEY$", re.I
 )
-_URL_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^/:@\s]*:)([^@/\s]+)(@)")
+_URL_PASSWORD = lazy_pattern(r"([A-Za-z][A-Za-z0-9+.-]*://[^/:@\s]*:)([^@/\s]+)(@)")
 _values: set[str] = set()
 
 
@@ -60,4 +60,9 @@ def mask(text: str) -> str:
 
 def keyed_hash(key: bytes, value: str) -> str:
     """The HMAC-SHA256 of a secret value under the cache's own random key."""
+    # Imported here: hashlib loads OpenSSL (2-3 ms), which a no-op run without secrets never
+    # needs, and this module is on its path (masking its output).
+    import hashlib
+    import hmac
+
     return "hmac:" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from quicketl.config.base import StrictModel, as_list
+from quicketl.config.base import StrictModel, as_list, new_list
 from quicketl.config.sources import format_from_path
 
 SinkFormat = Literal["parquet", "csv", "json"]
@@ -18,7 +18,7 @@ class FileSink(StrictModel):
     type: Literal["file"] = "file"
     path: str = Field(min_length=1)
     format: SinkFormat | None = None
-    partition_by: list[str] = Field(default_factory=list)
+    partition_by: list[str] = Field(default_factory=new_list)
     mode: Literal["overwrite", "append"] = "overwrite"
 
     _partition_by = field_validator("partition_by", mode="before")(as_list)
@@ -40,7 +40,7 @@ class DatabaseSink(StrictModel):
     connection: str = Field(min_length=1)
     table: str = Field(min_length=1)
     mode: Literal["append", "truncate", "replace", "upsert"] = "append"
-    upsert_keys: list[str] = Field(default_factory=list)
+    upsert_keys: list[str] = Field(default_factory=new_list)
 
     @model_validator(mode="after")
     def _upsert_needs_keys(self) -> DatabaseSink:

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 
-from quicketl.config.base import StrictModel, as_list
+from quicketl.config.base import StrictModel, as_list, new_list
 
 
 class Select(StrictModel):
@@ -98,7 +98,7 @@ class Join(StrictModel):
 
 class Aggregate(StrictModel):
     op: Literal["aggregate"] = "aggregate"
-    group_by: list[str] = Field(default_factory=list)
+    group_by: list[str] = Field(default_factory=new_list)
     aggs: dict[str, str] = Field(
         min_length=1, validation_alias=AliasChoices("aggs", "aggregations")
     )
@@ -126,8 +126,8 @@ class WindowColumn(StrictModel):
     func: str = Field(min_length=1)
     column: str | None = None
     offset: int = Field(default=1, ge=0)
-    partition_by: list[str] = Field(default_factory=list)
-    order_by: list[str | WindowOrder] = Field(default_factory=list)
+    partition_by: list[str] = Field(default_factory=new_list)
+    order_by: list[str | WindowOrder] = Field(default_factory=new_list)
     default: Any = None
 
     _lists = field_validator("partition_by", "order_by", mode="before")(as_list)
@@ -150,7 +150,7 @@ class Pivot(StrictModel):
 
 class Unpivot(StrictModel):
     op: Literal["unpivot"] = "unpivot"
-    id_vars: list[str] = Field(default_factory=list)
+    id_vars: list[str] = Field(default_factory=new_list)
     value_vars: list[str] = Field(min_length=1)
     var_name: str = "variable"
     value_name: str = "value"

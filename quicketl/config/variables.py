@@ -24,6 +24,7 @@ from quicketl.config.filters import FILTERS, FilterRefused
 from quicketl.config.secrets import looks_secret, remember, remember_urls
 from quicketl.config.suggest import did_you_mean
 from quicketl.errors import ConfigError, Problem
+from quicketl.locations.lazy_pattern import lazy_pattern
 
 if TYPE_CHECKING:
     from quicketl.config.yamlfile import Loc, YamlDoc
@@ -37,7 +38,7 @@ _TOKEN = re.compile(
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Where each provider looks; `var` is the plain `${NAME}`.
 PROVIDERS = ("env", "secret", "var")
-_DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
+_DOTENV_LINE = lazy_pattern(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 
 
 def as_text(value: object) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from quicketl.config.base import StrictModel, as_list
+from quicketl.config.base import StrictModel, as_list, new_dict, new_list
 from quicketl.config.orchestrator import OrchestratorSettings
 from quicketl.config.pipeline import check_engine
 
@@ -26,7 +26,7 @@ class PipelineRef(StrictModel):
 
     path: str = Field(min_length=1)
     name: str | None = None
-    variables: dict[str, Scalar] = Field(default_factory=dict)
+    variables: dict[str, Scalar] = Field(default_factory=new_dict)
     orchestrator: OrchestratorSettings | None = None
 
     _variables = field_validator("variables", mode="before")(dates_as_iso)
@@ -35,7 +35,7 @@ class PipelineRef(StrictModel):
 class StageConfig(StrictModel):
     name: str = Field(min_length=1)
     description: str | None = None
-    depends_on: list[str] = Field(default_factory=list)
+    depends_on: list[str] = Field(default_factory=new_list)
     parallel: bool = False
     continue_on_failure: bool = False
     orchestrator: OrchestratorSettings | None = None
@@ -56,7 +56,7 @@ class WorkflowConfig(StrictModel):
 
     name: str = Field(min_length=1)
     description: str | None = None
-    variables: dict[str, Scalar] = Field(default_factory=dict)
+    variables: dict[str, Scalar] = Field(default_factory=new_dict)
     fail_fast: bool = True
     engine: str = "duckdb"
     stages: list[StageConfig] = Field(min_length=1)

@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from quicketl.config.connections import postgres_url
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.sinks import DatabaseSink
 from quicketl.engine.dburl import duckdb_file
+from quicketl.engine.duckdb_module import duckdb
 from quicketl.engine.postgres import connected
 from quicketl.engine.sql import ident, string_literal
 from quicketl.errors import EngineError

@@ -19,6 +19,7 @@ from pathlib import Path
 from quicketl.config.sinks import DatabaseSink
 from quicketl.engine.appendmarks import MarkAppend, mark_duckdb
 from quicketl.engine.duckdb_session import Session
+from quicketl.engine.interrupts import hold_ctrl_c
 from quicketl.engine.relation import Relation
 from quicketl.engine.sql import ident, idents, table_ref
 from quicketl.engine.staging import remove
@@ -70,6 +71,7 @@ def _in_transaction(session: Session, write: Callable[[], int]) -> int:
 
 def commit_table(session: Session) -> None:
     """The COMMIT: the one moment the rows (and an append's token) become durable."""
+    hold_ctrl_c()  # from here the rows and their record go together
     session.run("COMMIT")
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import duckdb
+from quicketl.engine.duckdb_module import duckdb
 
 _TABLES = "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ?"
 

@@ -21,9 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
 
-import duckdb
-
 from quicketl.engine.access import Access, normalised
+from quicketl.engine.duckdb_module import column_types, duckdb
 from quicketl.engine.progress import current_probe
 from quicketl.engine.relation import Column, Relation
 from quicketl.engine.sql import ident, literal, string_literal
@@ -214,9 +213,8 @@ class Session:
     def describe(self, name: str) -> Relation:
         """The columns of a table or view, from binding a SELECT of it, which runs no query
         (DESCRIBE is a query: 2-3 times the cost); the type names are DESCRIBE's."""
-        bound = self.con.sql(f"SELECT * FROM {ident(name)}")
-        pairs = zip(bound.columns, bound.types, strict=True)
-        return Relation(name, tuple(Column(str(column), str(kind)) for column, kind in pairs))
+        pairs = column_types(self.con, f"SELECT * FROM {ident(name)}")
+        return Relation(name, tuple(Column(column, kind) for column, kind in pairs))
 
     def attach(self, path: Path, *, read_only: bool) -> str:
         """Attach a DuckDB file once per run; returns its catalog alias."""

@@ -21,6 +21,7 @@ from typing import Any
 
 from quicketl.config.sinks import FileSink
 from quicketl.engine.duckdb_session import Session
+from quicketl.engine.interrupts import hold_ctrl_c
 from quicketl.engine.sql import idents, string_literal
 from quicketl.engine.staging import link_tree, scratch, staged
 from quicketl.engine.written import Written
@@ -68,6 +69,7 @@ class _Commit:
         self.before_commit = before_commit
 
     def __call__(self, tmp: Path, target: Path) -> None:
+        hold_ctrl_c()  # from here the output and its record go together
         if self.before_commit is not None:
             self.before_commit(tmp, target)
         commit_path(tmp, target)

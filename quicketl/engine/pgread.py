@@ -7,16 +7,17 @@ cast on the way in (engine/pgtypes.py).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from quicketl.engine.duckdb_module import load_python_layer
 from quicketl.engine.duckdb_session import Session
 from quicketl.engine.pgtypes import read_cast
 from quicketl.engine.postgres import connected
 from quicketl.engine.sql import ident
+from quicketl.locations.lazy_pattern import lazy_pattern
 
-_SIMPLE = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+_SIMPLE = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_$]*")
 
 
 def pg_ident(name: str) -> str:
@@ -88,6 +89,7 @@ def _wire_sql(select: str, fields: list[_Field]) -> str:
 def _store(session: Session, reader: Any, fields: list[_Field], target: str) -> int:
     scan = f"{target}_arrow"
     items = ", ".join(read_cast(f.name, f.pg_type, f.typmod) for f in fields) or "*"
+    load_python_layer()  # scanning an Arrow reader is the package's, from DuckDB 2
     session.con.register(scan, reader)
     try:
         created = f"CREATE OR REPLACE TEMP TABLE {ident(target)} AS SELECT {items}"

@@ -24,7 +24,9 @@ from typing import Any
 from quicketl.config.secrets import mask
 from quicketl.config.sinks import DatabaseSink
 from quicketl.engine.appendmarks import MarkAppend, mark_postgres
+from quicketl.engine.duckdb_module import load_python_layer
 from quicketl.engine.duckdb_session import Session
+from quicketl.engine.interrupts import hold_ctrl_c
 from quicketl.engine.pgread import pg_ident, pg_table
 from quicketl.engine.pgtypes import Mapped, UnmappedType, pg_column
 from quicketl.engine.postgres import adbc_error, connected, failure
@@ -57,6 +59,7 @@ class _Write:
         return ", ".join(pg_ident(c.name) for c in self.columns)
 
     def reader(self) -> Any:
+        load_python_layer()  # relations (`sql`) are the package's, from DuckDB 2
         return self.session.con.sql(self.select).to_arrow_reader(_BATCH_ROWS)
 
 
@@ -91,6 +94,7 @@ def write_postgres(
 
 def commit_table(conn: Any) -> None:
     """The COMMIT: the one moment the rows (and an append's token) become durable."""
+    hold_ctrl_c()  # from here the rows and their record go together
     conn.commit()
 
 

@@ -25,13 +25,13 @@ none, or more than DuckDB's 38 digits), and `json`/`jsonb` to JSON.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from quicketl.engine.relation import Column
 from quicketl.engine.sql import ident
+from quicketl.locations.lazy_pattern import lazy_pattern
 
-_DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
+_DECIMAL = lazy_pattern(r"DECIMAL\((\d+),\s*(\d+)\)")
 # DuckDB type -> (PostgreSQL type, the DuckDB type to cast to before writing, if any).
 _SIMPLE: dict[str, tuple[str, str | None]] = {
     "TINYINT": ("smallint", "SMALLINT"),

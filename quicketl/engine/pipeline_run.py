@@ -11,24 +11,21 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from quicketl.config.connections import postgres_url
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.sinks import DatabaseSink, FileSink
 from quicketl.engine.access import pipeline_access
-from quicketl.engine.appendmarks import MarkAppend
 from quicketl.engine.chain import Chain
 from quicketl.engine.checks import run_checks
 from quicketl.engine.copyfirst import copy_first_chain
 from quicketl.engine.datafiles import sink_target
-from quicketl.engine.dbsink import write_table
 from quicketl.engine.dburl import duckdb_file
+from quicketl.engine.duckdb_module import duckdb
 from quicketl.engine.duckdb_session import DatabasePool, Session
 from quicketl.engine.filesink import BeforeCommit, write_file
-from quicketl.engine.pgsink import write_postgres
+from quicketl.engine.interrupts import commit_window, ctrl_c_restored
 from quicketl.engine.pipeline_result import CheckResult, PipelineResult, StepResult, StepStatus
 from quicketl.engine.prepare import prepare
 from quicketl.engine.relation import Relation
@@ -38,6 +35,9 @@ from quicketl.engine.translate import runtime_message
 from quicketl.engine.written import Written
 from quicketl.errors import EngineError, StateError
 from quicketl.locations.paths import relative_to_root
+
+if TYPE_CHECKING:
+    from quicketl.engine.appendmarks import MarkAppend
 
 FINAL_TABLE = "qetl_final"
 RUNTIME_ERRORS = (duckdb.Error, OSError, EngineError, StateError)
@@ -60,12 +60,16 @@ def run_pipeline(
     With `databases`, the run uses a fresh connection to a database the pool keeps."""
     started = time.perf_counter()
     result = PipelineResult(loaded.config.name, "success", dry_run=dry_run)
-    with _session(loaded, threads, databases) as session:
+    # Ctrl-C: a KeyboardInterrupt, held from a commit to the end of the window (the caller's
+    # when it records the task: execute/task_run.py).
+    with commit_window(), ctrl_c_restored(), _session(loaded, threads, databases) as session:
         try:
             if dry_run or not _copied_first(session, loaded, result):
                 chain = prepare(session, loaded, materialise=True)
                 hooks = _Hooks(before_commit, mark_append)
                 _execute(session, loaded, chain, result, fail_on_checks, hooks)
+        except duckdb.InterruptException:
+            raise  # Ctrl-C (engine/interrupts.py)
         except RUNTIME_ERRORS as exc:
             _fail(result, runtime_message(exc))
     result.duration_ms = _since(started)
@@ -205,9 +209,15 @@ def _write_final(
     sink = loaded.config.sink
     if isinstance(sink, FileSink):
         return _write_file(session, loaded, f"SELECT * FROM {final.ref}", False, hooks.file)
+    # the database sinks (with append marks and the PostgreSQL client) are imported by the
+    # pipelines that write a table: most runs write files only
     url = postgres_url(sink.connection, loaded.root)
     if url is not None:
+        from quicketl.engine.pgsink import write_postgres
+
         return write_postgres(session, loaded.config.name, url, sink, final, hooks.table)
+    from quicketl.engine.dbsink import write_table
+
     path = duckdb_file(sink.connection, loaded.root)
     return write_table(session, sink, final, path, hooks.table)
 

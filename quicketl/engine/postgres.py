@@ -18,11 +18,12 @@ from typing import Any
 
 from quicketl.config.secrets import mask
 from quicketl.errors import EngineError
+from quicketl.locations.lazy_pattern import lazy_pattern
 
 INSTALL_HINT = "PostgreSQL connections need the postgres extra: pip install 'quicketl[postgres]'"
-_PG_ERROR = re.compile(r"ERROR:\s+(.+)")
-_DETAIL = re.compile(r"DETAIL:\s+(.+)")
-_CONNECT = re.compile(r"failed: (?:FATAL:\s+)?(.+?)(?:\n|$)")
+_PG_ERROR = lazy_pattern(r"ERROR:\s+(.+)")
+_DETAIL = lazy_pattern(r"DETAIL:\s+(.+)")
+_CONNECT = lazy_pattern(r"failed: (?:FATAL:\s+)?(.+?)(?:\n|$)")
 
 
 UNDEFINED_TABLE = "42P01"

@@ -8,14 +8,14 @@ settings are still checked.
 
 from __future__ import annotations
 
-import duckdb
-
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.transforms import Pivot
 from quicketl.engine.access import pipeline_access
 from quicketl.engine.chain import Chain, build_chain
 from quicketl.engine.checks import check_problems
+from quicketl.engine.duckdb_module import duckdb
 from quicketl.engine.duckdb_session import DatabasePool, Session
+from quicketl.engine.interrupts import ctrl_c_restored
 from quicketl.engine.readcheck import needs_no_schema, reads_bind
 from quicketl.engine.sinkcheck import sink_problems
 from quicketl.engine.translate import runtime_message
@@ -47,11 +47,13 @@ def validate_pipeline(
     pivots = any(isinstance(step, Pivot) for step in loaded.config.transforms)
     access = pipeline_access(loaded)
     session = databases.session(threads, access) if databases else Session(threads, access)
-    with session:
+    with session, ctrl_c_restored():  # Ctrl-C while checking stops, as during the run
         try:
             if _only_reads_to_check(session, loaded):
                 return
             prepare(session, loaded, materialise=pivots)
+        except duckdb.InterruptException:
+            raise  # Ctrl-C (engine/interrupts.py)
         except duckdb.Error as exc:
             raise EngineError(f"{loaded.path}: {runtime_message(exc)}") from None
 

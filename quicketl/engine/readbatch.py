@@ -29,12 +29,11 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-import duckdb
-
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.sources import FileSource
 from quicketl.engine.access import Access, normalised, pipeline_access
 from quicketl.engine.datafiles import source_pattern
+from quicketl.engine.duckdb_module import duckdb
 from quicketl.engine.duckdb_session import DatabasePool, Session, SniffCache
 from quicketl.engine.readers import csv_options
 from quicketl.engine.sinkcheck import sink_problems

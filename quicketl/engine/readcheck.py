@@ -15,11 +15,10 @@ way (attaching, a server).
 
 from __future__ import annotations
 
-import duckdb
-
 from quicketl.config.loader import LoadedPipeline
 from quicketl.config.sinks import FileSink
 from quicketl.config.sources import FileSource
+from quicketl.engine.duckdb_module import duckdb
 from quicketl.engine.duckdb_session import Session
 from quicketl.engine.sources import file_read
 from quicketl.errors import ConfigError

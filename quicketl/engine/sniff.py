@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
-
 from quicketl.config.sources import FileOptions, FileSource
+from quicketl.engine.duckdb_module import duckdb
 from quicketl.engine.duckdb_session import Session
 from quicketl.engine.readers import csv_options, encoding_name, file_reader
 from quicketl.engine.sql import literal, string_literal, struct_literal

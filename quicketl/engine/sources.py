@@ -26,7 +26,6 @@ from quicketl.engine.dburl import (
     not_a_database_message,
 )
 from quicketl.engine.duckdb_session import Session
-from quicketl.engine.pgread import read_into, source_sql
 from quicketl.engine.readers import file_reader
 from quicketl.engine.relation import Relation
 from quicketl.engine.sniff import csv_reader
@@ -34,10 +33,11 @@ from quicketl.engine.sql import ident, table_ref, user_sql
 from quicketl.engine.translate import config_errors, unknown_column
 from quicketl.errors import ConfigError, Problem
 from quicketl.locations.globbing import has_glob
+from quicketl.locations.lazy_pattern import lazy_pattern
 from quicketl.locations.urls import is_remote
 
 SourceKind = Literal["csv", "parquet", "json", "table", "query"]
-_MISSING_TYPED = re.compile(r"Columns with names: (.+?) do not exist")
+_MISSING_TYPED = lazy_pattern(r"Columns with names: (.+?) do not exist")
 
 
 @dataclass(frozen=True)
@@ -228,6 +228,8 @@ def _postgres_source(
     materialise: bool,
 ) -> SourceTable:
     """Read from the server into the stand-in (only its columns when not materialising)."""
+    from quicketl.engine.pgread import read_into, source_sql  # a PostgreSQL source only
+
     select = source_sql(source.table, source.query)
     pipeline = loaded.config.name
     rows = read_into(session, pipeline, url, select, stand_in, rows=materialise)

@@ -12,11 +12,11 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-import duckdb
-
 from quicketl.config.secrets import mask
 from quicketl.config.suggest import did_you_mean
+from quicketl.engine.duckdb_module import duckdb
 from quicketl.errors import ConfigError, Problem
+from quicketl.locations.lazy_pattern import lazy_pattern
 
 PREPARE_ERRORS = (
     duckdb.ProgrammingError,
@@ -25,18 +25,18 @@ PREPARE_ERRORS = (
     duckdb.PermissionException,  # SQL reading a file outside the project (engine/access.py)
 )
 
-_UNKNOWN_COLUMN = re.compile(
+_UNKNOWN_COLUMN = lazy_pattern(
     r'Referenced column "([^"]+)" not found|does not have a column named "([^"]+)"'
 )
-_SYNTAX = re.compile(r'syntax error at or near "([^"]*)"')
-_MISSING = re.compile(
+_SYNTAX = lazy_pattern(r'syntax error at or near "([^"]*)"')
+_MISSING = lazy_pattern(
     r"(Scalar Function|Aggregate Function|Table Function|Function|Type|Table)"
     r' with name "?([^"!]+?)"? does not exist!(?:\s*Did you mean "([^"]+)"\?)?'
 )
-_TOO_DEEP = re.compile(r"Max expression depth limit of (\d+) exceeded")
-_PREFIX = re.compile(r"^[A-Za-z ]*Error:\s*")
-_DENIED = re.compile(r'Cannot access (?:file|directory) "([^"]*)" - file system operations')
-_NO_EXTENSION = re.compile(r"install the required extension '(\w+)")
+_TOO_DEEP = lazy_pattern(r"Max expression depth limit of (\d+) exceeded")
+_PREFIX = lazy_pattern(r"^[A-Za-z ]*Error:\s*")
+_DENIED = lazy_pattern(r'Cannot access (?:file|directory) "([^"]*)" - file system operations')
+_NO_EXTENSION = lazy_pattern(r"install the required extension '(\w+)")
 OUTSIDE_HINT = (
     "outside the project; SQL in a pipeline may read only the project's files, its declared "
     "sources and the folders listed under allowed_input_roots: in quicketl.yml"

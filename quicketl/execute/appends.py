@@ -57,19 +57,10 @@ def intent_saver(
     """The engine's `before_commit` for one task: saves its intent (staged temp, target)."""
 
     def save(staged: Path, target: Path) -> None:
-        intent = AppendIntent(
-            scope,
-            task.id,
-            decision.key,
-            canonical_json(decision.components),
-            canonical_json(file_refs(task.outputs)),
-            str(target),
-            str(staged),
-            before=hash_path(target, stat_cache),
-            after=hash_path(staged),  # a temp: never kept in the stat cache
-            started_at=started,
-        )
-        store.save_intent(intent)
+        before = hash_path(target, stat_cache)
+        after = hash_path(staged)  # a temp: never kept in the stat cache
+        run = (scope, task, decision, started)
+        store.save_intent(_intent(run, str(target), str(staged), before, after))
 
     return save
 
@@ -86,23 +77,32 @@ def table_intent_saver(
         from quicketl.engine.appendmarks import AppendMark
 
         token = uuid.uuid4().hex
+        # the table reference was masked when the plan was built, as every one is
         target = next((ref for ref in task.outputs if is_table(ref)), TABLE_PREFIX + task.id)
-        intent = AppendIntent(
-            scope,
-            task.id,
-            decision.key,
-            canonical_json(decision.components),
-            canonical_json(file_refs(task.outputs)),
-            target,  # masked when the plan was built, as every table reference is
-            token,
-            before=TABLE_INTENT,
-            after=token,
-            started_at=started,
-        )
-        store.save_intent(intent)
+        run = (scope, task, decision, started)
+        store.save_intent(_intent(run, target, token, TABLE_INTENT, token))
         return AppendMark(token, task.id, decision.key)
 
     return save
+
+
+def _intent(
+    run: tuple[str, Task, Decision, float], target: str, staged: str, before: str, after: str
+) -> AppendIntent:
+    """An intent of one task's run (scope, task, decision, start): the record it will get."""
+    scope, task, decision, started = run
+    return AppendIntent(
+        scope,
+        task.id,
+        decision.key,
+        canonical_json(decision.components),
+        canonical_json(file_refs(task.outputs)),
+        target,
+        staged,
+        before=before,
+        after=after,
+        started_at=started,
+    )
 
 
 def settle_appends(

@@ -91,10 +91,9 @@ def _postgres_row(pipeline: str, url: str, query: str) -> tuple[Any, ...] | None
 
 
 def _duckdb_row(task: Task, connection: str, query: str, root: Path) -> tuple[Any, ...] | None:
-    import duckdb
-
     from quicketl.engine.access import project_access
     from quicketl.engine.dburl import UnsupportedConnection, duckdb_file
+    from quicketl.engine.duckdb_module import duckdb
     from quicketl.engine.duckdb_session import restrict
     from quicketl.engine.translate import runtime_message
 

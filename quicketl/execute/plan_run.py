@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from quicketl.config.defaults import effective_fail_fast, effective_workers
+from quicketl.engine.interrupts import commit_window, ctrl_c_restored
 from quicketl.errors import StateError
 from quicketl.execute.appends import committed_records, settle_appends, staged_paths
 from quicketl.execute.databases import written_database_files
@@ -37,6 +38,7 @@ from quicketl.state.history import next_run_id
 from quicketl.state.lock import LOCK_NAME
 from quicketl.state.objects import OBJECTS_DIR, OutputStore, local_output_store
 from quicketl.state.objects.remote import RemoteCache
+from quicketl.state.secretkey import shared_secret_key
 from quicketl.state.sniffs import SniffCache
 from quicketl.state.store import DB_NAME
 
@@ -139,10 +141,14 @@ def run_plan(
     # Defaults from the environment and quicketl.yml are settled (and refused) before the lock.
     plan = replace(plan, fail_fast=effective_fail_fast(options.fail_fast, plan.fail_fast))
     options = replace(options, workers=effective_workers(options.workers, plan.root))
+    shared_secret_key()  # a $QUICKETL_SECRET_KEY too short is refused here, not in a task
     wall_start = time.time()
     task_ids = select_tasks(plan, options.select)
     require_unselected_outputs(plan, task_ids)
-    with ExitStack() as stack:
+    # DuckDB's form of a Ctrl-C on this thread (a freshness query, a lone task) is raised as
+    # the KeyboardInterrupt it is, so the run is recorded as interrupted. A Ctrl-C held by a
+    # lone task's commit waits until the run is recorded too (engine/interrupts.py).
+    with ctrl_c_restored(), commit_window(), ExitStack() as stack:
         _take_locks(stack, options, reporter)
         store = stack.enter_context(StateStore(options.cache_dir))
         stat_cache = StatCache(store.stat_entries())
@@ -317,7 +323,10 @@ def _schedule(
     if to_run <= 1:  # one task among many (an edit): nothing to run beside it, skip doit
         run_on_thread(lambda: _in_order(task_ids, is_up_to_date, run_task), session.interrupt)
         return
-    from quicketl.execute.doit_driver import run_with_doit
+    from quicketl.execute.doit_import import entry_points_on_demand
+
+    with entry_points_on_demand():  # doit reads entry points for its command line only
+        from quicketl.execute.doit_driver import run_with_doit
 
     run_with_doit(plan, task_ids, is_up_to_date, run_task, workers, session.interrupt)
 

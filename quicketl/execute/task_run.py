@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quicketl.engine.interrupts import commit_window, is_ctrl_c
 from quicketl.engine.pipeline_result import PipelineResult
 from quicketl.errors import EngineError, QuickETLError
 from quicketl.execute.appends import intent_saver, table_intent_saver
@@ -18,10 +18,12 @@ from quicketl.execute.decide import Decision
 from quicketl.execute.restore import TaskCache, never_restored
 from quicketl.execute.run_session import RunSession
 from quicketl.locations.refs import file_refs
+from quicketl.plan.keys import uses_secret
 from quicketl.plan.model import Task
 from quicketl.state import StatCache, StateStore, output_record
 from quicketl.state.outputs import presence_record
 from quicketl.state.owners import owners_of
+from quicketl.state.secretkey import SHARED_KEY_VARIABLE, shared_secret_key
 
 if TYPE_CHECKING:
     from quicketl.execute.lazy_pool import PoolOnFirstUse
@@ -52,6 +54,12 @@ class TaskRunner:
     unchecked: Mapping[str, str] = field(default_factory=dict)
 
     def run(self, task: Task, decision: Decision) -> None:
+        # A Ctrl-C that lands once the sink commits waits until the task is recorded (on the
+        # main thread, where a lone task runs: engine/interrupts.py).
+        with commit_window():
+            self._run(task, decision)
+
+    def _run(self, task: Task, decision: Decision) -> None:
         started = time.time()
         self.session.reporter.task_started(task.id)
         reasons = list(decision.reasons)
@@ -100,7 +108,7 @@ class TaskRunner:
             f"its outputs are never cached ({why})"
             if why is not None
             else f"not in the remote cache {where} under its current key (did its own task run "
-            "with the same --remote-cache?)"
+            f"with the same --remote-cache?{_secret_hint(task)})"
         )
         self.session.record_failure(task, True)
         self.session.finish(task, "failed", reasons, started_at=started, error=error)
@@ -127,7 +135,7 @@ class TaskRunner:
         except QuickETLError as exc:
             return None, exc
         except Exception as exc:  # a bug must fail this task, not kill the other workers
-            if _is_ctrl_c(exc):
+            if is_ctrl_c(exc):
                 raise KeyboardInterrupt from None
             return None, EngineError(f"internal error: {type(exc).__name__}: {exc}")
         return result, None
@@ -153,11 +161,11 @@ class TaskRunner:
         return stage.continue_on_failure
 
 
-def _is_ctrl_c(error: Exception) -> bool:
-    """DuckDB turns a Ctrl-C that lands during its query into this error (and swallows the
-    KeyboardInterrupt); only the main thread receives Ctrl-C, so only there is it the user's."""
+def _secret_hint(task: Task) -> str:
+    """Why the keys of two workers differ when the task uses a secret (state/secretkey.py)."""
+    if not uses_secret(task.used_vars) or shared_secret_key() is not None:
+        return ""
     return (
-        type(error) is RuntimeError
-        and str(error) == "Query interrupted"
-        and threading.current_thread() is threading.main_thread()
+        f" It uses a secret variable, which each cache hashes under its own key unless every "
+        f"worker sets the same ${SHARED_KEY_VARIABLE}: docs/deploy.md"
     )

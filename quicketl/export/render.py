@@ -27,7 +27,7 @@ AIRFLOW_NAMES = frozenset(
     {"annotations", "logging", "os", "sys", "datetime", "timedelta", "Any"}
     | {"DAG", "Asset", "AssetAny", "Param", "TaskGroup", "get_current_context", "task"}
     | {"AirflowFailException", "AirflowSkipException", "WORKFLOW_PATH", "PROJECT_DIR"}
-    | {"VARIABLES", "SELECT"}
+    | {"VARIABLES", "SELECT", "Dataset", "_TaskGroup2"}
     | {"PLAN_FINGERPRINT", "REGENERATE", "QUICKETL_VERSION", "MAX_ACTIVE_TASKS", "log", "dag"}
     # the isolated and dynamic templates (--execution, --mode dynamic)
     | {"json", "timezone", "PythonVirtualenvOperator", "DockerOperator", "KubernetesPodOperator"}

@@ -10,6 +10,7 @@ from quicketl.config.pipeline import PipelineConfig
 from quicketl.config.secrets import mask
 from quicketl.config.sinks import DatabaseSink, FileSink
 from quicketl.config.sources import DatabaseSource, FileSource
+from quicketl.locations.lazy_pattern import lazy_pattern
 from quicketl.locations.paths import normalise
 from quicketl.locations.refs import External, table_ref
 from quicketl.locations.urls import duckdb_path, is_remote
@@ -53,7 +54,7 @@ def freshness_target(name: str, source: DatabaseSource) -> str:
     return f"{mask(source.connection)}#{_freshness_label(name, source)}"
 
 
-_FROM = re.compile(r"\bfrom\s+([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)", re.I)
+_FROM = lazy_pattern(r"\bfrom\s+([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)", re.I)
 
 
 def _freshness_label(name: str, source: DatabaseSource) -> str:

@@ -55,6 +55,11 @@ def masked_vars(used: Mapping[str, str], secret_key: bytes) -> dict[str, str]:
     return {name: mask_var(name, value, secret_key) for name, value in sorted(used.items())}
 
 
+def uses_secret(used_vars: Mapping[str, str]) -> bool:
+    """Whether any of these variables is keyed as a secret (an HMAC under a cache's key)."""
+    return any(is_secret(name) or holds_secret(value) for name, value in used_vars.items())
+
+
 def mask_var(name: str, value: str, secret_key: bytes) -> str:
     if value.startswith(SECRET_PREFIX) or not (is_secret(name) or holds_secret(value)):
         return value

@@ -12,14 +12,15 @@ shape rule keeps a folder usable after `quicketl cache clean`, which forgets tho
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from quicketl.locations.lazy_pattern import lazy_pattern
 
 # Entries looked at before giving up: a sink pointed at a home folder must not walk it all.
 SCAN_LIMIT = 10_000
 _SHOWN = 3
-_PART_FILE = re.compile(r"^(data_\d+|part_[0-9a-fA-F-]+)\.(parquet|csv|json)(\.gz|\.zst)?$")
+_PART_FILE = lazy_pattern(r"^(data_\d+|part_[0-9a-fA-F-]+)\.(parquet|csv|json)(\.gz|\.zst)?$")
 
 
 @dataclass

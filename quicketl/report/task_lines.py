@@ -86,7 +86,10 @@ def plain_finish_lines(outcomes: list[TaskOutcome], verbose: bool) -> list[str]:
 
 
 def interrupted_line(outcomes: list[TaskOutcome], total: int) -> str:
-    """After Ctrl-C: what finished and what did not, in one line."""
+    """After Ctrl-C: what finished and what did not, in one line. Before the run had counted
+    its tasks (planning, settling an interrupted append), no task had started."""
+    if total == 0 and not outcomes:
+        return "interrupted: before any task started; nothing ran"
     finished = [o for o in outcomes if o.status in ("ran", "up_to_date", "restored", "failed")]
     missing = total - len(finished)
     names = ", ".join(f"{o.task_id} {STATUS_WORDS[o.status]}" for o in finished) or "none"

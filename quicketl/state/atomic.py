@@ -8,14 +8,14 @@ and removed once its pid is gone.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Collection
 from pathlib import Path
 
 from quicketl.errors import ConfigError, Problem, StateError
+from quicketl.locations.lazy_pattern import lazy_pattern
 
 _TEMP_MARK = ".quicketl-tmp-"
-_TEMP_NAME = re.compile(r"^\..+\.quicketl-tmp-(\d+)-[0-9a-f]+$")
+_TEMP_NAME = lazy_pattern(r"^\..+\.quicketl-tmp-(\d+)-[0-9a-f]+$")
 
 
 def temp_path_beside(final: Path) -> Path:

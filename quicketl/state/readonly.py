@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quicketl.state.hashing import StatCache, StatEntry
-from quicketl.state.secretkey import KEY_FILE
+from quicketl.state.secretkey import KEY_FILE, shared_secret_key
 from quicketl.state.store import _TASK_COLUMNS, _TYPED, _UINT64, DB_NAME, TaskRecord, _records
 
 
@@ -59,7 +59,7 @@ def read_only_state(cache_dir: Path) -> ReadOnlyState | None:
     """The cache at `cache_dir` opened read-only, or None when a run left no usable one."""
     path = cache_dir / DB_NAME
     try:
-        key = (cache_dir / KEY_FILE).read_bytes()
+        key = shared_secret_key() or (cache_dir / KEY_FILE).read_bytes()
     except OSError:
         return None
     if not key or not path.is_file():

@@ -18,6 +18,7 @@ EXPORTED = {
     "ConfigError",
     "EngineError",
     "ExportError",
+    "InterruptedAfterCommit",
     "ExportOptions",
     "LoadedPipeline",
     "Pipeline",
@@ -130,7 +131,7 @@ def test_importing_the_api_imports_nothing_of_quicketl_yet() -> None:
 
 
 def test_the_fast_path_module_imports_nothing_heavy() -> None:
-    heavy = "{'duckdb', 'pydantic', 'doit', 'jinja2', 'rich', 'typer', 'yaml'}"
+    heavy = "{'duckdb', '_duckdb', 'pydantic', 'doit', 'jinja2', 'rich', 'typer', 'yaml'}"
     code = f"import sys, quicketl.api.noop; print(sorted({heavy} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

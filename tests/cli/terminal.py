@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -31,10 +32,12 @@ def run_on_pty(
     env: Mapping[str, str] | None = None,
     size: tuple[int, int] = (40, 120),
     interrupt_on: str | None = None,
+    interrupt_after: float | None = None,
 ) -> tuple[int, str]:
     """Run `args` with stdin, stdout and stderr on one pty of `size` (rows, columns): (exit
     code, everything it wrote, escape sequences kept). With `interrupt_on`, the command gets
-    SIGINT (a user's Ctrl-C) when that text first shows in its plain output. Past `timeout`
+    SIGINT (a user's Ctrl-C) when that text first shows in its plain output; with
+    `interrupt_after`, that many seconds after it started. Past `timeout`
     seconds its whole process group is killed and `TerminalTimeout` is raised with the
     output so far."""
     master, slave = pty.openpty()
@@ -53,8 +56,10 @@ def run_on_pty(
     finally:
         os.close(slave)  # only the child holds it now: reading then ends when the child does
     try:
-        deadline = time.monotonic() + timeout
-        output = _read_until_closed(master, process, deadline, interrupt_on)
+        now = time.monotonic()
+        deadline = now + timeout
+        at = None if interrupt_after is None else now + interrupt_after
+        output = _read_until_closed(master, process, deadline, (interrupt_on, at))
         return process.wait(timeout=5), output
     finally:
         os.close(master)
@@ -74,19 +79,27 @@ def _terminal_env(env: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def _read_until_closed(
-    master: int, process: subprocess.Popen[bytes], deadline: float, interrupt_on: str | None
+    master: int,
+    process: subprocess.Popen[bytes],
+    deadline: float,
+    interrupt: tuple[str | None, float | None],
 ) -> str:
+    """`interrupt`: the text on which, or the time (monotonic) at which, to send Ctrl-C."""
     chunks: list[bytes] = []
+    interrupt_on, at = interrupt
     while True:
-        if interrupt_on and interrupt_on in plain(b"".join(chunks).decode("utf-8", "replace")):
-            os.killpg(process.pid, signal.SIGINT)  # the terminal sends Ctrl-C to the group
-            interrupt_on = None
+        shown = interrupt_on and interrupt_on in plain(b"".join(chunks).decode("utf-8", "replace"))
+        if shown or (at is not None and time.monotonic() >= at):
+            with contextlib.suppress(ProcessLookupError):  # it may have ended already
+                os.killpg(process.pid, signal.SIGINT)  # the terminal sends Ctrl-C to the group
+            interrupt_on, at = None, None
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             os.killpg(process.pid, signal.SIGKILL)
             text = b"".join(chunks).decode("utf-8", "replace")
             raise TerminalTimeout(f"still running after the deadline; its output:\n{text}")
-        ready, _, _ = select.select([master], [], [], min(remaining, 0.2))
+        wait = remaining if at is None else max(0.0, min(remaining, at - time.monotonic()))
+        ready, _, _ = select.select([master], [], [], min(wait, 0.2))
         if not ready:
             continue
         try:

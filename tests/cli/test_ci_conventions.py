@@ -62,7 +62,8 @@ def test_dash_j_is_taken_by_the_no_op_fast_path(tmp_path: Path) -> None:
     code = (
         "import sys\nfrom quicketl.cli.main import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n    pass\n"
-        "print('HEAVY=' + ','.join(m for m in ('duckdb', 'typer', 'doit') if m in sys.modules),"
+        "print('HEAVY=' + ','.join(m for m in ('duckdb', '_duckdb', 'typer', 'doit')"
+        " if m in sys.modules),"
         " file=sys.stderr)\n"
     )
     for form in (["-j", "2"], ["-j2"], ["--workers=2"]):

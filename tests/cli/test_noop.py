@@ -14,7 +14,7 @@ import pytest
 from execute.support import invoke
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "medallion"
-HEAVY = ("pydantic", "yaml", "duckdb", "doit", "rich", "typer", "jinja2")
+HEAVY = ("pydantic", "yaml", "duckdb", "_duckdb", "doit", "rich", "typer", "jinja2")
 PROBE = """
 import sys
 from quicketl.cli.main import main

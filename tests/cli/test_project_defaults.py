@@ -34,7 +34,8 @@ def test_cache_dir_of_the_project_file_is_used_by_run_and_by_the_no_op_path(
     code = (
         "import sys\nfrom quicketl.cli.main import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-        "print('HEAVY=' + ','.join(m for m in ('duckdb', 'typer', 'yaml') if m in sys.modules),"
+        "print('HEAVY=' + ','.join(m for m in ('duckdb', '_duckdb', 'typer', 'yaml')"
+        " if m in sys.modules),"
         " file=sys.stderr)\n"
     )
     args = [sys.executable, "-c", code, "workflow", "run", str(workflow), "--json"]

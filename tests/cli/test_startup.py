@@ -10,7 +10,10 @@ from quicketl import __version__
 
 from .conftest import Invoke
 
-HEAVY = ["duckdb", "pydantic", "doit", "jinja2", "yaml", "rich", "quicketl.config.pipeline"]
+HEAVY = [
+    *("duckdb", "_duckdb", "pydantic", "doit", "jinja2", "yaml", "rich"),
+    "quicketl.config.pipeline",
+]
 
 HELP_PROBE = """
 import json, sys

@@ -163,7 +163,8 @@ from quicketl.cli.main import main
 try:
     main(["workflow", "run", "workflows/wf.yml", "--json"])
 except SystemExit as exit:
-    print("duckdb imported" if "duckdb" in sys.modules else "no duckdb", file=sys.stderr)
+    loaded = "duckdb" in sys.modules or "_duckdb" in sys.modules
+    print("duckdb imported" if loaded else "no duckdb", file=sys.stderr)
 """
 
 

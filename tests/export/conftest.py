@@ -9,9 +9,11 @@ import pytest
 from .orchestrators import migrated_airflow_db, venv_python
 
 
-@pytest.fixture(scope="session")
-def airflow_python() -> Path:
-    return venv_python("airflow")
+@pytest.fixture(scope="session", params=["airflow", "airflow2"], ids=["airflow3", "airflow2"])
+def airflow_python(request: pytest.FixtureRequest) -> Path:
+    """Every Airflow test runs on Airflow 3 (.venv-airflow) and on Airflow 2.x (.venv-airflow2)."""
+    name: str = request.param
+    return venv_python(name)
 
 
 @pytest.fixture(scope="session")

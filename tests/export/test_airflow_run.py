@@ -12,7 +12,14 @@ from quicketl.export import ExportOptions, render_airflow
 from quicketl.plan.model import Plan
 
 from . import e2e, plans
-from .orchestrators import airflow_env, airflow_task_ids, fresh_airflow_home, read_calls, run_driver
+from .orchestrators import (
+    airflow_env,
+    airflow_task_ids,
+    fresh_airflow_home,
+    read_calls,
+    run,
+    run_driver,
+)
 
 pytestmark = pytest.mark.export
 
@@ -278,3 +285,23 @@ def test_airflow_records_an_asset_event_per_output(medallion_runs: Any) -> None:
         for output in task.outputs
     )
     assert first["asset_events"] == expected
+
+
+def test_the_airflow_dags_test_command_runs_the_generated_dag(
+    airflow_python: Path, airflow_db: Path, tmp_path: Path
+) -> None:
+    """What docs/export.md tells users to run: `airflow dags test DAG_ID`, on the real CLI."""
+    e2e.require_run_task()
+    reference = e2e.copy_medallion(tmp_path / "reference")
+    e2e.run_with_cli(reference)
+    project = e2e.copy_medallion(tmp_path / "project")
+    home = fresh_airflow_home(airflow_db, tmp_path / "home")
+    plan = e2e.plan_of(project)
+    source = render_airflow(plan, ExportOptions(dag_id="medallion_etl"))
+    (home / "dags" / "medallion_etl.py").write_text(source, "utf-8")
+    env = airflow_env(home, home / "dags", QUICKETL_PROJECT_DIR=str(project))
+    airflow = str(airflow_python.parent / "airflow")
+    log = run([airflow, "dags", "reserialize"], env)  # as the scheduler would store it
+    log += run([airflow, "dags", "test", "medallion_etl"], env)
+    assert "Marking task as FAILED" not in log
+    e2e.assert_same_outputs(plan, reference, project)

@@ -105,3 +105,9 @@ def test_an_interrupted_run_says_what_finished_and_what_did_not() -> None:
     assert out.getvalue() == (
         "interrupted: 1 of 3 tasks finished (s.a ran); 2 did not finish and will run next time\n"
     )
+
+
+def test_an_interruption_before_the_run_counted_its_tasks_says_none_had_started() -> None:
+    out = io.StringIO()
+    LiveProgress(plain_console(out), quiet=True).interrupted()
+    assert out.getvalue() == "interrupted: before any task started; nothing ran\n"

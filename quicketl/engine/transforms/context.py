@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -10,9 +9,10 @@ from quicketl.config.yamlfile import Loc
 from quicketl.engine.relation import Column, Relation, fresh_name
 from quicketl.engine.sql import ident
 from quicketl.engine.translate import unknown_column
+from quicketl.locations.lazy_pattern import lazy_pattern
 
 ROW_NUMBER = "__qetl_row"
-_FUNCTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_FUNCTION_NAME = lazy_pattern(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 @dataclass(frozen=True)

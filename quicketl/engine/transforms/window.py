@@ -22,6 +22,7 @@ from quicketl.engine.transforms.context import (
     order_column,
     with_columns,
 )
+from quicketl.locations.lazy_pattern import lazy_pattern
 
 _RANKING = {"row_number", "rank", "dense_rank", "percent_rank", "cume_dist"}
 _OFFSET = {"lag", "lead"}
@@ -29,7 +30,7 @@ _WHOLE_PARTITION = {"first_value", "last_value"}
 _INPUT_ORDER_TIES = {"row_number"} | _OFFSET | _WHOLE_PARTITION
 _NEED_COLUMN = _OFFSET | _WHOLE_PARTITION | {"sum", "avg", "min", "max", "median", "stddev"}
 _ALIASES = {"mean": "avg", "first": "first_value", "last": "last_value"}
-_DIRECTION = re.compile(r"^(.*?)\s+(asc|desc)$", re.IGNORECASE)
+_DIRECTION = lazy_pattern(r"^(.*?)\s+(asc|desc)$", re.IGNORECASE)
 
 
 def window(step: Window, ctx: StepContext) -> CompiledStep:

@@ -1,6 +1,7 @@
 """Load generated DAGs with the real Airflow and report what it sees, as JSON.
 
-Runs inside .venv-airflow, driven by tests/export/test_airflow_*.py:
+Runs inside .venv-airflow (Airflow 3) or .venv-airflow2 (Airflow 2.x), driven by
+tests/export/test_airflow_*.py:
 
     airflow_driver.py dagbag OUT.json
     airflow_driver.py test OUT.json JOBS.json [--stub CALLS.jsonl]
@@ -52,7 +53,10 @@ def main(argv: list[str]) -> int:
 
 
 def load_bag() -> Any:
-    from airflow.dag_processing.dagbag import DagBag
+    try:
+        from airflow.dag_processing.dagbag import DagBag
+    except ImportError:  # Airflow 2.x
+        from airflow.models.dagbag import DagBag
 
     return DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
 
@@ -80,7 +84,9 @@ def describe(dag: Any) -> dict[str, Any]:
                 "upstream": sorted(t.upstream_task_ids),
                 "group": t.task_group.group_id if t.task_group else None,
                 "display_name": t.task_display_name,
-                "group_display_name": t.task_group.group_display_name if t.task_group else None,
+                # Airflow 2.x groups have no display name: the DAG makes the name the tooltip
+                "group_display_name": getattr(t.task_group, "group_display_name", None),
+                "group_tooltip": t.task_group.tooltip if t.task_group else None,
                 "pool": t.pool,
                 "priority_weight": t.priority_weight,
                 "retries": t.retries,
@@ -104,32 +110,39 @@ def describe(dag: Any) -> dict[str, Any]:
         ),
         "tags": sorted(dag.tags),
         "doc_md": dag.doc_md,
-        "schedule": str(getattr(dag, "schedule", None)),
+        "schedule": schedule(dag),
         "timetable": type(dag.timetable).__name__,
         "timetable_summary": str(getattr(dag.timetable, "summary", "")),
         "start_date": str(dag.start_date),
     }
 
 
-def run_job(job: dict[str, Any]) -> dict[str, Any]:
-    from airflow.models.asset import AssetEvent, AssetModel
-    from airflow.models.xcom import XComModel
-    from airflow.utils.session import create_session
-    from sqlalchemy import select
+def schedule(dag: Any) -> str:
+    """The DAG's schedule as written; Airflow 2.x keeps only its timetable, or its datasets."""
+    if hasattr(dag, "schedule"):
+        return str(dag.schedule)
+    if type(dag.timetable).__name__ == "DatasetTriggeredTimetable":
+        return str(dag.timetable.dataset_condition)
+    return str(dag.timetable.summary)
 
-    dag = load_bag().get_dag(job["dag_id"])
+
+def run_job(job: dict[str, Any]) -> dict[str, Any]:
+    import airflow
+    from airflow.utils.session import create_session
+
+    bag = load_bag()
+    if airflow.__version__.startswith("2."):
+        # Airflow 2's dag.test() records dataset events only for datasets the DAG processor
+        # has stored; store them as it does in a deployment.
+        bag.sync_to_db()
+    dag = bag.get_dag(job["dag_id"])
     run = dag.test(run_conf=job.get("conf") or None)
     with create_session() as session:
         instances = run.get_task_instances(session=session)
         states = {ti.task_id: str(ti.state) for ti in instances}
         tries = {ti.task_id: ti.try_number for ti in instances}
-        events = session.execute(
-            select(AssetModel.uri, AssetEvent.source_task_id)
-            .join(AssetModel, AssetModel.id == AssetEvent.asset_id)
-            .where(AssetEvent.source_run_id == run.run_id, AssetEvent.source_dag_id == dag.dag_id)
-        ).all()
-        query = XComModel.get_many(run_id=run.run_id, dag_ids=dag.dag_id, key="return_value")
-        xcoms = {x.task_id: XComModel.deserialize_value(x) for x in session.scalars(query).all()}
+        events = asset_events(session, dag.dag_id, run.run_id)
+        xcoms = return_values(session, dag.dag_id, run.run_id)
     return {
         "dag_id": dag.dag_id,
         "state": str(run.state),
@@ -138,6 +151,42 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         "xcoms": xcoms,
         "asset_events": sorted([uri, task_id] for uri, task_id in events),
     }
+
+
+def asset_events(session: Any, dag_id: str, run_id: str) -> list[Any]:
+    """(uri, task id) of every asset event the run recorded: Airflow 2.x calls them datasets."""
+    from sqlalchemy import select
+
+    try:
+        from airflow.models.asset import AssetEvent as Event
+        from airflow.models.asset import AssetModel as Model
+
+        key = Event.asset_id
+    except ImportError:  # Airflow 2.x
+        from airflow.models.dataset import DatasetEvent as Event
+        from airflow.models.dataset import DatasetModel as Model
+
+        key = Event.dataset_id
+    query = (
+        select(Model.uri, Event.source_task_id)
+        .join(Model, Model.id == key)
+        .where(Event.source_run_id == run_id, Event.source_dag_id == dag_id)
+    )
+    return list(session.execute(query).all())
+
+
+def return_values(session: Any, dag_id: str, run_id: str) -> dict[str, Any]:
+    """task id -> the XCom it returned."""
+    try:
+        from airflow.models.xcom import XComModel
+
+        query = XComModel.get_many(run_id=run_id, dag_ids=dag_id, key="return_value")
+        return {x.task_id: XComModel.deserialize_value(x) for x in session.scalars(query).all()}
+    except ImportError:  # Airflow 2.x: get_many returns a Query, its rows' values loaded
+        from airflow.models.xcom import XCom
+
+        rows = XCom.get_many(run_id=run_id, dag_ids=dag_id, key="return_value", session=session)
+        return {x.task_id: x.value for x in rows.all()}
 
 
 if __name__ == "__main__":

@@ -24,12 +24,19 @@ try:  # Airflow 3
     from airflow.sdk.exceptions import AirflowFailException
 except ImportError:  # Airflow 2.x
     from airflow import DAG
-    from airflow.datasets import Dataset as Asset
+    from airflow.datasets import Dataset
     from airflow.decorators import task
     from airflow.exceptions import AirflowFailException
     from airflow.models.param import Param
     from airflow.operators.python import get_current_context
     from airflow.utils.task_group import TaskGroup
+
+    def Asset(uri: str) -> Any:
+        """Airflow 2.x datasets take ASCII URIs only: other characters are %-encoded."""
+        from urllib.parse import quote
+
+        return Dataset("".join(c if c.isascii() else quote(c) for c in uri))
+
 
 # The workflow file, relative to the project folder.
 WORKFLOW_PATH = "workflows/wf.yml"
