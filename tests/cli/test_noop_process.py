@@ -96,11 +96,13 @@ def test_no_collection_runs_from_importing_the_no_op_path_to_its_last_line(
     assert "COLLECTION after the no-op path began: False" in warm.stderr  # the probe works
 
 
-# A thread Python's exit would wait for: the process then ends as Python ends it.
+# A thread Python's exit would wait for: the process then ends as Python ends it. The thread
+# waits for the main thread to finish, so it is alive however long the run takes (a fixed
+# sleep ended before a slow run did, on a loaded machine) and ends once Python's exit begins.
 WAITED_FOR = """
-import atexit, sys, threading, time
+import atexit, sys, threading
 atexit.register(lambda: sys.stderr.write("TEARDOWN\\n"))
-threading.Thread(target=time.sleep, args=(1.0,)).start()
+threading.Thread(target=threading.main_thread().join).start()
 from quicketl.cli.main import main
 main()
 """
