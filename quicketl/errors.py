@@ -25,9 +25,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from quicketl.values import FrozenValue
 
-@dataclass(frozen=True)
-class Problem:
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Problem(FrozenValue):
     """One thing wrong with an input file, located as precisely as we know."""
 
     message: str

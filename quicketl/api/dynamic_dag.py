@@ -20,12 +20,13 @@ from quicketl.export.render import AIRFLOW_NAMES
 from quicketl.export.settings import ExportInputs, TaskSettings
 from quicketl.export.view import StageView, TaskView, VariableView, build_view
 from quicketl.plan.builder import build_plan
+from quicketl.values import FrozenValue
 
 __all__ = ["DagGroup", "DagLayout", "DagParam", "DagTask", "airflow_layout"]
 
 
-@dataclass(frozen=True)
-class DagTask:
+@dataclass(frozen=True, repr=False, eq=False)
+class DagTask(FrozenValue):
     """One pipeline task: its quicketl id, its Airflow task id inside its group, the asset URIs
     of what it writes and reads, and the operator's keyword arguments (display name, the
     `orchestrator:` settings)."""
@@ -37,8 +38,8 @@ class DagTask:
     settings: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class DagGroup:
+@dataclass(frozen=True, repr=False, eq=False)
+class DagGroup(FrozenValue):
     """A stage, as one Airflow TaskGroup; `settings` holds its display name when it has one."""
 
     group_id: str
@@ -47,8 +48,8 @@ class DagGroup:
     settings: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class DagParam:
+@dataclass(frozen=True, repr=False, eq=False)
+class DagParam(FrozenValue):
     """A declared workflow variable, as the keyword arguments of an Airflow `Param`."""
 
     name: str
@@ -56,8 +57,8 @@ class DagParam:
     schema: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class DagLayout:
+@dataclass(frozen=True, repr=False, eq=False)
+class DagLayout(FrozenValue):
     """Everything a dynamic DAG builds: groups of tasks, edges by quicketl id, params, and the
     raw inputs' asset URIs (what `--schedule asset` waits for)."""
 

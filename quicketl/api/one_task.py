@@ -19,12 +19,13 @@ from quicketl.plan.fingerprint import plan_fingerprint, same_structure
 from quicketl.plan.model import Plan
 from quicketl.plan.scope import plan_scope
 from quicketl.state import hash_bytes, resolve_cache_dir
+from quicketl.values import FrozenValue
 
 PROJECT_ENV = "QUICKETL_PROJECT_DIR"
 
 
-@dataclass(frozen=True)
-class Generated:
+@dataclass(frozen=True, repr=False, eq=False)
+class Generated(FrozenValue):
     """What a generated file knows of the plan it was made from (all optional)."""
 
     fingerprint: str | None = None

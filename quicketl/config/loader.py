@@ -21,12 +21,13 @@ from quicketl.config.variables import VariableScope
 from quicketl.config.workflow import WorkflowConfig
 from quicketl.config.yamlfile import Loc, YamlDoc, child, load_yaml_file
 from quicketl.errors import ConfigError, Problem, UnsafeVariableWarning
+from quicketl.values import FrozenValue
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-@dataclass(frozen=True)
-class LoadedPipeline:
+@dataclass(frozen=True, repr=False, eq=False)
+class LoadedPipeline(FrozenValue):
     """A validated pipeline with what it took to resolve it."""
 
     path: Path
@@ -40,8 +41,8 @@ class LoadedPipeline:
         return ("sources", name) if self.config.sources else ("source",)
 
 
-@dataclass(frozen=True)
-class LoadedWorkflow:
+@dataclass(frozen=True, repr=False, eq=False)
+class LoadedWorkflow(FrozenValue):
     path: Path
     root: Path
     config: WorkflowConfig

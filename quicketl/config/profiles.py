@@ -24,6 +24,7 @@ from typing import Any
 
 from quicketl.config.suggest import did_you_mean, format_loc
 from quicketl.errors import ConfigError, Problem
+from quicketl.values import FrozenValue
 
 Loc = tuple[str | int, ...]
 
@@ -32,8 +33,8 @@ PROJECT_FILE = "quicketl.yml"
 _SECTIONS = ("environments", "profiles")
 
 
-@dataclass(frozen=True)
-class ProjectProfiles:
+@dataclass(frozen=True, repr=False, eq=False)
+class ProjectProfiles(FrozenValue):
     """The `environments:` and `profiles:` sections, each a mapping of name to settings."""
 
     path: Path

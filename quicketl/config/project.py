@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from quicketl.errors import ConfigError, Problem
 from quicketl.locations.paths import resolve_data_path
+from quicketl.values import FrozenValue
 
 if TYPE_CHECKING:
     from quicketl.config.yamlfile import YamlDoc
@@ -30,8 +31,8 @@ _TOLERATED = (
 )
 
 
-@dataclass(frozen=True)
-class ProjectSettings:
+@dataclass(frozen=True, repr=False, eq=False)
+class ProjectSettings(FrozenValue):
     """What `quicketl.yml` allows beyond the project root (absolute, resolved folders), and
     the run defaults it sets (None: not set; see config/defaults.py for their precedence)."""
 

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from quicketl.values import FrozenValue
+
 _TOKEN = re.compile(
     r"""(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z))
     |(?P<string>'(?:[^']|'')*(?:'|\Z))
@@ -22,8 +24,8 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+@dataclass(frozen=True, repr=False, eq=False)
+class Token(FrozenValue):
     kind: str
     text: str
     start: int
@@ -33,8 +35,8 @@ class Token:
         return self.start + len(self.text)
 
 
-@dataclass(frozen=True)
-class Call:
+@dataclass(frozen=True, repr=False, eq=False)
+class Call(FrozenValue):
     """`name(args)`: where the name starts, and the span of the text between the parentheses."""
 
     name: str

@@ -25,6 +25,7 @@ from quicketl.config.secrets import looks_secret, remember, remember_urls
 from quicketl.config.suggest import did_you_mean
 from quicketl.errors import ConfigError, Problem
 from quicketl.locations.lazy_pattern import lazy_pattern
+from quicketl.values import FrozenValue, MutableValue
 
 if TYPE_CHECKING:
     from quicketl.config.yamlfile import Loc, YamlDoc
@@ -80,8 +81,8 @@ def _unquote(raw: str) -> str:
     return raw.split(" #", 1)[0].rstrip()
 
 
-@dataclass(frozen=True)
-class Splice:
+@dataclass(frozen=True, repr=False, eq=False)
+class Splice(FrozenValue):
     """A value pasted as raw text (no filter) into `text`, the string at `loc`, at `start`."""
 
     name: str
@@ -91,8 +92,8 @@ class Splice:
     start: int
 
 
-@dataclass
-class VariableScope:
+@dataclass(repr=False, eq=False)
+class VariableScope(MutableValue):
     """Variable layers in precedence order; remembers which names a document used.
 
     `supplied` names the caller's own values (`--var`), which `splices` tracks so that a value

@@ -15,6 +15,7 @@ from quicketl.config.suggest import format_loc
 from quicketl.config.yamlguard import MAX_DEPTH, check_aliases, read_yaml_source, too_deep
 from quicketl.config.yamlsimple import NOT_SIMPLE, Scalars, simple_data
 from quicketl.errors import ConfigError, Problem
+from quicketl.values import FrozenValue
 
 Loc = tuple[str | int, ...]
 
@@ -88,8 +89,8 @@ _FastLoader: Any = _no_path_resolvers(
 )
 
 
-@dataclass(frozen=True)
-class YamlDoc:
+@dataclass(frozen=True, repr=False, eq=False)
+class YamlDoc(FrozenValue):
     """Parsed YAML data plus the 1-based line where each path starts (`lines`)."""
 
     path: Path

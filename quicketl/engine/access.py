@@ -28,10 +28,11 @@ from quicketl.config.sources import FileSource
 from quicketl.engine.datafiles import sink_target_text, source_pattern
 from quicketl.engine.dburl import UnsupportedConnection, duckdb_file
 from quicketl.locations.globbing import has_glob
+from quicketl.values import FrozenValue
 
 
-@dataclass(frozen=True)
-class Access:
+@dataclass(frozen=True, repr=False, eq=False)
+class Access(FrozenValue):
     """Folders (with everything below them) and single files the connection may touch."""
 
     directories: tuple[str, ...] = ()

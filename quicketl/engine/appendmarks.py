@@ -24,6 +24,7 @@ from quicketl.engine.postgres import connected
 from quicketl.engine.sql import ident, string_literal
 from quicketl.errors import EngineError
 from quicketl.state.notices import cache_warning
+from quicketl.values import FrozenValue
 
 SCHEMA = "quicketl"
 TABLE = "appends"
@@ -37,8 +38,8 @@ _PG_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class AppendMark:
+@dataclass(frozen=True, repr=False, eq=False)
+class AppendMark(FrozenValue):
     """What an append's transaction writes into `quicketl.appends` (never a connection)."""
 
     token: str

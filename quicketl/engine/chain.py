@@ -21,18 +21,19 @@ from quicketl.engine.sql import ident
 from quicketl.engine.transforms import CompiledStep, StepContext, compile_step
 from quicketl.engine.translate import PREPARE_ERRORS, collected_errors, config_errors
 from quicketl.errors import ConfigError, Problem
+from quicketl.values import FrozenValue, MutableValue
 
 
-@dataclass(frozen=True)
-class Step:
+@dataclass(frozen=True, repr=False, eq=False)
+class Step(FrozenValue):
     index: int
     op: str
     relation: Relation
     body: str
 
 
-@dataclass
-class Chain:
+@dataclass(repr=False, eq=False)
+class Chain(MutableValue):
     sources: dict[str, SourceTable]
     primary: str
     steps: list[Step] = field(default_factory=list)

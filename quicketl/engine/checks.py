@@ -20,6 +20,7 @@ from quicketl.engine.relation import Column, Relation
 from quicketl.engine.sql import ident, idents, literal, user_sql
 from quicketl.engine.translate import collected_errors, unknown_column
 from quicketl.errors import Problem
+from quicketl.values import FrozenValue
 
 SAMPLE_ROWS = 5
 _NUMERIC = (
@@ -83,8 +84,8 @@ def _failing(expr: str) -> str:
     return f"NOT coalesce({user_sql(expr)}, FALSE)"
 
 
-@dataclass(frozen=True)
-class _Outcome:
+@dataclass(frozen=True, repr=False, eq=False)
+class _Outcome(FrozenValue):
     failed_rows: int
     message: str
     samples_where: str | None = None

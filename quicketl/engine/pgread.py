@@ -16,6 +16,7 @@ from quicketl.engine.pgtypes import read_cast
 from quicketl.engine.postgres import connected
 from quicketl.engine.sql import ident
 from quicketl.locations.lazy_pattern import lazy_pattern
+from quicketl.values import FrozenValue
 
 _SIMPLE = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_$]*")
 
@@ -53,8 +54,8 @@ def read_into(
         return _store(session, cursor.fetch_record_batch(), fields, target)
 
 
-@dataclass(frozen=True)
-class _Field:
+@dataclass(frozen=True, repr=False, eq=False)
+class _Field(FrozenValue):
     name: str
     pg_type: str
     typmod: int

@@ -33,14 +33,15 @@ from quicketl.engine.postgres import adbc_error, connected, failure
 from quicketl.engine.relation import Relation
 from quicketl.engine.sql import ident, string_literal
 from quicketl.engine.written import Written
+from quicketl.values import FrozenValue
 
 _STAGE = "qetl_stage"
 _NO_UNIQUE_KEY = "42P10"  # ON CONFLICT names columns without a unique index
 _BATCH_ROWS = 122_880  # DuckDB's row group: batches as DuckDB stores them
 
 
-@dataclass(frozen=True)
-class _Write:
+@dataclass(frozen=True, repr=False, eq=False)
+class _Write(FrozenValue):
     """One sink write: where, which columns, and how to stream the rows."""
 
     session: Session

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from quicketl.engine.relation import Column
 from quicketl.engine.sql import ident
 from quicketl.locations.lazy_pattern import lazy_pattern
+from quicketl.values import FrozenValue
 
 _DECIMAL = lazy_pattern(r"DECIMAL\((\d+),\s*(\d+)\)")
 # DuckDB type -> (PostgreSQL type, the DuckDB type to cast to before writing, if any).
@@ -62,8 +63,8 @@ SUPPORTED = (
 )
 
 
-@dataclass(frozen=True)
-class Mapped:
+@dataclass(frozen=True, repr=False, eq=False)
+class Mapped(FrozenValue):
     """One column as PostgreSQL declares it, and as DuckDB selects it for the write."""
 
     name: str

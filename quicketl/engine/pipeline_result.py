@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from quicketl.values import MutableValue
+
 StepStatus = Literal["ok", "failed", "skipped"]
 RunStatus = Literal["success", "failed"]
 
 
-@dataclass
-class StepResult:
+@dataclass(repr=False, eq=False)
+class StepResult(MutableValue):
     """One step of a run: the source read, a transform, or the sink write."""
 
     name: str
@@ -21,8 +23,8 @@ class StepResult:
     detail: str | None = None
 
 
-@dataclass
-class CheckResult:
+@dataclass(repr=False, eq=False)
+class CheckResult(MutableValue):
     """One quality check on the final table."""
 
     name: str
@@ -34,8 +36,8 @@ class CheckResult:
     message: str = ""
 
 
-@dataclass
-class PipelineResult:
+@dataclass(repr=False, eq=False)
+class PipelineResult(MutableValue):
     """The outcome of one pipeline run. Failures are values here, not exceptions."""
 
     name: str

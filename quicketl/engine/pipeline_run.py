@@ -35,6 +35,7 @@ from quicketl.engine.translate import runtime_message
 from quicketl.engine.written import Written
 from quicketl.errors import EngineError, StateError
 from quicketl.locations.paths import relative_to_root
+from quicketl.values import FrozenValue
 
 if TYPE_CHECKING:
     from quicketl.engine.appendmarks import MarkAppend
@@ -76,8 +77,8 @@ def run_pipeline(
     return result
 
 
-@dataclass(frozen=True)
-class _Hooks:
+@dataclass(frozen=True, repr=False, eq=False)
+class _Hooks(FrozenValue):
     """Called just before an append commits: into a file (`file`), into a table (`table`)."""
 
     file: BeforeCommit | None

@@ -5,16 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from quicketl.engine.sql import ident
+from quicketl.values import FrozenValue
 
 
-@dataclass(frozen=True)
-class Column:
+@dataclass(frozen=True, repr=False, eq=False)
+class Column(FrozenValue):
     name: str
     type: str
 
 
-@dataclass(frozen=True)
-class Relation:
+@dataclass(frozen=True, repr=False, eq=False)
+class Relation(FrozenValue):
     """A view or table the engine created; `name` is unquoted."""
 
     name: str

@@ -19,6 +19,7 @@ from quicketl.config.transforms import Join, Limit, Union
 from quicketl.engine.chain import Chain
 from quicketl.engine.duckdb_session import Session
 from quicketl.engine.sources import SourceTable
+from quicketl.values import FrozenValue
 
 _TEXT_SCANS = {
     "READ_CSV",
@@ -32,8 +33,8 @@ _TEXT_SCANS = {
 }
 
 
-@dataclass(frozen=True)
-class Scan:
+@dataclass(frozen=True, repr=False, eq=False)
+class Scan(FrozenValue):
     """One table-function scan in a query profile."""
 
     function: str

@@ -35,13 +35,14 @@ from quicketl.errors import ConfigError, Problem
 from quicketl.locations.globbing import has_glob
 from quicketl.locations.lazy_pattern import lazy_pattern
 from quicketl.locations.urls import is_remote
+from quicketl.values import FrozenValue
 
 SourceKind = Literal["csv", "parquet", "json", "table", "query"]
 _MISSING_TYPED = lazy_pattern(r"Columns with names: (.+?) do not exist")
 
 
-@dataclass(frozen=True)
-class SourceTable:
+@dataclass(frozen=True, repr=False, eq=False)
+class SourceTable(FrozenValue):
     """One registered source."""
 
     name: str

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from quicketl.values import FrozenValue
 
-@dataclass(frozen=True)
-class Written:
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Written(FrozenValue):
     rows: int
     outputs: list[Path]
     profile: dict[str, Any] | None = field(default=None, compare=False)

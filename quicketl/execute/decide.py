@@ -27,6 +27,7 @@ from quicketl.state import (
 )
 from quicketl.state.dbstamps import load_stamps
 from quicketl.state.secretkey import cache_secret_key
+from quicketl.values import FrozenValue
 
 UP_TO_DATE = "up to date"
 NEVER_RUN = "never run"
@@ -35,8 +36,8 @@ FORCED = "--force"
 ExternalValues = Callable[[Task, Path], dict[str, str]]
 
 
-@dataclass(frozen=True)
-class Decision:
+@dataclass(frozen=True, repr=False, eq=False)
+class Decision(FrozenValue):
     """Whether a task must run, why, and the key it runs (or is skipped) under."""
 
     task_id: str

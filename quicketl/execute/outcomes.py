@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from quicketl.values import MutableValue
+
 if TYPE_CHECKING:
     from quicketl.engine.pipeline_result import PipelineResult
     from quicketl.plan.model import Plan
@@ -18,8 +20,8 @@ TaskStatus = Literal[
 OK_STATUSES = ("ran", "up_to_date", "restored")
 
 
-@dataclass
-class TaskOutcome:
+@dataclass(repr=False, eq=False)
+class TaskOutcome(MutableValue):
     """What happened to one task, and why."""
 
     task_id: str
@@ -58,8 +60,8 @@ class TaskOutcome:
         }
 
 
-@dataclass
-class StageSummary:
+@dataclass(repr=False, eq=False)
+class StageSummary(MutableValue):
     name: str
     status: Literal["OK", "FAILED", "SKIPPED", "PARTIAL", "PENDING"]
     total: int
@@ -68,8 +70,8 @@ class StageSummary:
     duration_ms: float
 
 
-@dataclass
-class WorkflowResult:
+@dataclass(repr=False, eq=False)
+class WorkflowResult(MutableValue):
     """The outcome of a workflow run (or, with `dry_run`, of deciding one)."""
 
     name: str

@@ -41,10 +41,11 @@ from quicketl.state.objects.remote import RemoteCache
 from quicketl.state.secretkey import shared_secret_key
 from quicketl.state.sniffs import SniffCache
 from quicketl.state.store import DB_NAME
+from quicketl.values import FrozenValue
 
 
-@dataclass(frozen=True)
-class RunOptions:
+@dataclass(frozen=True, repr=False, eq=False)
+class RunOptions(FrozenValue):
     cache_dir: Path
     workers: int | None = None
     force: bool = False

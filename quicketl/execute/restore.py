@@ -29,6 +29,7 @@ from quicketl.state.objects import (
     local_output_store,
 )
 from quicketl.state.objects.remote import RemoteCache
+from quicketl.values import FrozenValue
 
 LOCAL = "the local cache"
 
@@ -60,16 +61,16 @@ def never_restored_note(reason: str) -> str:
     return f"never restored from the cache: {reason}"
 
 
-@dataclass(frozen=True)
-class Restored:
+@dataclass(frozen=True, repr=False, eq=False)
+class Restored(FrozenValue):
     """The outcome of trying a store: `reasons` to report; `ok` when the outputs are back."""
 
     ok: bool
     reasons: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class TaskCache:
+@dataclass(frozen=True, repr=False, eq=False)
+class TaskCache(FrozenValue):
     """The output stores a run restores from and saves to, and the run's number (entries
     say which run wrote them)."""
 

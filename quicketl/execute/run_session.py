@@ -11,21 +11,22 @@ from quicketl.execute.decide import Decision
 from quicketl.execute.events import RunReporter
 from quicketl.execute.outcomes import TaskOutcome, TaskStatus
 from quicketl.plan.model import Plan, Task
+from quicketl.values import FrozenValue, MutableValue
 
 if TYPE_CHECKING:
     from quicketl.engine.pipeline_result import PipelineResult
 
 
-@dataclass(frozen=True)
-class Blocker:
+@dataclass(frozen=True, repr=False, eq=False)
+class Blocker(FrozenValue):
     """Why a task must not start, and the status it finishes with instead."""
 
     status: Literal["skipped", "not_run"]  # skipped: an upstream failed; not_run: a stop
     reason: str
 
 
-@dataclass
-class RunSession:
+@dataclass(repr=False, eq=False)
+class RunSession(MutableValue):
     """Mutable bookkeeping shared by the scheduler thread and the worker threads."""
 
     plan: Plan

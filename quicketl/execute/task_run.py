@@ -24,13 +24,14 @@ from quicketl.state import StatCache, StateStore, output_record
 from quicketl.state.outputs import presence_record
 from quicketl.state.owners import owners_of
 from quicketl.state.secretkey import SHARED_KEY_VARIABLE, shared_secret_key
+from quicketl.values import FrozenValue
 
 if TYPE_CHECKING:
     from quicketl.execute.lazy_pool import PoolOnFirstUse
 
 
-@dataclass(frozen=True)
-class TaskRunner:
+@dataclass(frozen=True, repr=False, eq=False)
+class TaskRunner(FrozenValue):
     """Everything a worker thread needs to run a task and record it."""
 
     session: RunSession

@@ -11,12 +11,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from quicketl.values import FrozenValue
+
 LINE = 88  # ruff's default line-length
 INDENT = 4
 
 
-@dataclass(frozen=True)
-class Bracket:
+@dataclass(frozen=True, repr=False, eq=False)
+class Bracket(FrozenValue):
     """`head` + items + `close`: a call (`f(` ... `)`), a list (`[` ... `]`), a dict."""
 
     head: str

@@ -9,12 +9,13 @@ from datetime import date, datetime
 from quicketl.errors import ExportError
 from quicketl.export.modes import check_modes
 from quicketl.locations.urls import redacted, url_scheme
+from quicketl.values import FrozenValue
 
 _DAG_ID = re.compile(r"[A-Za-z0-9_.-]{1,250}")
 
 
-@dataclass(frozen=True)
-class ExportOptions:
+@dataclass(frozen=True, repr=False, eq=False)
+class ExportOptions(FrozenValue):
     """How a generated DAG or flow is scheduled and run.
 
     `dag_id` defaults to the workflow's name, sanitised. `start_date` is an ISO date or datetime

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from quicketl.values import FrozenValue
 
-@dataclass(frozen=True)
-class TaskSettings:
+
+@dataclass(frozen=True, repr=False, eq=False)
+class TaskSettings(FrozenValue):
     """What a task asks of the orchestrator; None (or no tags) leaves the DAG's default."""
 
     pool: str | None = None
@@ -23,8 +25,8 @@ NO_SETTINGS = TaskSettings()
 DEFAULT_NAMESPACE = "project"
 
 
-@dataclass(frozen=True)
-class ExportInputs:
+@dataclass(frozen=True, repr=False, eq=False)
+class ExportInputs(FrozenValue):
     """`selected`: the task ids `--select` chose (None: all); `settings`: task id -> settings;
     `variables`: `--var` values, the parameters' defaults; `namespace`: the asset URIs' host."""
 

@@ -18,13 +18,14 @@ from quicketl.export.settings import NO_SETTINGS, ExportInputs, TaskSettings
 from quicketl.locations.paths import relative_path
 from quicketl.plan.fingerprint import plan_fingerprint
 from quicketl.plan.model import Edge, Plan, StageInfo
+from quicketl.values import FrozenValue
 
 # Module variables stay short enough that a statement using one fits in ruff's line length.
 VAR_LENGTH = 48
 
 
-@dataclass(frozen=True)
-class TaskView:
+@dataclass(frozen=True, repr=False, eq=False)
+class TaskView(FrozenValue):
     """One pipeline task: its quicketl id and the names it gets in the generated module."""
 
     id: str
@@ -45,8 +46,8 @@ class TaskView:
         return names.prefect_name(self.id)
 
 
-@dataclass(frozen=True)
-class StageView:
+@dataclass(frozen=True, repr=False, eq=False)
+class StageView(FrozenValue):
     """A stage and its tasks (one Airflow TaskGroup)."""
 
     name: str
@@ -56,15 +57,15 @@ class StageView:
     display_name: str = ""  # the stage's own name, when `group_id` had to change it
 
 
-@dataclass(frozen=True)
-class EdgeView:
+@dataclass(frozen=True, repr=False, eq=False)
+class EdgeView(FrozenValue):
     upstream: TaskView
     downstream: TaskView
     reason: str
 
 
-@dataclass(frozen=True)
-class VariableView:
+@dataclass(frozen=True, repr=False, eq=False)
+class VariableView(FrozenValue):
     """A declared workflow variable: its name, a Python parameter name and its typed default."""
 
     name: str
@@ -75,8 +76,8 @@ class VariableView:
     format: str | None = None
 
 
-@dataclass(frozen=True)
-class WorkflowView:
+@dataclass(frozen=True, repr=False, eq=False)
+class WorkflowView(FrozenValue):
     """Everything a template needs, already sanitised and ordered."""
 
     name: str

@@ -31,10 +31,11 @@ from quicketl.plan.model import Edge, Plan, StageInfo, Task
 from quicketl.plan.reuse import StoredPipelines
 from quicketl.plan.sink_guard import rules_for, sink_problems
 from quicketl.plan.tasks import task_for
+from quicketl.values import FrozenValue, MutableValue
 
 
-@dataclass(frozen=True)
-class Unresolved:
+@dataclass(frozen=True, repr=False, eq=False)
+class Unresolved(FrozenValue):
     """A pipeline left out of a partial plan: its stage, its file and why it did not load."""
 
     stage: str
@@ -42,8 +43,8 @@ class Unresolved:
     problems: tuple[Problem, ...]
 
 
-@dataclass
-class _Draft:
+@dataclass(repr=False, eq=False)
+class _Draft(MutableValue):
     """What planning has gathered so far; problems accumulate instead of raising."""
 
     workflow: LoadedWorkflow

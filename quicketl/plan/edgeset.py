@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any, overload
 
 from quicketl.plan.model import Edge
+from quicketl.values import FrozenValue
 
 
-@dataclass(frozen=True)
-class Block:
+@dataclass(frozen=True, repr=False, eq=False)
+class Block(FrozenValue):
     """`depends_on` edges: each of `upstream` before each of `downstream`, except `removed`
     (pairs the transitive reduction dropped); their reason is always `depends_on`."""
 

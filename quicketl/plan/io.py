@@ -14,10 +14,11 @@ from quicketl.locations.lazy_pattern import lazy_pattern
 from quicketl.locations.paths import normalise
 from quicketl.locations.refs import External, table_ref
 from quicketl.locations.urls import duckdb_path, is_remote
+from quicketl.values import FrozenValue
 
 
-@dataclass(frozen=True)
-class PipelineIO:
+@dataclass(frozen=True, repr=False, eq=False)
+class PipelineIO(FrozenValue):
     """Inputs and outputs as root-relative POSIX strings (absolute when outside the root)."""
 
     inputs: tuple[str, ...]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from quicketl.errors import Problem
 from quicketl.locations.refs import External
+from quicketl.values import FrozenValue
 
 if TYPE_CHECKING:
     from quicketl.config.loader import LoadedPipeline
@@ -18,8 +19,8 @@ if TYPE_CHECKING:
 EdgeReason = Literal["depends_on", "order", "lineage"]
 
 
-@dataclass(frozen=True)
-class Task:
+@dataclass(frozen=True, repr=False, eq=False)
+class Task(FrozenValue):
     """One pipeline reference in one stage: the unit that is keyed, run and skipped.
 
     `inputs` are the file patterns the pipeline reads (relative to the project root where they
@@ -48,8 +49,8 @@ class Task:
     config_json: str | None = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
-class Edge:
+@dataclass(frozen=True, repr=False, eq=False)
+class Edge(FrozenValue):
     """`upstream` must finish before `downstream` starts."""
 
     upstream: str
@@ -57,8 +58,8 @@ class Edge:
     reason: EdgeReason
 
 
-@dataclass(frozen=True)
-class StageInfo:
+@dataclass(frozen=True, repr=False, eq=False)
+class StageInfo(FrozenValue):
     """A stage as declared, with the ids of its tasks in list order."""
 
     name: str
@@ -69,8 +70,8 @@ class StageInfo:
     description: str | None = None
 
 
-@dataclass(frozen=True)
-class Plan:
+@dataclass(frozen=True, repr=False, eq=False)
+class Plan(FrozenValue):
     """A resolved workflow. Tasks are in a topological order; edges are deduplicated (a
     built plan holds them as an `EdgeSet`, which keeps `depends_on` between stages compact)."""
 

@@ -26,6 +26,7 @@ from quicketl.plan.model import Plan, Task
 from quicketl.plan.snapshot_text import give_configs, read_snapshot
 from quicketl.plan.stored import Unreadable, need, task_from, text_map
 from quicketl.state import StatCache, hash_path
+from quicketl.values import FrozenValue, MutableValue
 
 Lookups = dict[str, str | None]
 
@@ -54,14 +55,14 @@ def plan_lookups(plan: Plan, cli_vars: Mapping[str, object], key: bytes) -> dict
     return out
 
 
-@dataclass(frozen=True)
-class _Entry:
+@dataclass(frozen=True, repr=False, eq=False)
+class _Entry(FrozenValue):
     body: dict[str, Any]  # the task as stored (plan/stored.py reads it)
     lookups: Lookups
 
 
-@dataclass
-class StoredPipelines:
+@dataclass(repr=False, eq=False)
+class StoredPipelines(MutableValue):
     """The tasks of the last stored plan of a workflow, by the pipeline file they came from."""
 
     root: Path

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quicketl.locations.lazy_pattern import lazy_pattern
+from quicketl.values import MutableValue
 
 # Entries looked at before giving up: a sink pointed at a home folder must not walk it all.
 SCAN_LIMIT = 10_000
@@ -23,8 +24,8 @@ _SHOWN = 3
 _PART_FILE = lazy_pattern(r"^(data_\d+|part_[0-9a-fA-F-]+)\.(parquet|csv|json)(\.gz|\.zst)?$")
 
 
-@dataclass
-class Foreign:
+@dataclass(repr=False, eq=False)
+class Foreign(MutableValue):
     """Entries of a folder that a partitioned write of the sink would not have left."""
 
     files: list[str] = field(default_factory=list)

@@ -40,13 +40,14 @@ from quicketl.plan.sink_folder import foreign_entries
 from quicketl.state.cachedir import DEFAULT_CACHE_DIR_NAME, resolve_cache_dir
 from quicketl.state.owners import owns, read_owners
 from quicketl.state.store import SinkOwner
+from quicketl.values import FrozenValue
 
 _YAML_SUFFIXES = (".yml", ".yaml")
 _SINK_PATH = ("sink", "path")
 
 
-@dataclass(frozen=True)
-class SinkRules:
+@dataclass(frozen=True, repr=False, eq=False)
+class SinkRules(FrozenValue):
     """What the checks need to know beyond the tasks themselves."""
 
     root: Path
@@ -59,8 +60,8 @@ class SinkRules:
     resolved_yaml: frozenset[str] = frozenset()  # YAML files resolved already (as `real` does)
 
 
-@dataclass(frozen=True)
-class _Sink:
+@dataclass(frozen=True, repr=False, eq=False)
+class _Sink(FrozenValue):
     task: Task
     target: str  # absolute and resolved
     shown: str
@@ -126,8 +127,8 @@ class _Disk:
         return path[len(self.root) + 1 :] if within(path, self.root) else path
 
 
-@dataclass(frozen=True)
-class _Check:
+@dataclass(frozen=True, repr=False, eq=False)
+class _Check(FrozenValue):
     """The rules with every path resolved once."""
 
     rules: SinkRules

@@ -13,6 +13,7 @@ from typing import Any
 
 from quicketl.state.history_columns import packed, unpacked
 from quicketl.state.store import StateStore
+from quicketl.values import FrozenValue
 
 KEEP = 100
 _CREATE = """CREATE TABLE IF NOT EXISTS runs (
@@ -23,8 +24,8 @@ _CREATE = """CREATE TABLE IF NOT EXISTS runs (
 )"""
 
 
-@dataclass(frozen=True)
-class RunEntry:
+@dataclass(frozen=True, repr=False, eq=False)
+class RunEntry(FrozenValue):
     """One recorded run: its number and what happened (the document as it was written)."""
 
     run_id: int

@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from quicketl.state.hashing import StatCache, hash_path
+from quicketl.values import FrozenValue
 
 Outcome = Literal["committed", "staged", "not_committed"]
 TABLE_INTENT = "table"  # `before` of an append into a table (a content hash never reads so)
 
 
-@dataclass(frozen=True)
-class AppendIntent:
+@dataclass(frozen=True, repr=False, eq=False)
+class AppendIntent(FrozenValue):
     """One task's append, between saving the intent and recording the finished task."""
 
     scope: str

@@ -18,12 +18,13 @@ from quicketl.state.lock import LOCK_NAME, CacheLock
 from quicketl.state.objects import OBJECTS_DIR, LocalDirBackend
 from quicketl.state.objects.upkeep import collect, store_usage
 from quicketl.state.store import DB_NAME, StateStore, looks_like_database
+from quicketl.values import FrozenValue, MutableValue
 
 PLANS_DIR = "plans"
 
 
-@dataclass
-class CacheReport:
+@dataclass(repr=False, eq=False)
+class CacheReport(MutableValue):
     """What a cache folder holds, or what a clean-up removed from it."""
 
     cache_dir: Path
@@ -44,8 +45,8 @@ class CacheReport:
         return {**self.__dict__, "cache_dir": str(self.cache_dir), "last_run": last}
 
 
-@dataclass(frozen=True)
-class LastRun:
+@dataclass(frozen=True, repr=False, eq=False)
+class LastRun(FrozenValue):
     """How the last recorded workflow run used the cache: tasks restored from the output
     store, tasks up to date (hits), tasks that ran."""
 
@@ -126,8 +127,8 @@ def clear_cache(cache: Path) -> CacheReport:
     return report
 
 
-@dataclass(frozen=True)
-class StoreLimits:
+@dataclass(frozen=True, repr=False, eq=False)
+class StoreLimits(FrozenValue):
     """How far `cache gc` trims the output store: a total size, an age in days."""
 
     max_size: int | None = None

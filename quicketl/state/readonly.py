@@ -16,10 +16,11 @@ from pathlib import Path
 from quicketl.state.hashing import StatCache, StatEntry
 from quicketl.state.secretkey import KEY_FILE, shared_secret_key
 from quicketl.state.store import _TASK_COLUMNS, _TYPED, _UINT64, DB_NAME, TaskRecord, _records
+from quicketl.values import MutableValue
 
 
-@dataclass
-class ReadOnlyState:
+@dataclass(repr=False, eq=False)
+class ReadOnlyState(MutableValue):
     """The stat cache and the secret key of an existing cache, and its records on demand."""
 
     conn: sqlite3.Connection

@@ -39,6 +39,7 @@ from quicketl.state.sqlite_file import (
     looks_like_database,
     set_aside,
 )
+from quicketl.values import FrozenValue
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -70,8 +71,8 @@ _TYPED = " AND ".join(
 _INT64_MAX = (1 << 63) - 1
 
 
-@dataclass(frozen=True)
-class TaskRecord:
+@dataclass(frozen=True, repr=False, eq=False)
+class TaskRecord(FrozenValue):
     """What a task last finished with. `components` is parsed only when asked for."""
 
     scope: str
@@ -106,8 +107,8 @@ class TaskRecord:
         return cls(scope, task_id, key, components, parsed, status, started, finished, duration)
 
 
-@dataclass(frozen=True)
-class SinkOwner:
+@dataclass(frozen=True, repr=False, eq=False)
+class SinkOwner(FrozenValue):
     """The sink (scope and task) that wrote `path`, and the inode it left there."""
 
     path: str

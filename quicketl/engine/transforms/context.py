@@ -10,21 +10,22 @@ from quicketl.engine.relation import Column, Relation, fresh_name
 from quicketl.engine.sql import ident
 from quicketl.engine.translate import unknown_column
 from quicketl.locations.lazy_pattern import lazy_pattern
+from quicketl.values import FrozenValue, MutableValue
 
 ROW_NUMBER = "__qetl_row"
 _FUNCTION_NAME = lazy_pattern(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-@dataclass(frozen=True)
-class Issue:
+@dataclass(frozen=True, repr=False, eq=False)
+class Issue(FrozenValue):
     """A problem with a field of the step, `loc` relative to the step (e.g. `("columns", 1)`)."""
 
     loc: Loc
     message: str
 
 
-@dataclass
-class CompiledStep:
+@dataclass(repr=False, eq=False)
+class CompiledStep(MutableValue):
     """One step as a SELECT over the previous relation.
 
     `probes` are bound one by one only when `sql` fails, to tell which field is wrong;
@@ -41,8 +42,8 @@ class CompiledStep:
     texts: dict[Loc, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class StepContext:
+@dataclass(frozen=True, repr=False, eq=False)
+class StepContext(FrozenValue):
     """The step's input relation, the sources it may name, and helpers that need the session."""
 
     prev: Relation

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from quicketl import __version__
+from quicketl.values import FrozenValue
 
 FORMAT = "quicketl-outputs"
 VERSION = 1
@@ -30,8 +31,8 @@ class ManifestError(ValueError):
     """An entry that does not hold what quicketl writes: treated as no entry."""
 
 
-@dataclass(frozen=True)
-class StoredFile:
+@dataclass(frozen=True, repr=False, eq=False)
+class StoredFile(FrozenValue):
     """One file's content: where it goes (relative to its output folder), its hash, size."""
 
     path: str
@@ -39,8 +40,8 @@ class StoredFile:
     size: int
 
 
-@dataclass(frozen=True)
-class StoredOutput:
+@dataclass(frozen=True, repr=False, eq=False)
+class StoredOutput(FrozenValue):
     """One output of a task: a file (whose content is `hash`), or a folder of `files`."""
 
     path: str
@@ -57,8 +58,8 @@ class StoredOutput:
         return self.files
 
 
-@dataclass(frozen=True)
-class Manifest:
+@dataclass(frozen=True, repr=False, eq=False)
+class Manifest(FrozenValue):
     """What a task with this key wrote, and when."""
 
     task_key: str

@@ -34,18 +34,19 @@ from quicketl.state.objects.manifest import (
     StoredOutput,
     parse_manifest,
 )
+from quicketl.values import FrozenValue, MutableValue
 
 
-@dataclass(frozen=True)
-class OutputSource:
+@dataclass(frozen=True, repr=False, eq=False)
+class OutputSource(FrozenValue):
     """An output to save: its project-relative path and the rows its sink wrote."""
 
     path: str
     rows: int | None = None
 
 
-@dataclass
-class RestoreResult:
+@dataclass(repr=False, eq=False)
+class RestoreResult(MutableValue):
     """What a restore did: outputs written, outputs already right, blobs checked, and, when
     it could not restore, why (`problem`) and which bad blobs it evicted."""
 

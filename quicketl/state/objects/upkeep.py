@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 from quicketl.errors import ConfigError, Problem
 from quicketl.state.objects.backend import ENTRIES, OBJECTS, Backend, BlobInfo, key_of_entry
 from quicketl.state.objects.manifest import Manifest, ManifestError, parse_manifest
+from quicketl.values import MutableValue
 
 _UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
 DAY_S = 86_400.0
 
 
-@dataclass
-class StoreUsage:
+@dataclass(repr=False, eq=False)
+class StoreUsage(MutableValue):
     """What a store holds: its entries, its blobs, and their bytes."""
 
     entries: int = 0
@@ -31,8 +32,8 @@ class StoreUsage:
     size_bytes: int = 0
 
 
-@dataclass
-class Collected:
+@dataclass(repr=False, eq=False)
+class Collected(MutableValue):
     """What a collection removed."""
 
     entries: int = 0
@@ -72,8 +73,8 @@ def parse_days(text: str) -> float:
     return days
 
 
-@dataclass
-class _Entry:
+@dataclass(repr=False, eq=False)
+class _Entry(MutableValue):
     info: BlobInfo
     manifest: Manifest | None
     current: bool
