@@ -13,35 +13,22 @@ what it does not use is left out.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
-import types
 from collections.abc import Iterable
 from typing import Any
+
+from quicketl.locations.lazy_module import real_module, stand_in_module
 
 _LOADER = "pydantic.plugin._loader"
 _NO_PLUGINS = ("__all__", "1", "true")  # what pydantic's get_plugins takes as "none at all"
 
 
-def _real_loader() -> types.ModuleType:
-    """pydantic's own loader, imported in the stand-in's place."""
-    if getattr(sys.modules.get(_LOADER), "_quicketl_stand_in", False):
-        del sys.modules[_LOADER]
-    return importlib.import_module(_LOADER)
-
-
 def _get_plugins() -> Iterable[Any]:
     if os.getenv("PYDANTIC_DISABLE_PLUGINS") in _NO_PLUGINS:
         return ()
-    plugins: Iterable[Any] = _real_loader().get_plugins()
+    plugins: Iterable[Any] = real_module(_LOADER).get_plugins()
     return plugins
-
-
-def _anything_else(name: str) -> Any:
-    if name.startswith("__"):  # the import system's questions (`__path__`: a package?)
-        raise AttributeError(name)
-    return getattr(_real_loader(), name)
 
 
 def install() -> None:
@@ -50,8 +37,4 @@ def install() -> None:
     already. A program using the API without that setting keeps pydantic's loader untouched."""
     if _LOADER in sys.modules or os.getenv("PYDANTIC_DISABLE_PLUGINS") not in _NO_PLUGINS:
         return
-    stand_in = types.ModuleType(_LOADER, __doc__)
-    stand_in.__dict__.update(
-        get_plugins=_get_plugins, __getattr__=_anything_else, _quicketl_stand_in=True
-    )
-    sys.modules[_LOADER] = stand_in
+    sys.modules[_LOADER] = stand_in_module(_LOADER, __doc__ or "", get_plugins=_get_plugins)

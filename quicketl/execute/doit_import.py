@@ -16,13 +16,14 @@ whoever imports one of those modules after (or already had it) gets the real one
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import sys
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from quicketl.locations.lazy_module import real_module, stand_in_module
 
 _METADATA = "importlib.metadata"
 # What doit imports at its top and uses inside functions quicketl's driver never calls.
@@ -43,30 +44,15 @@ def entry_points_on_demand() -> Iterator[None]:
 
 
 def _stand_in(name: str) -> types.ModuleType:
-    stand_in = types.ModuleType(name, f"Stands in for {name} until it is used ({__name__}).")
-
-    def anything(attribute: str) -> Any:
-        if attribute.startswith("__"):  # the import system's questions
-            raise AttributeError(attribute)
-        return getattr(_real(name), attribute)
-
-    stand_in.__dict__.update(__getattr__=anything, _quicketl_stand_in=True)
-    if name == _METADATA:
-        # doit.plugin takes this name at import: it must not import the module yet
-        spec = importlib.util.find_spec(name)  # where it is, without importing it
-        stand_in.__dict__.update(
-            entry_points=_entry_points,
-            # a package still, should another thread import one of its modules meanwhile
-            __path__=list(spec.submodule_search_locations or []) if spec else [],
-        )
-    return stand_in
-
-
-def _real(name: str) -> types.ModuleType:
-    if getattr(sys.modules.get(name), "_quicketl_stand_in", False):
-        del sys.modules[name]
-    return importlib.import_module(name)
+    doc = f"Stands in for {name} until it is used ({__name__})."
+    if name != _METADATA:
+        return stand_in_module(name, doc)
+    # doit.plugin takes `entry_points` at import: it must not import the module yet; and it
+    # stays a package, should another thread import one of its modules meanwhile
+    spec = importlib.util.find_spec(name)  # where it is, without importing it
+    search = list(spec.submodule_search_locations or []) if spec else []
+    return stand_in_module(name, doc, entry_points=_entry_points, __path__=search)
 
 
 def _entry_points(**params: Any) -> Any:
-    return _real(_METADATA).entry_points(**params)
+    return real_module(_METADATA).entry_points(**params)
